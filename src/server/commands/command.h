@@ -1,0 +1,66 @@
+// What every command handler sees, and how handlers are described in the command table.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/commands/cursor_store.h"
+#include "server/engine/catalog.h"
+#include "value/status.h"
+#include "value/value.h"
+
+namespace mm::commands {
+
+struct ServerOptions {
+  std::string repl_set;  // empty: standalone
+  std::string bind_ip = "127.0.0.1";
+  uint16_t port = 0;
+};
+
+struct ClientInfo {
+  int32_t connection_id = 0;
+  std::string local_address;  // the address the client dialled, for hello's `me`
+};
+
+struct CommandContext {
+  engine::Catalog& catalog;
+  CursorStore& cursors;
+  const ServerOptions& options;
+  const ClientInfo& client;
+  std::string db;
+};
+
+using Handler = std::function<StatusOr<Document>(const Document& cmd, CommandContext& ctx)>;
+
+struct CommandSpec {
+  std::string_view name;
+  std::string_view help;
+  // Fields the handler reads, besides the command name and the generic fields every command
+  // tolerates. Anything else is refused with 40415.
+  std::vector<std::string_view> fields;
+  // Fields MongoDB knows for this command that devmongod does not implement: refused with 238.
+  std::vector<std::string_view> unimplemented;
+  Handler handler;
+};
+
+// The command table, sorted by name.
+const std::vector<CommandSpec>& CommandTable();
+
+// Runs `cmd` (its first field names the command) and returns MongoDB's reply document,
+// `{ok: 0, errmsg, code, codeName}` on failure, never throwing.
+Document RunCommand(const Document& cmd, CommandContext& ctx);
+
+// Shared argument readers; each fails with MongoDB's code and message for a wrong type.
+StatusOr<std::string> CollectionName(const Document& cmd);
+StatusOr<const Document*> OptionalDocument(const Document& cmd, std::string_view field);
+StatusOr<int64_t> OptionalInt(const Document& cmd, std::string_view field, int64_t fallback);
+bool OptionalBool(const Document& cmd, std::string_view field, bool fallback);
+Status TypeMismatch(std::string_view command, std::string_view field, std::string_view expected,
+                    const Value& got);
+
+// {cursor: {firstBatch|nextBatch, id, ns}, ok: 1}
+Document CursorReply(const std::string& ns, int64_t id, std::vector<Document> batch, bool first);
+
+}  // namespace mm::commands

@@ -1,0 +1,38 @@
+// Open cursors: the results a find or aggregate has not returned yet.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "value/value.h"
+
+namespace mm::commands {
+
+class CursorStore {
+ public:
+  // Keeps `rest` under a new cursor id and returns it (never 0).
+  int64_t Open(std::string ns, std::deque<Document> rest);
+  // Takes up to `batch_size` documents (all when 0); closes the cursor when it runs dry.
+  // nullopt when `id` is unknown or belongs to another namespace.
+  std::optional<std::vector<Document>> Next(int64_t id, const std::string& ns, int64_t batch_size,
+                                            bool* exhausted);
+  bool Kill(int64_t id);
+
+ private:
+  struct Cursor {
+    std::string ns;
+    std::deque<Document> rest;
+  };
+  std::map<int64_t, Cursor> cursors_;
+  int64_t next_id_ = 1000;
+};
+
+// Splits `docs` into a first batch of `batch_size` (all when 0) and opens a cursor for the rest.
+int64_t OpenIfMore(CursorStore& store, const std::string& ns, std::vector<Document>* docs,
+                   int64_t batch_size);
+
+}  // namespace mm::commands

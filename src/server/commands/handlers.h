@@ -1,0 +1,34 @@
+// One function per command file, each describing its command for the table in registry.cc.
+#pragma once
+
+#include "server/commands/command.h"
+
+namespace mm::commands {
+
+CommandSpec AggregateCommand();
+CommandSpec BuildInfoCommand();
+CommandSpec CollModCommand();
+CommandSpec CountCommand();
+CommandSpec CreateCommand();
+CommandSpec CreateIndexesCommand();
+CommandSpec DeleteCommand();
+CommandSpec DistinctCommand();
+CommandSpec DropCommand();
+CommandSpec DropDatabaseCommand();
+CommandSpec DropIndexesCommand();
+CommandSpec EndSessionsCommand();
+CommandSpec FindAndModifyCommand();
+CommandSpec FindCommand();
+CommandSpec GetMoreCommand();
+CommandSpec GetParameterCommand();
+CommandSpec HelloCommand(std::string_view name);
+CommandSpec InsertCommand();
+CommandSpec KillCursorsCommand();
+CommandSpec ListCollectionsCommand();
+CommandSpec ListDatabasesCommand();
+CommandSpec ListIndexesCommand();
+CommandSpec PingCommand();
+CommandSpec RenameCollectionCommand();
+CommandSpec UpdateCommand();
+
+}  // namespace mm::commands

@@ -1,0 +1,122 @@
+#include <algorithm>
+
+#include "server/commands/handlers.h"
+#include "value/bson_codec.h"
+
+namespace mm::commands {
+namespace {
+
+// Fields every command accepts (drivers add them to any command).
+constexpr std::string_view kGenericFields[] = {
+    "$db",        "lsid",        "txnNumber",        "$clusterTime",
+    "$readPreference", "readConcern", "writeConcern", "apiVersion",
+    "apiStrict",  "apiDeprecationErrors", "comment", "maxTimeMS"};
+
+bool Contains(const auto& list, std::string_view s) {
+  return std::find(std::begin(list), std::end(list), s) != std::end(list);
+}
+
+Document ErrorReply(const Status& s) {
+  Document reply{{"ok", 0.0}, {"errmsg", s.message()}, {"code", s.code()}, {"codeName", s.code_name()}};
+  for (const Field& f : s.details().fields()) reply.Append(f.key, f.value);
+  return reply;
+}
+
+}  // namespace
+
+const std::vector<CommandSpec>& CommandTable() {
+  static const std::vector<CommandSpec>* table = [] {
+    auto* t = new std::vector<CommandSpec>{
+        AggregateCommand(),       BuildInfoCommand(),        CollModCommand(),
+        CountCommand(),           CreateCommand(),           CreateIndexesCommand(),
+        DeleteCommand(),          DistinctCommand(),         DropCommand(),
+        DropDatabaseCommand(),    DropIndexesCommand(),      EndSessionsCommand(),
+        FindAndModifyCommand(),   FindCommand(),             GetMoreCommand(),
+        GetParameterCommand(),    HelloCommand("hello"),     HelloCommand("isMaster"),
+        HelloCommand("ismaster"), InsertCommand(),           KillCursorsCommand(),
+        ListCollectionsCommand(), ListDatabasesCommand(),    ListIndexesCommand(),
+        PingCommand(),            RenameCollectionCommand(), UpdateCommand(),
+    };
+    std::sort(t->begin(), t->end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    return t;
+  }();
+  return *table;
+}
+
+Document RunCommand(const Document& cmd, CommandContext& ctx) {
+  if (cmd.empty()) return ErrorReply(Status(kFailedToParse, "Command document is empty"));
+  const std::string& name = cmd.fields().front().key;
+  const auto& table = CommandTable();
+  auto it = std::lower_bound(table.begin(), table.end(), name,
+                             [](const CommandSpec& s, const std::string& n) { return s.name < n; });
+  if (it == table.end() || it->name != name) {
+    return ErrorReply(Status(kCommandNotFound, "no such command: '" + name + "'"));
+  }
+  for (size_t i = 1; i < cmd.fields().size(); ++i) {
+    const std::string& field = cmd.fields()[i].key;
+    if (Contains(kGenericFields, field) || Contains(it->fields, field)) continue;
+    if (Contains(it->unimplemented, field)) {
+      return ErrorReply(Status(kNotImplemented, "BSON field '" + name + "." + field +
+                                                    "' is not implemented by devmongod"));
+    }
+    return ErrorReply(
+        Status(kUnknownField, "BSON field '" + name + "." + field + "' is an unknown field."));
+  }
+  StatusOr<Document> reply = it->handler(cmd, ctx);
+  if (!reply.ok()) return ErrorReply(reply.status());
+  Document out = std::move(reply).value();
+  if (!out.Has("ok")) out.Append("ok", 1.0);
+  return out;
+}
+
+Status TypeMismatch(std::string_view command, std::string_view field, std::string_view expected,
+                    const Value& got) {
+  return Status(kTypeMismatch, "BSON field '" + std::string(command) + "." + std::string(field) +
+                                   "' is the wrong type '" + std::string(TypeAlias(got.type())) +
+                                   "', expected type '" + std::string(expected) + "'");
+}
+
+StatusOr<std::string> CollectionName(const Document& cmd) {
+  const Field& first = cmd.fields().front();
+  if (!first.value.Is<std::string>()) {
+    return Status(kInvalidNamespace, "collection name has invalid type " +
+                                         std::string(TypeAlias(first.value.type())));
+  }
+  const std::string& name = first.value.As<std::string>();
+  if (name.empty()) return Status(kInvalidNamespace, "Invalid namespace specified");
+  return name;
+}
+
+StatusOr<const Document*> OptionalDocument(const Document& cmd, std::string_view field) {
+  const Value* v = cmd.Get(field);
+  if (!v) return static_cast<const Document*>(nullptr);
+  if (!v->Is<Document>()) return TypeMismatch(cmd.fields().front().key, field, "object", *v);
+  return &v->As<Document>();
+}
+
+StatusOr<int64_t> OptionalInt(const Document& cmd, std::string_view field, int64_t fallback) {
+  const Value* v = cmd.Get(field);
+  if (!v || v->IsNullish()) return fallback;
+  if (!v->IsNumber()) return TypeMismatch(cmd.fields().front().key, field, "long", *v);
+  auto n = v->AsExactInt64();
+  if (!n) {
+    return Status(kBadValue, "BSON field '" + cmd.fields().front().key + "." + std::string(field) +
+                                 "' must be a whole number");
+  }
+  return *n;
+}
+
+bool OptionalBool(const Document& cmd, std::string_view field, bool fallback) {
+  const Value* v = cmd.Get(field);
+  return v ? v->Truthy() : fallback;
+}
+
+Document CursorReply(const std::string& ns, int64_t id, std::vector<Document> batch, bool first) {
+  Array items;
+  items.items.reserve(batch.size());
+  for (Document& d : batch) items.items.emplace_back(std::move(d));
+  Document cursor{{first ? "firstBatch" : "nextBatch", std::move(items)}, {"id", id}, {"ns", ns}};
+  return Document{{"cursor", std::move(cursor)}, {"ok", 1.0}};
+}
+
+}  // namespace mm::commands

@@ -1,0 +1,301 @@
+#include "server/engine/collection.h"
+
+#include <bson/bson.h>
+
+#include <cstring>
+#include <random>
+
+#include "value/bson_codec.h"
+
+namespace mm::engine {
+namespace {
+
+ObjectId NewObjectId() {
+  bson_oid_t oid;
+  bson_oid_init(&oid, nullptr);
+  ObjectId out;
+  std::copy(std::begin(oid.bytes), std::end(oid.bytes), out.bytes.begin());
+  return out;
+}
+
+Binary NewUuid() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  std::string bytes(16, '\0');
+  for (size_t i = 0; i < 16; i += 8) {
+    uint64_t r = rng();
+    std::memcpy(bytes.data() + i, &r, 8);
+  }
+  bytes[6] = static_cast<char>((bytes[6] & 0x0f) | 0x40);
+  bytes[8] = static_cast<char>((bytes[8] & 0x3f) | 0x80);
+  return Binary{4, bytes};
+}
+
+}  // namespace
+
+Collection::Collection(std::string db, std::string name, Document options,
+                       storage::Storage* storage)
+    : db_(std::move(db)), name_(std::move(name)), options_(std::move(options)),
+      uuid_(NewUuid()), storage_(storage) {
+  indexes_.push_back(std::make_unique<IndexKeys>(IdIndexSpec()));
+  // Options were validated by the caller; a bad validator cannot get here.
+  (void)SetValidation(options_);
+}
+
+Status Collection::SetValidation(const Document& options) {
+  if (const Value* v = options.Get("validator")) {
+    const Document* d = v->If<Document>();
+    if (!d) return Status(kTypeMismatch, "'validator' must be an object");
+    if (d->empty()) {
+      validator_.reset();
+    } else {
+      auto m = Matcher::Parse(*d);
+      if (!m.ok()) return m.status();
+      validator_ = std::make_shared<const Matcher>(std::move(m).value());
+    }
+  }
+  if (const Value* v = options.Get("validationLevel")) {
+    const std::string* s = v->If<std::string>();
+    if (!s || (*s != "off" && *s != "strict" && *s != "moderate")) {
+      return Status(kBadValue, "Enumeration value '" + (s ? *s : ToRelaxedJson(*v)) +
+                                   "' for field 'validationLevel' is not a valid value.");
+    }
+    validation_level_ = *s;
+  }
+  if (const Value* v = options.Get("validationAction")) {
+    const std::string* s = v->If<std::string>();
+    if (!s || (*s != "error" && *s != "warn")) {
+      return Status(kBadValue, "Enumeration value '" + (s ? *s : ToRelaxedJson(*v)) +
+                                   "' for field 'validationAction' is not a valid value.");
+    }
+    validation_action_ = *s;
+  }
+  return Status::Ok();
+}
+
+Status Collection::CheckValidation(const Document& doc, const Document* before) const {
+  if (!validator_ || validation_level_ == "off" || validation_action_ == "warn") return Status::Ok();
+  // "moderate" leaves documents that were already invalid free to change.
+  if (before && validation_level_ == "moderate" && !validator_->Matches(*before)) return Status::Ok();
+  if (validator_->Matches(doc)) return Status::Ok();
+  Document info;
+  if (const Value* id = doc.Get("_id")) info.Append("failingDocumentId", *id);
+  info.Append("details", Document{{"operatorName", "$jsonSchema or query operators"},
+                                  {"reason", "document did not match the collection validator"}});
+  return Status(kDocumentValidationFailure, "Document failed validation")
+      .WithDetails(Document{{"errInfo", info}});
+}
+
+Status Collection::CheckUnique(const std::vector<std::vector<Value>>& keys, RecordId self) const {
+  for (size_t i = 0; i < indexes_.size(); ++i) {
+    const IndexKeys& index = *indexes_[i];
+    if (!index.spec().unique) continue;
+    if (auto other = index.FindConflict(keys[i], self)) {
+      (void)other;
+      const Value* dup = nullptr;
+      for (const Value& k : keys[i]) {
+        if (index.FindConflict({k}, self)) dup = &k;
+      }
+      Document key_value = index.KeyValue(*dup);
+      std::string shown;
+      for (const Field& f : key_value.fields()) {
+        shown += (shown.empty() ? "" : ", ") + f.key + ": " + ToRelaxedJson(f.value);
+      }
+      return Status(kDuplicateKey, "E11000 duplicate key error collection: " + ns() +
+                                       " index: " + index.spec().name + " dup key: { " + shown + " }")
+          .WithDetails(Document{{"keyPattern", index.spec().key}, {"keyValue", key_value}});
+    }
+  }
+  return Status::Ok();
+}
+
+void Collection::Index(const Document& doc, RecordId id, bool add) {
+  for (auto& index : indexes_) {
+    auto keys = index->KeysFor(doc);
+    if (add) {
+      index->Add(keys, id);
+    } else {
+      index->Remove(keys, id);
+    }
+  }
+}
+
+Status Collection::Insert(Document doc, Document* stored) {
+  Value* id = doc.Get("_id");
+  if (!id) {
+    doc.fields().insert(doc.fields().begin(), Field{"_id", NewObjectId()});
+  } else if (doc.fields().front().key != "_id") {
+    Value moved = *id;
+    doc.Remove("_id");
+    doc.fields().insert(doc.fields().begin(), Field{"_id", std::move(moved)});
+  }
+  const Value& final_id = doc.fields().front().value;
+  if (final_id.Is<Array>()) {
+    return Status(kInvalidIdField, "The '_id' value cannot be of type array");
+  }
+  if (final_id.Is<Regex>()) return Status(kInvalidIdField, "can't use a regex for _id");
+  MM_RETURN_IF_ERROR(CheckValidation(doc, nullptr));
+  RecordId rid = next_id_;
+  std::vector<std::vector<Value>> keys;
+  for (const auto& index : indexes_) keys.push_back(index->KeysFor(doc));
+  MM_RETURN_IF_ERROR(CheckUnique(keys, rid));
+  ++next_id_;
+  for (size_t i = 0; i < indexes_.size(); ++i) indexes_[i]->Add(keys[i], rid);
+  storage_->PutDocument(ns(), rid, doc);
+  if (stored) *stored = doc;
+  records_.emplace(rid, std::move(doc));
+  return Status::Ok();
+}
+
+Status Collection::Replace(RecordId id, Document doc) {
+  auto it = records_.find(id);
+  if (it == records_.end()) return Status(kInternalError, "record vanished");
+  MM_RETURN_IF_ERROR(CheckValidation(doc, &it->second));
+  std::vector<std::vector<Value>> keys;
+  for (const auto& index : indexes_) keys.push_back(index->KeysFor(doc));
+  MM_RETURN_IF_ERROR(CheckUnique(keys, id));
+  Index(it->second, id, false);
+  for (size_t i = 0; i < indexes_.size(); ++i) indexes_[i]->Add(keys[i], id);
+  storage_->PutDocument(ns(), id, doc);
+  it->second = std::move(doc);
+  return Status::Ok();
+}
+
+void Collection::Remove(RecordId id) {
+  auto it = records_.find(id);
+  if (it == records_.end()) return;
+  Index(it->second, id, false);
+  records_.erase(it);
+  storage_->DeleteDocument(ns(), id);
+}
+
+void Collection::Restore(RecordId id, Document doc) {
+  Index(doc, id, true);
+  records_[id] = std::move(doc);
+  next_id_ = std::max(next_id_, id + 1);
+}
+
+const Document* Collection::Get(RecordId id) const {
+  auto it = records_.find(id);
+  return it == records_.end() ? nullptr : &it->second;
+}
+
+std::vector<RecordId> Collection::Candidates(const Document& filter) const {
+  const Value* id = filter.Get("_id");
+  if (id && !id->Is<Document>() && !id->Is<Regex>() && !id->Is<Array>()) {
+    auto ids = indexes_.front()->Lookup(*id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+  }
+  std::vector<RecordId> all;
+  all.reserve(records_.size());
+  for (const auto& [rid, doc] : records_) all.push_back(rid);
+  return all;
+}
+
+Status Collection::CreateIndex(IndexSpec spec, bool* created) {
+  *created = false;
+  for (const auto& existing : indexes_) {
+    const IndexSpec& e = existing->spec();
+    if (e.name == spec.name) {
+      if (e.SameDefinition(spec)) return Status::Ok();
+      if (e.key == spec.key) {
+        return Status(kIndexOptionsConflict,
+                      "An equivalent index already exists with the same name but different "
+                      "options. Requested index: " + ToRelaxedJson(spec.listed) +
+                          ", existing index: " + ToRelaxedJson(e.listed));
+      }
+      return Status(kIndexKeySpecsConflict,
+                    "An existing index has the same name as the requested index. When index "
+                    "names are not specified, they are auto generated and can cause conflicts. "
+                    "Please refer to our documentation. Requested index: " +
+                        ToRelaxedJson(spec.listed) + ", existing index: " + ToRelaxedJson(e.listed));
+    }
+    if (e.key == spec.key && e.SameDefinition(spec)) {
+      return Status(kIndexOptionsConflict,
+                    "Index already exists with a different name: " + e.name);
+    }
+    if (e.key == spec.key && !spec.partial && !e.partial) {
+      return Status(kIndexOptionsConflict,
+                    "An equivalent index already exists with a different name and options. "
+                    "Requested index: " + ToRelaxedJson(spec.listed) +
+                        ", existing index: " + ToRelaxedJson(e.listed));
+    }
+  }
+  auto index = std::make_unique<IndexKeys>(std::move(spec));
+  for (const auto& [rid, doc] : records_) {
+    auto keys = index->KeysFor(doc);
+    if (index->spec().unique) {
+      if (auto other = index->FindConflict(keys, rid)) {
+        Value dup = keys.front();
+        for (const Value& k : keys) {
+          if (index->FindConflict({k}, rid)) dup = k;
+        }
+        Document key_value = index->KeyValue(dup);
+        std::string shown;
+        for (const Field& f : key_value.fields()) {
+          shown += (shown.empty() ? "" : ", ") + f.key + ": " + ToRelaxedJson(f.value);
+        }
+        return Status(kDuplicateKey, "Index build failed: E11000 duplicate key error collection: " +
+                                         ns() + " index: " + index->spec().name + " dup key: { " +
+                                         shown + " }")
+            .WithDetails(Document{{"keyPattern", index->spec().key}, {"keyValue", key_value}});
+      }
+    }
+    index->Add(keys, rid);
+  }
+  indexes_.push_back(std::move(index));
+  *created = true;
+  Persist();
+  return Status::Ok();
+}
+
+Status Collection::DropIndex(const std::string& name) {
+  if (name == "_id_") return Status(kInvalidOptions, "cannot drop _id index");
+  for (auto it = indexes_.begin(); it != indexes_.end(); ++it) {
+    if ((*it)->spec().name == name) {
+      indexes_.erase(it);
+      Persist();
+      return Status::Ok();
+    }
+  }
+  return Status(kIndexNotFound, "index not found with name [" + name + "]");
+}
+
+Status Collection::ModifyIndex(const Document& change, Document* old_values) {
+  const Value* name = change.Get("name");
+  const Value* key = change.Get("keyPattern");
+  for (auto& index : indexes_) {
+    IndexSpec& s = index->spec();
+    bool hit = (name && *name == Value(s.name)) || (key && key->Is<Document>() && key->As<Document>() == s.key);
+    if (!hit) continue;
+    if (const Value* hidden = change.Get("hidden")) {
+      if (s.name == "_id_") return Status(kBadValue, "can't hide _id index");
+      old_values->Append("hidden_old", s.hidden);
+      old_values->Append("hidden_new", hidden->Truthy());
+      s.hidden = hidden->Truthy();
+      s.listed.Remove("hidden");
+      if (s.hidden) s.listed.Append("hidden", true);
+    }
+    if (const Value* ttl = change.Get("expireAfterSeconds")) {
+      const Value* old = s.listed.Get("expireAfterSeconds");
+      if (!old) return Status(kInvalidOptions, "no expireAfterSeconds field to update");
+      old_values->Append("expireAfterSeconds_old", *old);
+      old_values->Append("expireAfterSeconds_new", *ttl);
+      s.listed.Set("expireAfterSeconds", *ttl);
+    }
+    Persist();
+    return Status::Ok();
+  }
+  return Status(kIndexNotFound, "cannot find index " + (name ? ToRelaxedJson(*name) : ToRelaxedJson(*key)) +
+                                    " for ns " + ns());
+}
+
+Document Collection::Metadata() const {
+  Array specs;
+  for (const auto& index : indexes_) specs.items.emplace_back(index->spec().listed);
+  return Document{{"options", options_}, {"indexes", std::move(specs)}};
+}
+
+void Collection::Persist() const { storage_->PutCollection(ns(), Metadata()); }
+
+}  // namespace mm::engine

@@ -1,0 +1,84 @@
+// One collection: its documents in insertion order, its indexes and its validator.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "server/engine/index.h"
+#include "server/engine/match.h"
+#include "server/storage/storage.h"
+#include "value/status.h"
+#include "value/value.h"
+
+namespace mm::engine {
+
+class Collection {
+ public:
+  // `options` are the create options kept for listCollections (validator, capped, …).
+  Collection(std::string db, std::string name, Document options, storage::Storage* storage);
+
+  const std::string& db() const { return db_; }
+  const std::string& name() const { return name_; }
+  std::string ns() const { return db_ + "." + name_; }
+  const Document& options() const { return options_; }
+  void set_options(Document options) { options_ = std::move(options); }
+  const Binary& uuid() const { return uuid_; }
+  size_t size() const { return records_.size(); }
+
+  // Sets the validator options from create/collMod. Fails with BadValue when the validator
+  // is not a valid filter.
+  Status SetValidation(const Document& options);
+
+  // Adds `_id` (an ObjectId) when missing and moves it first; checks the validator and every
+  // unique index. Errors: DuplicateKey 11000 (details keyPattern/keyValue),
+  // DocumentValidationFailure 121, InvalidIdField 53 for an array _id.
+  // `stored`, when given, receives the document as stored (with its _id).
+  Status Insert(Document doc, Document* stored = nullptr);
+  // Replaces a record with `doc` (already updated), with the same checks as Insert.
+  Status Replace(RecordId id, Document doc);
+  void Remove(RecordId id);
+
+  const Document* Get(RecordId id) const;
+  // Records that may match `filter`, in natural order: an _id equality uses the _id index;
+  // otherwise every record.
+  std::vector<RecordId> Candidates(const Document& filter) const;
+
+  const std::vector<std::unique_ptr<IndexKeys>>& indexes() const { return indexes_; }
+  // Builds an index over existing documents. Fails with 11000 when a unique index meets a
+  // duplicate, 85/86 when it conflicts with an existing index. `*created` is false when an
+  // identical index already exists.
+  Status CreateIndex(IndexSpec spec, bool* created);
+  Status DropIndex(const std::string& name);
+  // Sets `hidden` / `expireAfterSeconds` on an index (collMod).
+  Status ModifyIndex(const Document& change, Document* old_values);
+
+  void SetName(std::string db, std::string name) {
+    db_ = std::move(db);
+    name_ = std::move(name);
+  }
+  Document Metadata() const;
+  void Persist() const;
+  // Restores a record read back from storage.
+  void Restore(RecordId id, Document doc);
+
+ private:
+  Status CheckValidation(const Document& doc, const Document* before) const;
+  Status CheckUnique(const std::vector<std::vector<Value>>& keys, RecordId self) const;
+  void Index(const Document& doc, RecordId id, bool add);
+
+  std::string db_;
+  std::string name_;
+  Document options_;
+  Binary uuid_;
+  storage::Storage* storage_;
+  std::map<RecordId, Document> records_;
+  RecordId next_id_ = 1;
+  std::vector<std::unique_ptr<IndexKeys>> indexes_;
+  std::shared_ptr<const Matcher> validator_;
+  std::string validation_level_ = "strict";
+  std::string validation_action_ = "error";
+};
+
+}  // namespace mm::engine

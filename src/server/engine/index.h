@@ -1,0 +1,65 @@
+// Index definitions and the key sets that enforce uniqueness.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "server/engine/match.h"
+#include "server/storage/storage.h"
+#include "value/compare.h"
+#include "value/status.h"
+#include "value/value.h"
+
+namespace mm::engine {
+
+using storage::RecordId;
+
+struct IndexSpec {
+  std::string name;
+  Document key;        // as the client gave it, e.g. {stressors: "text"}
+  Document listed;     // the document listIndexes returns (v, key, name, options)
+  bool unique = false;
+  bool sparse = false;
+  bool hidden = false;
+  std::shared_ptr<const Matcher> partial;
+  bool special = false;  // text / 2dsphere / 2d / hashed: stored and listed, not used for keys
+
+  // Whether two specs describe the same index apart from the name.
+  bool SameDefinition(const IndexSpec& other) const;
+};
+
+// Parses one element of createIndexes' `indexes` array. Fails with CannotCreateIndex (67) for
+// a bad key pattern, 197 InvalidIndexSpecificationOption for unknown fields, and
+// FailedToParse (9) when `name` or `key` is missing.
+StatusOr<IndexSpec> ParseIndexSpec(const Document& spec);
+IndexSpec IdIndexSpec();
+
+// The keys of one index over a collection's documents.
+class IndexKeys {
+ public:
+  explicit IndexKeys(IndexSpec spec) : spec_(std::move(spec)) {}
+  const IndexSpec& spec() const { return spec_; }
+  IndexSpec& spec() { return spec_; }
+
+  // The keys `doc` has in this index (several when a key field is an array), none when the
+  // index is sparse/partial and does not cover it.
+  std::vector<Value> KeysFor(const Document& doc) const;
+  // A record other than `self` already holding one of `keys`, if the index is unique.
+  std::optional<RecordId> FindConflict(const std::vector<Value>& keys, RecordId self) const;
+  // Records holding exactly `key` (a single-field equality lookup).
+  std::vector<RecordId> Lookup(const Value& key) const;
+
+  void Add(const std::vector<Value>& keys, RecordId id);
+  void Remove(const std::vector<Value>& keys, RecordId id);
+
+  // {email: "a@b"} for the duplicate-key error's keyValue.
+  Document KeyValue(const Value& key) const;
+
+ private:
+  IndexSpec spec_;
+  std::multimap<Value, RecordId, ValueLess> entries_;
+};
+
+}  // namespace mm::engine

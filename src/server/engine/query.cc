@@ -1,0 +1,57 @@
+#include "server/engine/query.h"
+
+#include <algorithm>
+
+namespace mm::engine {
+
+StatusOr<std::vector<RecordId>> FindRecords(const Collection& coll, const QueryOptions& options) {
+  auto matcher = Matcher::Parse(options.filter);
+  if (!matcher.ok()) return matcher.status();
+  std::vector<RecordId> out;
+  const bool early_limit = !options.sort || options.sort->empty();
+  for (RecordId id : coll.Candidates(options.filter)) {
+    const Document* doc = coll.Get(id);
+    if (!doc || !matcher->Matches(*doc)) continue;
+    out.push_back(id);
+    if (early_limit && options.limit > 0 &&
+        static_cast<int64_t>(out.size()) >= options.skip + options.limit) {
+      break;
+    }
+  }
+  if (!early_limit) {
+    const SortOrder& order = *options.sort;
+    std::stable_sort(out.begin(), out.end(), [&](RecordId a, RecordId b) {
+      return order.CompareDocs(*coll.Get(a), *coll.Get(b)) < 0;
+    });
+  }
+  size_t skip = std::min<size_t>(static_cast<size_t>(options.skip), out.size());
+  out.erase(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(skip));
+  if (options.limit > 0 && static_cast<int64_t>(out.size()) > options.limit) {
+    out.resize(static_cast<size_t>(options.limit));
+  }
+  return out;
+}
+
+Status UpdateRecord(Collection* coll, RecordId id, const Update& update, int positional,
+                    bool* modified) {
+  Document doc = *coll->Get(id);
+  MM_RETURN_IF_ERROR(update.Apply(&doc, positional, false, modified));
+  if (!*modified) return Status::Ok();
+  return coll->Replace(id, std::move(doc));
+}
+
+StatusOr<Document> UpsertDocument(Collection* coll, const Document& filter, const Update& update) {
+  Document doc;
+  if (update.kind() != Update::Kind::kReplacement) {
+    MM_RETURN_IF_ERROR(SeedUpsertDocument(filter, &doc));
+  } else if (const Value* id = filter.Get("_id"); id && !id->Is<Document>()) {
+    doc.Append("_id", *id);
+  }
+  bool modified = false;
+  MM_RETURN_IF_ERROR(update.Apply(&doc, -1, true, &modified));
+  Document stored;
+  MM_RETURN_IF_ERROR(coll->Insert(std::move(doc), &stored));
+  return stored;
+}
+
+}  // namespace mm::engine

@@ -1,0 +1,33 @@
+// Sort specifications ({a: 1, "b.c": -1}) with MongoDB's array semantics: an array sorts by
+// its smallest element ascending and its largest descending; a missing field sorts as null.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "value/status.h"
+#include "value/value.h"
+
+namespace mm::engine {
+
+class SortOrder {
+ public:
+  // Fails with code 15975 for a direction other than 1 or -1.
+  static StatusOr<SortOrder> Parse(const Document& spec);
+  // $push's $sort: 1 / -1 over whole values, or a document spec over element fields.
+  static StatusOr<SortOrder> ParseForPush(const Value& spec);
+
+  int CompareDocs(const Document& a, const Document& b) const;
+  int CompareValues(const Value& a, const Value& b) const;
+  bool empty() const { return keys_.empty() && whole_value_direction_ == 0; }
+
+ private:
+  struct Key {
+    std::vector<std::string> path;
+    int direction;
+  };
+  std::vector<Key> keys_;
+  int whole_value_direction_ = 0;
+};
+
+}  // namespace mm::engine

@@ -1,0 +1,39 @@
+// devmongod: a small MongoDB-wire-compatible server for tests and local development.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+
+#include "server/net/tcp_server.h"
+#include "server/service.h"
+#include "server/wire/message.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"devmongod: a MongoDB-wire-compatible server for tests and development"};
+  mm::commands::ServerOptions options;
+  int port = 27017;
+  app.add_option("--bind,--bind_ip", options.bind_ip, "Address to listen on (loopback by default)");
+  app.add_option("--port", port, "TCP port; 0 picks a free one and prints it")
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--replSet", options.repl_set,
+                 "Answer the handshake as the primary of a one-member replica set NAME");
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    mm::Service service(options, mm::storage::MakeMemoryStorage());
+    mm::net::TcpServer server(
+        [&service](const mm::net::ConnectionInfo& conn, const uint8_t* frame, size_t len) {
+          return service.HandleFrame(conn, frame, len);
+        },
+        mm::wire::kMaxMessageSizeBytes);
+    uint16_t bound = server.Listen(options.bind_ip, static_cast<uint16_t>(port));
+    std::printf("devmongod listening on %s:%u\n", options.bind_ip.c_str(), bound);
+    std::fflush(stdout);
+    server.Run(/*handle_signals=*/true);
+    std::fprintf(stderr, "devmongod: shut down\n");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "devmongod: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,47 @@
+#include "server/service.h"
+
+#include <cstdio>
+
+#include "server/wire/message.h"
+
+namespace mm {
+
+Service::Service(commands::ServerOptions options, std::unique_ptr<storage::Storage> storage)
+    : options_(std::move(options)), storage_(std::move(storage)), catalog_(storage_.get()) {}
+
+Document Service::Run(const Document& command, const std::string& db) {
+  commands::ClientInfo client{0, options_.bind_ip + ":" + std::to_string(options_.port)};
+  std::lock_guard lock(mutex_);
+  commands::CommandContext ctx{catalog_, cursors_, options_, client, db};
+  return commands::RunCommand(command, ctx);
+}
+
+net::FrameResult Service::HandleFrame(const net::ConnectionInfo& conn, const uint8_t* frame,
+                                      size_t len) {
+  wire::Request request;
+  wire::ParseError error;
+  Document reply;
+  if (!wire::ParseMessage(frame, len, &request, &error)) {
+    if (error.action == wire::ParseError::Action::kCloseConnection) {
+      std::fprintf(stderr, "devmongod: conn%d %s: closing: %s\n", conn.id,
+                   conn.peer_address.c_str(), error.status.message().c_str());
+      return net::FrameResult{{}, true};
+    }
+    const Status& s = error.status;
+    if (request.kind == wire::RequestKind::kLegacyQuery) {
+      reply = Document{{"$err", s.message()}, {"code", s.code()}, {"ok", 0.0}};
+    } else {
+      reply = Document{{"ok", 0.0}, {"errmsg", s.message()}, {"code", s.code()},
+                       {"codeName", s.code_name()}};
+    }
+  } else {
+    commands::ClientInfo client{conn.id, conn.local_address};
+    std::lock_guard lock(mutex_);
+    commands::CommandContext ctx{catalog_, cursors_, options_, client, request.db};
+    reply = commands::RunCommand(request.command, ctx);
+  }
+  if (request.more_to_come) return net::FrameResult{};
+  return net::FrameResult{wire::BuildReply(request, reply, next_reply_id_++), false};
+}
+
+}  // namespace mm

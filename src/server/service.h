@@ -1,0 +1,33 @@
+// devmongod's request path: one frame in → wire parse → command → reply frame out.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+#include "server/commands/command.h"
+#include "server/engine/catalog.h"
+#include "server/net/tcp_server.h"
+#include "server/storage/storage.h"
+
+namespace mm {
+
+class Service {
+ public:
+  Service(commands::ServerOptions options, std::unique_ptr<storage::Storage> storage);
+
+  net::FrameResult HandleFrame(const net::ConnectionInfo& conn, const uint8_t* frame, size_t len);
+  // Runs one command as if it arrived on the wire (for in-process tests).
+  Document Run(const Document& command, const std::string& db);
+
+ private:
+  commands::ServerOptions options_;
+  std::unique_ptr<storage::Storage> storage_;
+  // One lock for the whole engine: devmongod favours obviously-correct over parallel.
+  std::mutex mutex_;
+  engine::Catalog catalog_;
+  commands::CursorStore cursors_;
+  std::atomic<int32_t> next_reply_id_{1};
+};
+
+}  // namespace mm

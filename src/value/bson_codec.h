@@ -1,0 +1,55 @@
+// Conversion between Value trees and BSON bytes / Extended JSON, and RAII for bson_t.
+#pragma once
+
+#include <bson/bson.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "value/status.h"
+#include "value/value.h"
+
+namespace mm {
+
+// An owned, heap-allocated bson_t. (Not a unique_ptr: bson_t carries an alignment attribute
+// that template arguments drop, which g++ warns about.)
+class BsonPtr {
+ public:
+  explicit BsonPtr(bson_t* b = nullptr) noexcept : b_(b) {}
+  ~BsonPtr() {
+    if (b_) bson_destroy(b_);
+  }
+  BsonPtr(BsonPtr&& other) noexcept : b_(std::exchange(other.b_, nullptr)) {}
+  BsonPtr& operator=(BsonPtr&& other) noexcept {
+    std::swap(b_, other.b_);
+    return *this;
+  }
+  BsonPtr(const BsonPtr&) = delete;
+  BsonPtr& operator=(const BsonPtr&) = delete;
+
+  bson_t* get() const noexcept { return b_; }
+  bson_t* operator->() const noexcept { return b_; }
+
+ private:
+  bson_t* b_;
+};
+
+// Encodes `doc` as BSON bytes.
+std::string EncodeBson(const Document& doc);
+// Encodes `doc` into a new bson_t (for handing to libbson/libmongoc APIs).
+BsonPtr ToBsonT(const Document& doc);
+
+// Decodes and validates one BSON document occupying exactly `len` bytes.
+// Fails with code 22 (InvalidBSON) semantics: a FailedToParse status naming the problem.
+StatusOr<Document> DecodeBson(const uint8_t* data, size_t len);
+StatusOr<Document> DecodeBson(const bson_t* b);
+
+// Extended JSON (canonical or relaxed) to a document.
+StatusOr<Document> ParseExtendedJson(std::string_view json);
+// Relaxed Extended JSON, as mongosh prints documents.
+std::string ToRelaxedJson(const Document& doc);
+std::string ToRelaxedJson(const Value& value);
+
+}  // namespace mm
