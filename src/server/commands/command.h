@@ -43,6 +43,9 @@ struct CommandSpec {
   // Fields MongoDB knows for this command that devmongod does not implement: refused with 238.
   std::vector<std::string_view> unimplemented;
   Handler handler;
+  // MongoDB's IDL marks a few commands (the handshake) non-strict: unknown fields are ignored,
+  // so that newer drivers can send newer options to older servers.
+  bool strict = true;
 };
 
 // The command table, sorted by name.

@@ -62,7 +62,8 @@ CommandSpec HelloCommand(std::string_view name) {
       {"helloOk", "client", "saslSupportedMechs", "compression", "loadBalanced",
        "topologyVersion", "maxAwaitTimeMS", "speculativeAuthenticate"},
       {},
-      Hello};
+      Hello,
+      /*strict=*/false};
 }
 
 }  // namespace mm::commands

@@ -55,6 +55,7 @@ Document RunCommand(const Document& cmd, CommandContext& ctx) {
   for (size_t i = 1; i < cmd.fields().size(); ++i) {
     const std::string& field = cmd.fields()[i].key;
     if (Contains(kGenericFields, field) || Contains(it->fields, field)) continue;
+    if (!it->strict) continue;
     if (Contains(it->unimplemented, field)) {
       return ErrorReply(Status(kNotImplemented, "BSON field '" + name + "." + field +
                                                     "' is not implemented by devmongod"));

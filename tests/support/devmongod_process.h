@@ -1,0 +1,29 @@
+// Starts devmongod on an ephemeral port for one test and stops it afterwards.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+namespace mm::testing {
+
+class DevmongodProcess {
+ public:
+  // Starts `devmongod --port 0` (plus `extra_args`) and waits for its "listening" line.
+  // Aborts the test binary with a message if the server does not come up.
+  explicit DevmongodProcess(const std::string& extra_args = "");
+  ~DevmongodProcess();
+  DevmongodProcess(const DevmongodProcess&) = delete;
+  DevmongodProcess& operator=(const DevmongodProcess&) = delete;
+
+  int port() const { return port_; }
+  std::string uri(const std::string& db = "test") const;
+  // Whether the process is still running.
+  bool Alive() const;
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace mm::testing
