@@ -90,8 +90,12 @@ TEST_F(CommandsTest, ValidatorRejectsWith121) {
 }
 
 TEST_F(CommandsTest, UpdateUpsertAndFindWithCursor) {
-  EXPECT_EQ(Reply(R"({"update": "c", "updates": [{"q": {"k": "x"}, "u": {"$set": {"v": 1}}, "upsert": true}]})").substr(0, 60),
-            R"({ "n" : 1, "nModified" : 0, "upserted" : [ { "index" : 0, ")");
+  Document upsert = Run(R"({"update": "c", "updates": [{"q": {"k": "x"}, "u": {"$set": {"v": 1}}, "upsert": true}]})");
+  EXPECT_EQ(ToRelaxedJson(*upsert.Get("n")), "1");
+  EXPECT_EQ(ToRelaxedJson(*upsert.Get("nModified")), "0");
+  const Document& upserted = upsert.Get("upserted")->As<Array>().items.at(0).As<Document>();
+  EXPECT_EQ(ToRelaxedJson(*upserted.Get("index")), "0");
+  EXPECT_TRUE(upserted.Get("_id")->Is<ObjectId>());
   EXPECT_EQ(ToRelaxedJson(Run(R"({"find": "c", "filter": {"k": "x"}, "projection": {"_id": 0}})").Get("cursor")->As<Document>()),
             R"({ "firstBatch" : [ { "k" : "x", "v" : 1 } ], "id" : 0, "ns" : "test.c" })");
   Run(R"({"insert": "many", "documents": [{"_id": 1}, {"_id": 2}, {"_id": 3}]})");
