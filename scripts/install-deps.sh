@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs everything the project needs on Debian 12 (as root): the toolchain and libraries
+# from apt, and the real MongoDB clients used by the tests from npm (pinned in
+# tests/clients/package-lock.json). Safe to run again.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+packages=(
+  build-essential cmake pkg-config ccache clang-format git
+  libmongoc-dev libbson-dev        # the official MongoDB C driver and its BSON library
+  libcli11-dev libfmt-dev nlohmann-json3-dev
+  libasio-dev                      # devmongod's sockets
+  libpcre2-dev                     # $regex, as MongoDB uses PCRE
+  libgtest-dev libbenchmark-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# Node.js and npm only run the Node.js driver and mongosh checks; a machine may already have
+# them from another package source, whose nodejs bundles npm.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if [ ! -x "$root/tests/clients/node_modules/.bin/mongosh" ]; then
+  (cd "$root/tests/clients" && npm ci --no-audit --no-fund --loglevel=error)
+fi

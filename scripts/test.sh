@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is missing, builds, and runs every test twice —
+# once in the default build and once under AddressSanitizer + UndefinedBehaviorSanitizer.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/install-deps.sh"
+for preset in default sanitize; do
+  echo "== build and test: $preset"
+  "$root/scripts/build.sh" "$preset"
+  (cd "$root" && ctest --preset "$preset" -j "$(nproc)")
+done
