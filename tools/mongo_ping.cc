@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
   bson_error_t error;
   mongoc_uri_t* uri = mongoc_uri_new_with_error(argv[1], &error);
   if (!uri) {
-    std::fprintf(stderr, "mongo-ping: invalid URI %s: %s\n", Redacted(argv[1]).c_str(), error.message);
+    std::fprintf(stderr, "mongo-ping: invalid URI %s: %s\n", Redacted(argv[1]).c_str(),
+                 error.message);
     return 2;
   }
   mongoc_client_t* client = mongoc_client_new_from_uri(uri);
@@ -39,7 +40,8 @@ int main(int argc, char** argv) {
   bson_t reply;
   auto start = std::chrono::steady_clock::now();
   bool ok = mongoc_client_command_simple(client, "admin", ping.get(), nullptr, &reply, &error);
-  auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+  auto elapsed =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
   int rc = 0;
   if (ok) {
     auto doc = mm::DecodeBson(&reply);

@@ -31,8 +31,8 @@ net::FrameResult Service::HandleFrame(const net::ConnectionInfo& conn, const uin
     if (request.kind == wire::RequestKind::kLegacyQuery) {
       reply = Document{{"$err", s.message()}, {"code", s.code()}, {"ok", 0.0}};
     } else {
-      reply = Document{{"ok", 0.0}, {"errmsg", s.message()}, {"code", s.code()},
-                       {"codeName", s.code_name()}};
+      reply = Document{
+          {"ok", 0.0}, {"errmsg", s.message()}, {"code", s.code()}, {"codeName", s.code_name()}};
     }
   } else {
     commands::ClientInfo client{conn.id, conn.local_address};

@@ -94,7 +94,8 @@ StatusOr<Document> ReadDocument(bson_iter_t* it) {
 
 StatusOr<Value> ReadValue(const bson_iter_t* it) {
   switch (bson_iter_type(it)) {
-    case BSON_TYPE_DOUBLE: return Value(bson_iter_double(it));
+    case BSON_TYPE_DOUBLE:
+      return Value(bson_iter_double(it));
     case BSON_TYPE_UTF8: {
       uint32_t len = 0;
       const char* s = bson_iter_utf8(it, &len);
@@ -103,7 +104,8 @@ StatusOr<Value> ReadValue(const bson_iter_t* it) {
     case BSON_TYPE_DOCUMENT:
     case BSON_TYPE_ARRAY: {
       bson_iter_t child;
-      if (!bson_iter_recurse(it, &child)) return Status(kFailedToParse, "corrupt BSON sub-document");
+      if (!bson_iter_recurse(it, &child))
+        return Status(kFailedToParse, "corrupt BSON sub-document");
       auto doc = ReadDocument(&child);
       if (!doc.ok()) return doc.status();
       if (bson_iter_type(it) == BSON_TYPE_DOCUMENT) return Value(std::move(doc).value());
@@ -117,17 +119,22 @@ StatusOr<Value> ReadValue(const bson_iter_t* it) {
       uint32_t len = 0;
       const uint8_t* data = nullptr;
       bson_iter_binary(it, &sub, &len, &data);
-      return Value(Binary{static_cast<uint8_t>(sub), std::string(reinterpret_cast<const char*>(data), len)});
+      return Value(
+          Binary{static_cast<uint8_t>(sub), std::string(reinterpret_cast<const char*>(data), len)});
     }
-    case BSON_TYPE_UNDEFINED: return Value(Undefined{});
+    case BSON_TYPE_UNDEFINED:
+      return Value(Undefined{});
     case BSON_TYPE_OID: {
       ObjectId o;
       std::memcpy(o.bytes.data(), bson_iter_oid(it)->bytes, 12);
       return Value(o);
     }
-    case BSON_TYPE_BOOL: return Value(bson_iter_bool(it));
-    case BSON_TYPE_DATE_TIME: return Value(DateTime{bson_iter_date_time(it)});
-    case BSON_TYPE_NULL: return Value(Null{});
+    case BSON_TYPE_BOOL:
+      return Value(bson_iter_bool(it));
+    case BSON_TYPE_DATE_TIME:
+      return Value(DateTime{bson_iter_date_time(it)});
+    case BSON_TYPE_NULL:
+      return Value(Null{});
     case BSON_TYPE_REGEX: {
       const char* options = nullptr;
       const char* pattern = bson_iter_regex(it, &options);
@@ -143,20 +150,24 @@ StatusOr<Value> ReadValue(const bson_iter_t* it) {
       const char* s = bson_iter_symbol(it, &len);
       return Value(Symbol{std::string(s, len)});
     }
-    case BSON_TYPE_INT32: return Value(bson_iter_int32(it));
+    case BSON_TYPE_INT32:
+      return Value(bson_iter_int32(it));
     case BSON_TYPE_TIMESTAMP: {
       uint32_t t = 0, i = 0;
       bson_iter_timestamp(it, &t, &i);
       return Value(Timestamp{t, i});
     }
-    case BSON_TYPE_INT64: return Value(bson_iter_int64(it));
+    case BSON_TYPE_INT64:
+      return Value(bson_iter_int64(it));
     case BSON_TYPE_DECIMAL128: {
       bson_decimal128_t d;
       bson_iter_decimal128(it, &d);
       return Value(Decimal128{d.high, d.low});
     }
-    case BSON_TYPE_MINKEY: return Value(MinKey{});
-    case BSON_TYPE_MAXKEY: return Value(MaxKey{});
+    case BSON_TYPE_MINKEY:
+      return Value(MinKey{});
+    case BSON_TYPE_MAXKEY:
+      return Value(MaxKey{});
     default:
       return Status(kNotImplemented, std::string("BSON type of field '") + bson_iter_key(it) +
                                          "' (DBPointer or code with scope) is not supported");

@@ -49,25 +49,39 @@ const std::string& StringOf(const Value& v) {
 
 int CanonicalTypeRank(const Value& v) {
   switch (v.type()) {
-    case BsonType::kMinKey: return 1;
+    case BsonType::kMinKey:
+      return 1;
     case BsonType::kUndefined:
-    case BsonType::kNull: return 2;
+    case BsonType::kNull:
+      return 2;
     case BsonType::kInt:
     case BsonType::kLong:
     case BsonType::kDouble:
-    case BsonType::kDecimal: return 3;
+    case BsonType::kDecimal:
+      return 3;
     case BsonType::kString:
-    case BsonType::kSymbol: return 4;
-    case BsonType::kObject: return 5;
-    case BsonType::kArray: return 6;
-    case BsonType::kBinData: return 7;
-    case BsonType::kObjectId: return 8;
-    case BsonType::kBool: return 9;
-    case BsonType::kDate: return 10;
-    case BsonType::kTimestamp: return 11;
-    case BsonType::kRegex: return 12;
-    case BsonType::kJavaScript: return 13;
-    case BsonType::kMaxKey: return 14;
+    case BsonType::kSymbol:
+      return 4;
+    case BsonType::kObject:
+      return 5;
+    case BsonType::kArray:
+      return 6;
+    case BsonType::kBinData:
+      return 7;
+    case BsonType::kObjectId:
+      return 8;
+    case BsonType::kBool:
+      return 9;
+    case BsonType::kDate:
+      return 10;
+    case BsonType::kTimestamp:
+      return 11;
+    case BsonType::kRegex:
+      return 12;
+    case BsonType::kJavaScript:
+      return 13;
+    case BsonType::kMaxKey:
+      return 14;
   }
   return 0;
 }
@@ -92,13 +106,16 @@ int CompareValues(const Value& a, const Value& b) {
   switch (ra) {
     case 1:
     case 2:
-    case 14: return 0;
-    case 3: return CompareNumbers(a, b);
+    case 14:
+      return 0;
+    case 3:
+      return CompareNumbers(a, b);
     case 4: {
       int r = StringOf(a).compare(StringOf(b));
       return r < 0 ? -1 : (r > 0 ? 1 : 0);
     }
-    case 5: return CompareDocuments(a.As<Document>(), b.As<Document>());
+    case 5:
+      return CompareDocuments(a.As<Document>(), b.As<Document>());
     case 6: {
       const auto& x = a.As<Array>().items;
       const auto& y = b.As<Array>().items;
@@ -117,9 +134,12 @@ int CompareValues(const Value& a, const Value& b) {
       int r = x.bytes.compare(y.bytes);
       return r < 0 ? -1 : (r > 0 ? 1 : 0);
     }
-    case 8: return Three(a.As<ObjectId>().bytes, b.As<ObjectId>().bytes);
-    case 9: return Three(a.As<bool>(), b.As<bool>());
-    case 10: return Three(a.As<DateTime>().millis, b.As<DateTime>().millis);
+    case 8:
+      return Three(a.As<ObjectId>().bytes, b.As<ObjectId>().bytes);
+    case 9:
+      return Three(a.As<bool>(), b.As<bool>());
+    case 10:
+      return Three(a.As<DateTime>().millis, b.As<DateTime>().millis);
     case 11: {
       const Timestamp& x = a.As<Timestamp>();
       const Timestamp& y = b.As<Timestamp>();

@@ -105,8 +105,8 @@ class StatusOr {
 }  // namespace mm
 
 // Returns early from the enclosing function when `expr` yields a non-OK Status.
-#define MM_RETURN_IF_ERROR(expr)          \
-  do {                                    \
-    ::mm::Status mm_status_ = (expr);     \
+#define MM_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::mm::Status mm_status_ = (expr);        \
     if (!mm_status_.ok()) return mm_status_; \
   } while (0)

@@ -130,15 +130,15 @@ struct AliasEntry {
   std::string_view alias;
 };
 constexpr AliasEntry kAliases[] = {
-    {BsonType::kDouble, "double"},   {BsonType::kString, "string"},
-    {BsonType::kObject, "object"},   {BsonType::kArray, "array"},
-    {BsonType::kBinData, "binData"}, {BsonType::kUndefined, "undefined"},
-    {BsonType::kObjectId, "objectId"}, {BsonType::kBool, "bool"},
-    {BsonType::kDate, "date"},       {BsonType::kNull, "null"},
-    {BsonType::kRegex, "regex"},     {BsonType::kJavaScript, "javascript"},
-    {BsonType::kSymbol, "symbol"},   {BsonType::kInt, "int"},
+    {BsonType::kDouble, "double"},       {BsonType::kString, "string"},
+    {BsonType::kObject, "object"},       {BsonType::kArray, "array"},
+    {BsonType::kBinData, "binData"},     {BsonType::kUndefined, "undefined"},
+    {BsonType::kObjectId, "objectId"},   {BsonType::kBool, "bool"},
+    {BsonType::kDate, "date"},           {BsonType::kNull, "null"},
+    {BsonType::kRegex, "regex"},         {BsonType::kJavaScript, "javascript"},
+    {BsonType::kSymbol, "symbol"},       {BsonType::kInt, "int"},
     {BsonType::kTimestamp, "timestamp"}, {BsonType::kLong, "long"},
-    {BsonType::kDecimal, "decimal"}, {BsonType::kMinKey, "minKey"},
+    {BsonType::kDecimal, "decimal"},     {BsonType::kMinKey, "minKey"},
     {BsonType::kMaxKey, "maxKey"},
 };
 }  // namespace

@@ -134,9 +134,9 @@ struct Value {
 
   Value() : v(Null{}) {}
   template <typename T>
-    requires std::is_constructible_v<ValueVariant, T&&> &&
-             (!std::is_same_v<std::decay_t<T>, Value>) && (!std::is_same_v<std::decay_t<T>, int>)
-  Value(T&& x) : v(std::forward<T>(x)) {}
+  requires std::is_constructible_v<ValueVariant, T&&> &&
+      (!std::is_same_v<std::decay_t<T>, Value>)&&(!std::is_same_v<std::decay_t<T>, int>)Value(T&& x)
+      : v(std::forward<T>(x)) {}
   Value(int x) : v(static_cast<int32_t>(x)) {}
   Value(const char* s) : v(std::string(s)) {}
 

@@ -55,11 +55,13 @@ INSTANTIATE_TEST_SUITE_P(
         MatchCase{R"({"a": {"$gte": 2, "$lt": 3}})", R"({"a": 2.5})", true},
         MatchCase{R"({"a": {"$lt": 3}})", R"({"a": [5, 1]})", true},
         MatchCase{R"({"a": {"$lte": null}})", R"({})", true},
-        MatchCase{R"({"a": {"$gt": {"$date": "2020-01-01T00:00:00Z"}}})", R"({"a": {"$date": "2021-01-01T00:00:00Z"}})", true},
+        MatchCase{R"({"a": {"$gt": {"$date": "2020-01-01T00:00:00Z"}}})",
+                  R"({"a": {"$date": "2021-01-01T00:00:00Z"}})", true},
         // $in / $nin
         MatchCase{R"({"a": {"$in": [1, 2]}})", R"({"a": 2})", true},
         MatchCase{R"({"a": {"$in": [null]}})", R"({})", true},
-        MatchCase{R"({"a": {"$in": [{"$regularExpression": {"pattern": "^x", "options": ""}}]}})", R"({"a": "xyz"})", true},
+        MatchCase{R"({"a": {"$in": [{"$regularExpression": {"pattern": "^x", "options": ""}}]}})",
+                  R"({"a": "xyz"})", true},
         MatchCase{R"({"a": {"$nin": [1, 2]}})", R"({"a": 3})", true},
         MatchCase{R"({"a": {"$nin": [1, 2]}})", R"({"a": [3, 1]})", false},
         // $exists, $type
@@ -75,14 +77,17 @@ INSTANTIATE_TEST_SUITE_P(
         MatchCase{R"({"a": {"$not": {"$gt": 5}}})", R"({})", true},
         // regex
         MatchCase{R"({"a": {"$regex": "^ab", "$options": "i"}})", R"({"a": "ABc"})", true},
-        MatchCase{R"({"a": {"$regularExpression": {"pattern": "c$", "options": ""}}})", R"({"a": ["x", "abc"]})", true},
+        MatchCase{R"({"a": {"$regularExpression": {"pattern": "c$", "options": ""}}})",
+                  R"({"a": ["x", "abc"]})", true},
         // arrays
         MatchCase{R"({"a": {"$size": 2}})", R"({"a": [1, 2]})", true},
         MatchCase{R"({"a": {"$size": 1}})", R"({"a": [[1, 2]]})", true},
         MatchCase{R"({"a": {"$all": [1, 3]}})", R"({"a": [3, 2, 1]})", true},
         MatchCase{R"({"a": {"$all": [1, 4]}})", R"({"a": [3, 2, 1]})", false},
-        MatchCase{R"({"a": {"$elemMatch": {"b": 1, "c": 2}}})", R"({"a": [{"b": 1}, {"c": 2}]})", false},
-        MatchCase{R"({"a": {"$elemMatch": {"b": 1, "c": 2}}})", R"({"a": [{"b": 1, "c": 2}]})", true},
+        MatchCase{R"({"a": {"$elemMatch": {"b": 1, "c": 2}}})", R"({"a": [{"b": 1}, {"c": 2}]})",
+                  false},
+        MatchCase{R"({"a": {"$elemMatch": {"b": 1, "c": 2}}})", R"({"a": [{"b": 1, "c": 2}]})",
+                  true},
         MatchCase{R"({"a": {"$elemMatch": {"$gt": 5, "$lt": 8}}})", R"({"a": [1, 6]})", true},
         MatchCase{R"({"a": {"$mod": [4, 1]}})", R"({"a": 9})", true},
         // $expr

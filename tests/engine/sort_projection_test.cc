@@ -17,8 +17,9 @@ std::string SortIds(const char* spec, std::vector<const char*> docs) {
   EXPECT_TRUE(order.ok()) << spec;
   std::vector<Document> ds;
   for (const char* d : docs) ds.push_back(Json(d));
-  std::stable_sort(ds.begin(), ds.end(),
-                   [&](const Document& a, const Document& b) { return order->CompareDocs(a, b) < 0; });
+  std::stable_sort(ds.begin(), ds.end(), [&](const Document& a, const Document& b) {
+    return order->CompareDocs(a, b) < 0;
+  });
   std::string ids;
   for (const Document& d : ds) ids += ToRelaxedJson(*d.Get("_id")) + " ";
   return ids;
@@ -39,8 +40,9 @@ TEST(Sort, ArraysSortByMinAscendingAndMaxDescending) {
 }
 
 TEST(Sort, CompoundKeys) {
-  EXPECT_EQ(SortIds(R"({"a": 1, "b": -1})", {R"({"_id": 1, "a": 1, "b": 1})", R"({"_id": 2, "a": 1, "b": 2})",
-                                             R"({"_id": 3, "a": 0, "b": 0})"}),
+  EXPECT_EQ(SortIds(R"({"a": 1, "b": -1})",
+                    {R"({"_id": 1, "a": 1, "b": 1})", R"({"_id": 2, "a": 1, "b": 2})",
+                     R"({"_id": 3, "a": 0, "b": 0})"}),
             "3 2 1 ");
 }
 
@@ -73,10 +75,14 @@ INSTANTIATE_TEST_SUITE_P(
         ProjectionCase{R"({"a": 1})", R"({"_id": 1, "a": 2, "b": 3})", R"({"_id": 1, "a": 2})"},
         ProjectionCase{R"({"a": 1, "_id": 0})", R"({"_id": 1, "a": 2, "b": 3})", R"({"a": 2})"},
         ProjectionCase{R"({"b": 0})", R"({"_id": 1, "a": 2, "b": 3})", R"({"_id": 1, "a": 2})"},
-        ProjectionCase{R"({"a.b": 1})", R"({"_id": 1, "a": {"b": 1, "c": 2}})", R"({"_id": 1, "a": {"b": 1}})"},
-        ProjectionCase{R"({"a.b": 1})", R"({"_id": 1, "a": [{"b": 1, "c": 2}, 5]})", R"({"_id": 1, "a": [{"b": 1}]})"},
-        ProjectionCase{R"({"a": {"$slice": 2}})", R"({"_id": 1, "a": [1, 2, 3]})", R"({"_id": 1, "a": [1, 2]})"},
-        ProjectionCase{R"({"s": {"$add": ["$a", 1]}})", R"({"_id": 1, "a": 2})", R"({"_id": 1, "s": 3})"}));
+        ProjectionCase{R"({"a.b": 1})", R"({"_id": 1, "a": {"b": 1, "c": 2}})",
+                       R"({"_id": 1, "a": {"b": 1}})"},
+        ProjectionCase{R"({"a.b": 1})", R"({"_id": 1, "a": [{"b": 1, "c": 2}, 5]})",
+                       R"({"_id": 1, "a": [{"b": 1}]})"},
+        ProjectionCase{R"({"a": {"$slice": 2}})", R"({"_id": 1, "a": [1, 2, 3]})",
+                       R"({"_id": 1, "a": [1, 2]})"},
+        ProjectionCase{R"({"s": {"$add": ["$a", 1]}})", R"({"_id": 1, "a": 2})",
+                       R"({"_id": 1, "s": 3})"}));
 
 TEST(Projection, MixingInclusionAndExclusionIsRefused) {
   auto p = Projection::Parse(Json(R"({"a": 1, "b": 0})"));

@@ -27,50 +27,81 @@ class CommandsTest : public ::testing::Test {
 };
 
 TEST_F(CommandsTest, UnknownCommandIsCommandNotFound) {
-  EXPECT_EQ(Reply(R"({"frobnicate": 1})"),
-            R"({ "ok" : 0.0, "errmsg" : "no such command: 'frobnicate'", "code" : 59, "codeName" : "CommandNotFound" })");
+  EXPECT_EQ(
+      Reply(R"({"frobnicate": 1})"),
+      R"({ "ok" : 0.0, "errmsg" : "no such command: 'frobnicate'", "code" : 59, "codeName" : "CommandNotFound" })");
 }
 
 TEST_F(CommandsTest, UnknownFieldIs40415AndUnimplementedOptionIs238) {
-  EXPECT_EQ(Reply(R"({"find": "c", "x": 1})"),
-            R"({ "ok" : 0.0, "errmsg" : "BSON field 'find.x' is an unknown field.", "code" : 40415, "codeName" : "Location40415" })");
+  EXPECT_EQ(
+      Reply(R"({"find": "c", "x": 1})"),
+      R"({ "ok" : 0.0, "errmsg" : "BSON field 'find.x' is an unknown field.", "code" : 40415, "codeName" : "Location40415" })");
   EXPECT_EQ(Code(Run(R"({"find": "c", "collation": {"locale": "fr"}})")), 238);
   // Generic fields every driver adds are tolerated.
-  EXPECT_EQ(Reply(R"({"ping": 1, "lsid": {"id": 1}, "$readPreference": {"mode": "primary"}, "comment": "x"})"),
-            R"({ "ok" : 1.0 })");
+  EXPECT_EQ(
+      Reply(
+          R"({"ping": 1, "lsid": {"id": 1}, "$readPreference": {"mode": "primary"}, "comment": "x"})"),
+      R"({ "ok" : 1.0 })");
 }
 
 TEST_F(CommandsTest, UniqueIndexViolationIsWriteError11000) {
   Run(R"({"createIndexes": "users", "indexes": [{"key": {"email": 1}, "name": "email_1", "unique": true}]})");
   Run(R"({"insert": "users", "documents": [{"_id": 1, "email": "a@x"}]})");
-  EXPECT_EQ(Reply(R"({"insert": "users", "documents": [{"_id": 2, "email": "b@x"}, {"_id": 3, "email": "a@x"}, {"_id": 4, "email": "c@x"}]})"),
-            R"({ "n" : 1, "writeErrors" : [ { "index" : 1, "code" : 11000, "keyPattern" : { "email" : 1 }, "keyValue" : { "email" : "a@x" }, "errmsg" : "E11000 duplicate key error collection: test.users index: email_1 dup key: { email: \"a@x\" }" } ], "ok" : 1.0 })");
+  EXPECT_EQ(
+      Reply(
+          R"({"insert": "users", "documents": [{"_id": 2, "email": "b@x"}, {"_id": 3, "email": "a@x"}, {"_id": 4, "email": "c@x"}]})"),
+      R"({ "n" : 1, "writeErrors" : [ { "index" : 1, "code" : 11000, "keyPattern" : { "email" : 1 }, "keyValue" : { "email" : "a@x" }, "errmsg" : "E11000 duplicate key error collection: test.users index: email_1 dup key: { email: \"a@x\" }" } ], "ok" : 1.0 })");
   // Unordered inserts go on past the failure.
-  EXPECT_EQ(ToRelaxedJson(*Run(R"({"insert": "users", "ordered": false, "documents": [{"_id": 5, "email": "a@x"}, {"_id": 6, "email": "d@x"}]})").Get("n")), "1");
+  EXPECT_EQ(
+      ToRelaxedJson(
+          *Run(R"({"insert": "users", "ordered": false, "documents": [{"_id": 5, "email": "a@x"}, {"_id": 6, "email": "d@x"}]})")
+               .Get("n")),
+      "1");
   // Duplicate _id too.
-  EXPECT_EQ(Code(Run(R"({"insert": "users", "documents": [{"_id": 1}]})").Get("writeErrors")->As<Array>().items[0].As<Document>()), 11000);
+  EXPECT_EQ(Code(Run(R"({"insert": "users", "documents": [{"_id": 1}]})")
+                     .Get("writeErrors")
+                     ->As<Array>()
+                     .items[0]
+                     .As<Document>()),
+            11000);
 }
 
 TEST_F(CommandsTest, IndexConflictsAre85And86) {
   Run(R"({"createIndexes": "c", "indexes": [{"key": {"a": 1}, "name": "a_1"}]})");
-  EXPECT_EQ(Code(Run(R"({"createIndexes": "c", "indexes": [{"key": {"a": -1}, "name": "a_1"}]})")), 86);
-  EXPECT_EQ(Code(Run(R"({"createIndexes": "c", "indexes": [{"key": {"a": 1}, "name": "other"}]})")), 85);
-  EXPECT_EQ(Reply(R"({"createIndexes": "c", "indexes": [{"key": {"a": 1}, "name": "a_1"}]})"),
-            R"({ "numIndexesBefore" : 2, "numIndexesAfter" : 2, "note" : "all indexes already exist", "createdCollectionAutomatically" : false, "ok" : 1.0 })");
-  EXPECT_EQ(Code(Run(R"({"createIndexes": "c", "indexes": [{"key": {"a": "foo"}, "name": "x"}]})")), 67);
+  EXPECT_EQ(Code(Run(R"({"createIndexes": "c", "indexes": [{"key": {"a": -1}, "name": "a_1"}]})")),
+            86);
+  EXPECT_EQ(Code(Run(R"({"createIndexes": "c", "indexes": [{"key": {"a": 1}, "name": "other"}]})")),
+            85);
+  EXPECT_EQ(
+      Reply(R"({"createIndexes": "c", "indexes": [{"key": {"a": 1}, "name": "a_1"}]})"),
+      R"({ "numIndexesBefore" : 2, "numIndexesAfter" : 2, "note" : "all indexes already exist", "createdCollectionAutomatically" : false, "ok" : 1.0 })");
+  EXPECT_EQ(Code(Run(R"({"createIndexes": "c", "indexes": [{"key": {"a": "foo"}, "name": "x"}]})")),
+            67);
 }
 
 TEST_F(CommandsTest, UniqueIndexOverDuplicatesFails11000) {
   Run(R"({"insert": "c", "documents": [{"_id": 1, "a": 1}, {"_id": 2, "a": 1}]})");
-  EXPECT_EQ(Code(Run(R"({"createIndexes": "c", "indexes": [{"key": {"a": 1}, "name": "a_1", "unique": true}]})")), 11000);
+  EXPECT_EQ(
+      Code(Run(
+          R"({"createIndexes": "c", "indexes": [{"key": {"a": 1}, "name": "a_1", "unique": true}]})")),
+      11000);
 }
 
 TEST_F(CommandsTest, SparseAndPartialUniqueIndexesSkipDocuments) {
   Run(R"({"createIndexes": "c", "indexes": [{"key": {"a": 1}, "name": "a_1", "unique": true, "sparse": true}]})");
-  EXPECT_EQ(Reply(R"({"insert": "c", "documents": [{"_id": 1}, {"_id": 2}]})"), R"({ "n" : 2, "ok" : 1.0 })");
+  EXPECT_EQ(Reply(R"({"insert": "c", "documents": [{"_id": 1}, {"_id": 2}]})"),
+            R"({ "n" : 2, "ok" : 1.0 })");
   Run(R"({"createIndexes": "p", "indexes": [{"key": {"a": 1}, "name": "a_1", "unique": true, "partialFilterExpression": {"live": true}}]})");
-  EXPECT_EQ(Reply(R"({"insert": "p", "documents": [{"_id": 1, "a": 1}, {"_id": 2, "a": 1, "live": true}]})"), R"({ "n" : 2, "ok" : 1.0 })");
-  EXPECT_EQ(Code(Run(R"({"insert": "p", "documents": [{"_id": 3, "a": 1, "live": true}]})").Get("writeErrors")->As<Array>().items[0].As<Document>()), 11000);
+  EXPECT_EQ(
+      Reply(
+          R"({"insert": "p", "documents": [{"_id": 1, "a": 1}, {"_id": 2, "a": 1, "live": true}]})"),
+      R"({ "n" : 2, "ok" : 1.0 })");
+  EXPECT_EQ(Code(Run(R"({"insert": "p", "documents": [{"_id": 3, "a": 1, "live": true}]})")
+                     .Get("writeErrors")
+                     ->As<Array>()
+                     .items[0]
+                     .As<Document>()),
+            11000);
 }
 
 TEST_F(CommandsTest, CreateIsIdempotentWithIdenticalOptionsOnly) {
@@ -86,17 +117,21 @@ TEST_F(CommandsTest, ValidatorRejectsWith121) {
   const auto& err = reply.Get("writeErrors")->As<Array>().items[0].As<Document>();
   EXPECT_EQ(Code(err), 121);
   EXPECT_EQ(ToRelaxedJson(*err.Get("errmsg")), R"("Document failed validation")");
-  EXPECT_EQ(Reply(R"({"insert": "v", "documents": [{"_id": 2, "age": 3}]})"), R"({ "n" : 1, "ok" : 1.0 })");
+  EXPECT_EQ(Reply(R"({"insert": "v", "documents": [{"_id": 2, "age": 3}]})"),
+            R"({ "n" : 1, "ok" : 1.0 })");
 }
 
 TEST_F(CommandsTest, UpdateUpsertAndFindWithCursor) {
-  Document upsert = Run(R"({"update": "c", "updates": [{"q": {"k": "x"}, "u": {"$set": {"v": 1}}, "upsert": true}]})");
+  Document upsert = Run(
+      R"({"update": "c", "updates": [{"q": {"k": "x"}, "u": {"$set": {"v": 1}}, "upsert": true}]})");
   EXPECT_EQ(ToRelaxedJson(*upsert.Get("n")), "1");
   EXPECT_EQ(ToRelaxedJson(*upsert.Get("nModified")), "0");
   const Document& upserted = upsert.Get("upserted")->As<Array>().items.at(0).As<Document>();
   EXPECT_EQ(ToRelaxedJson(*upserted.Get("index")), "0");
   EXPECT_TRUE(upserted.Get("_id")->Is<ObjectId>());
-  EXPECT_EQ(ToRelaxedJson(Run(R"({"find": "c", "filter": {"k": "x"}, "projection": {"_id": 0}})").Get("cursor")->As<Document>()),
+  EXPECT_EQ(ToRelaxedJson(Run(R"({"find": "c", "filter": {"k": "x"}, "projection": {"_id": 0}})")
+                              .Get("cursor")
+                              ->As<Document>()),
             R"({ "firstBatch" : [ { "k" : "x", "v" : 1 } ], "id" : 0, "ns" : "test.c" })");
   Run(R"({"insert": "many", "documents": [{"_id": 1}, {"_id": 2}, {"_id": 3}]})");
   auto first = Run(R"({"find": "many", "batchSize": 2})");
@@ -104,23 +139,30 @@ TEST_F(CommandsTest, UpdateUpsertAndFindWithCursor) {
   ASSERT_TRUE(id->Is<int64_t>());
   EXPECT_NE(id->As<int64_t>(), 0);
   Document more{{"getMore", *id}, {"collection", "many"}};
-  EXPECT_EQ(ToRelaxedJson(service_.Run(more, "test")),
-            R"({ "cursor" : { "nextBatch" : [ { "_id" : 3 } ], "id" : 0, "ns" : "test.many" }, "ok" : 1.0 })");
+  EXPECT_EQ(
+      ToRelaxedJson(service_.Run(more, "test")),
+      R"({ "cursor" : { "nextBatch" : [ { "_id" : 3 } ], "id" : 0, "ns" : "test.many" }, "ok" : 1.0 })");
   EXPECT_EQ(Code(service_.Run(more, "test")), 43);
 }
 
 TEST_F(CommandsTest, DropIndexesByNameKeyAndStar) {
   Run(R"({"createIndexes": "c", "indexes": [{"key": {"a": 1}, "name": "a_1"}, {"key": {"b": 1}, "name": "b_1"}, {"key": {"c": 1}, "name": "c_1"}]})");
-  EXPECT_EQ(Reply(R"({"dropIndexes": "c", "index": "a_1"})"), R"({ "nIndexesWas" : 4, "ok" : 1.0 })");
-  EXPECT_EQ(Reply(R"({"dropIndexes": "c", "index": {"b": 1}})"), R"({ "nIndexesWas" : 3, "ok" : 1.0 })");
+  EXPECT_EQ(Reply(R"({"dropIndexes": "c", "index": "a_1"})"),
+            R"({ "nIndexesWas" : 4, "ok" : 1.0 })");
+  EXPECT_EQ(Reply(R"({"dropIndexes": "c", "index": {"b": 1}})"),
+            R"({ "nIndexesWas" : 3, "ok" : 1.0 })");
   EXPECT_EQ(Code(Run(R"({"dropIndexes": "c", "index": "a_1"})")), 27);
   EXPECT_EQ(Reply(R"({"dropIndexes": "c", "index": "*"})"), R"({ "nIndexesWas" : 2, "ok" : 1.0 })");
 }
 
 TEST_F(CommandsTest, AggregateGroupsAndCounts) {
   Run(R"({"insert": "s", "documents": [{"_id": 1, "u": "a", "x": 2}, {"_id": 2, "u": "a", "x": 3}, {"_id": 3, "u": "b", "x": 1}]})");
-  EXPECT_EQ(ToRelaxedJson(Run(R"({"aggregate": "s", "pipeline": [{"$group": {"_id": "$u", "t": {"$sum": "$x"}}}, {"$sort": {"_id": 1}}], "cursor": {}})").Get("cursor")->As<Document>()),
-            R"({ "firstBatch" : [ { "_id" : "a", "t" : 5 }, { "_id" : "b", "t" : 1 } ], "id" : 0, "ns" : "test.s" })");
+  EXPECT_EQ(
+      ToRelaxedJson(
+          Run(R"({"aggregate": "s", "pipeline": [{"$group": {"_id": "$u", "t": {"$sum": "$x"}}}, {"$sort": {"_id": 1}}], "cursor": {}})")
+              .Get("cursor")
+              ->As<Document>()),
+      R"({ "firstBatch" : [ { "_id" : "a", "t" : 5 }, { "_id" : "b", "t" : 1 } ], "id" : 0, "ns" : "test.s" })");
   EXPECT_EQ(Code(Run(R"({"aggregate": "s", "pipeline": [{"$bogus": {}}], "cursor": {}})")), 40324);
 }
 

@@ -33,13 +33,17 @@ TEST_F(LibmongocTest, CrudThroughCollectionApi) {
   bson_error_t error;
   for (int i = 0; i < 3; ++i) {
     BsonPtr doc = ToBsonT(Document{{"_id", i}, {"name", "u" + std::to_string(i)}, {"n", i * 10}});
-    ASSERT_TRUE(mongoc_collection_insert_one(coll, doc.get(), nullptr, nullptr, &error)) << error.message;
+    ASSERT_TRUE(mongoc_collection_insert_one(coll, doc.get(), nullptr, nullptr, &error))
+        << error.message;
   }
   BsonPtr filter = ToBsonT(Json(R"({"n": {"$gte": 10}})"));
   BsonPtr update = ToBsonT(Json(R"({"$set": {"flag": true}})"));
   bson_t reply;
-  ASSERT_TRUE(mongoc_collection_update_many(coll, filter.get(), update.get(), nullptr, &reply, &error)) << error.message;
-  EXPECT_EQ(ToRelaxedJson(*DecodeBson(&reply)), R"({ "modifiedCount" : 2, "matchedCount" : 2, "upsertedCount" : 0 })");
+  ASSERT_TRUE(
+      mongoc_collection_update_many(coll, filter.get(), update.get(), nullptr, &reply, &error))
+      << error.message;
+  EXPECT_EQ(ToRelaxedJson(*DecodeBson(&reply)),
+            R"({ "modifiedCount" : 2, "matchedCount" : 2, "upsertedCount" : 0 })");
   bson_destroy(&reply);
 
   BsonPtr all = ToBsonT(Json(R"({"flag": true})"));
@@ -53,26 +57,34 @@ TEST_F(LibmongocTest, CrudThroughCollectionApi) {
   EXPECT_EQ(seen, "{ \"_id\" : 2, \"name\" : \"u2\" }\n{ \"_id\" : 1, \"name\" : \"u1\" }\n");
 
   BsonPtr one = ToBsonT(Json(R"({"_id": 0})"));
-  ASSERT_TRUE(mongoc_collection_delete_one(coll, one.get(), nullptr, &reply, &error)) << error.message;
+  ASSERT_TRUE(mongoc_collection_delete_one(coll, one.get(), nullptr, &reply, &error))
+      << error.message;
   EXPECT_EQ(ToRelaxedJson(*DecodeBson(&reply)), R"({ "deletedCount" : 1 })");
   bson_destroy(&reply);
   BsonPtr empty = ToBsonT(Document{});
-  EXPECT_EQ(mongoc_collection_count_documents(coll, empty.get(), nullptr, nullptr, nullptr, &error), 2);
+  EXPECT_EQ(mongoc_collection_count_documents(coll, empty.get(), nullptr, nullptr, nullptr, &error),
+            2);
   mongoc_collection_destroy(coll);
 }
 
 TEST_F(LibmongocTest, UniqueViolationReadsBackAs11000) {
   bool ok = false;
-  client_.Command("neuronav", Json(R"({"createIndexes": "users", "indexes": [{"key": {"email": 1}, "name": "email_1", "unique": true}]})"), &ok);
+  client_.Command(
+      "neuronav",
+      Json(
+          R"({"createIndexes": "users", "indexes": [{"key": {"email": 1}, "name": "email_1", "unique": true}]})"),
+      &ok);
   ASSERT_TRUE(ok);
   mongoc_collection_t* coll = mongoc_client_get_collection(client_.get(), "neuronav", "users");
   bson_error_t error;
   BsonPtr doc = ToBsonT(Json(R"({"email": "a@b.c"})"));
-  ASSERT_TRUE(mongoc_collection_insert_one(coll, doc.get(), nullptr, nullptr, &error)) << error.message;
+  ASSERT_TRUE(mongoc_collection_insert_one(coll, doc.get(), nullptr, nullptr, &error))
+      << error.message;
   BsonPtr again = ToBsonT(Json(R"({"email": "a@b.c"})"));
   EXPECT_FALSE(mongoc_collection_insert_one(coll, again.get(), nullptr, nullptr, &error));
   EXPECT_EQ(error.code, 11000u);
-  EXPECT_NE(std::string(error.message).find("E11000 duplicate key error collection: neuronav.users index: email_1"),
+  EXPECT_NE(std::string(error.message)
+                .find("E11000 duplicate key error collection: neuronav.users index: email_1"),
             std::string::npos)
       << error.message;
   mongoc_collection_destroy(coll);

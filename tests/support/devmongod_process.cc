@@ -59,7 +59,9 @@ DevmongodProcess::~DevmongodProcess() {
   }
 }
 
-bool DevmongodProcess::Alive() const { return pid_ > 0 && kill(pid_, 0) == 0 && waitpid(pid_, nullptr, WNOHANG) == 0; }
+bool DevmongodProcess::Alive() const {
+  return pid_ > 0 && kill(pid_, 0) == 0 && waitpid(pid_, nullptr, WNOHANG) == 0;
+}
 
 std::string DevmongodProcess::uri(const std::string& db) const {
   return "mongodb://127.0.0.1:" + std::to_string(port_) + "/" + db;

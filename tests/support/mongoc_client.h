@@ -30,7 +30,8 @@ class MongocClient {
     BsonPtr cmd = ToBsonT(command);
     bson_t reply;
     bson_error_t error;
-    bool success = mongoc_client_command_simple(client_, db.c_str(), cmd.get(), nullptr, &reply, &error);
+    bool success =
+        mongoc_client_command_simple(client_, db.c_str(), cmd.get(), nullptr, &reply, &error);
     if (ok) *ok = success;
     if (code) *code = success ? 0 : static_cast<int>(error.code);
     auto doc = DecodeBson(&reply);

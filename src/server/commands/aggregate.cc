@@ -1,5 +1,5 @@
-#include "server/commands/handlers.h"
 #include "server/engine/aggregate.h"
+#include "server/commands/handlers.h"
 #include "server/engine/query.h"
 
 namespace mm::commands {
@@ -14,12 +14,16 @@ StatusOr<Document> Aggregate(const Document& cmd, CommandContext& ctx) {
     return Status(kInvalidNamespace, "Invalid {aggregate: ...} value: must be a string or 1");
   }
   const Value* pipeline_value = cmd.Get("pipeline");
-  if (!pipeline_value) return Status(40414, "BSON field 'aggregate.pipeline' is missing but a required field");
-  if (!pipeline_value->Is<Array>()) return TypeMismatch("aggregate", "pipeline", "array", *pipeline_value);
+  if (!pipeline_value)
+    return Status(40414, "BSON field 'aggregate.pipeline' is missing but a required field");
+  if (!pipeline_value->Is<Array>())
+    return TypeMismatch("aggregate", "pipeline", "array", *pipeline_value);
   auto cursor = OptionalDocument(cmd, "cursor");
   if (!cursor.ok()) return cursor.status();
   if (!*cursor && !OptionalBool(cmd, "explain", false)) {
-    return Status(kFailedToParse, "The 'cursor' option is required, except for aggregate with the explain argument");
+    return Status(
+        kFailedToParse,
+        "The 'cursor' option is required, except for aggregate with the explain argument");
   }
   int64_t batch_size = 101;
   if (*cursor) {
@@ -57,11 +61,12 @@ StatusOr<Document> Aggregate(const Document& cmd, CommandContext& ctx) {
 }  // namespace
 
 CommandSpec AggregateCommand() {
-  return CommandSpec{"aggregate", "Runs an aggregation pipeline over a collection.",
-                     {"pipeline", "cursor", "allowDiskUse", "bypassDocumentValidation", "hint",
-                      "let"},
-                     {"explain", "collation"},
-                     Aggregate};
+  return CommandSpec{
+      "aggregate",
+      "Runs an aggregation pipeline over a collection.",
+      {"pipeline", "cursor", "allowDiskUse", "bypassDocumentValidation", "hint", "let"},
+      {"explain", "collation"},
+      Aggregate};
 }
 
 }  // namespace mm::commands

@@ -78,13 +78,19 @@ StatusOr<Document> Distinct(const Document& cmd, CommandContext& ctx) {
 }  // namespace
 
 CommandSpec CountCommand() {
-  return CommandSpec{"count", "Counts matching documents.", {"query", "skip", "limit", "hint"},
-                     {"collation"}, Count};
+  return CommandSpec{"count",
+                     "Counts matching documents.",
+                     {"query", "skip", "limit", "hint"},
+                     {"collation"},
+                     Count};
 }
 
 CommandSpec DistinctCommand() {
-  return CommandSpec{"distinct", "Lists the distinct values of a field.", {"key", "query", "hint"},
-                     {"collation"}, Distinct};
+  return CommandSpec{"distinct",
+                     "Lists the distinct values of a field.",
+                     {"key", "query", "hint"},
+                     {"collation"},
+                     Distinct};
 }
 
 }  // namespace mm::commands

@@ -8,7 +8,8 @@ StatusOr<Document> GetMore(const Document& cmd, CommandContext& ctx) {
   const Value& id_value = cmd.fields().front().value;
   if (!id_value.Is<int64_t>()) return TypeMismatch("getMore", "getMore", "long", id_value);
   const Value* coll = cmd.Get("collection");
-  if (!coll) return Status(40414, "BSON field 'getMore.collection' is missing but a required field");
+  if (!coll)
+    return Status(40414, "BSON field 'getMore.collection' is missing but a required field");
   if (!coll->Is<std::string>()) return TypeMismatch("getMore", "collection", "string", *coll);
   auto batch_size = OptionalInt(cmd, "batchSize", 0);
   if (!batch_size.ok()) return batch_size.status();
@@ -22,7 +23,8 @@ StatusOr<Document> GetMore(const Document& cmd, CommandContext& ctx) {
 
 StatusOr<Document> KillCursors(const Document& cmd, CommandContext& ctx) {
   const Value* cursors = cmd.Get("cursors");
-  if (!cursors) return Status(40414, "BSON field 'killCursors.cursors' is missing but a required field");
+  if (!cursors)
+    return Status(40414, "BSON field 'killCursors.cursors' is missing but a required field");
   if (!cursors->Is<Array>()) return TypeMismatch("killCursors", "cursors", "array", *cursors);
   Array killed, not_found;
   for (const Value& v : cursors->As<Array>().items) {
@@ -39,8 +41,10 @@ StatusOr<Document> KillCursors(const Document& cmd, CommandContext& ctx) {
 }  // namespace
 
 CommandSpec GetMoreCommand() {
-  return CommandSpec{"getMore", "Returns the next batch of an open cursor.",
-                     {"collection", "batchSize"}, {"maxTimeMS", "term", "lastKnownCommittedOpTime"},
+  return CommandSpec{"getMore",
+                     "Returns the next batch of an open cursor.",
+                     {"collection", "batchSize"},
+                     {"maxTimeMS", "term", "lastKnownCommittedOpTime"},
                      GetMore};
 }
 

@@ -8,17 +8,23 @@ namespace {
 StatusOr<int32_t> RunStatement(const Document& stmt, engine::Collection* coll) {
   for (const Field& f : stmt.fields()) {
     if (f.key != "q" && f.key != "limit" && f.key != "hint" && f.key != "collation") {
-      return Status(kUnknownField, "BSON field 'delete.deletes." + f.key + "' is an unknown field.");
+      return Status(kUnknownField,
+                    "BSON field 'delete.deletes." + f.key + "' is an unknown field.");
     }
-    if (f.key == "collation") return Status(kNotImplemented, "BSON field 'delete.deletes.collation' is not implemented by devmongod");
+    if (f.key == "collation")
+      return Status(kNotImplemented,
+                    "BSON field 'delete.deletes.collation' is not implemented by devmongod");
   }
   const Value* q = stmt.Get("q");
   const Value* limit = stmt.Get("limit");
   if (!q) return Status(40414, "BSON field 'delete.deletes.q' is missing but a required field");
-  if (!limit) return Status(40414, "BSON field 'delete.deletes.limit' is missing but a required field");
+  if (!limit)
+    return Status(40414, "BSON field 'delete.deletes.limit' is missing but a required field");
   if (!q->Is<Document>()) return TypeMismatch("delete.deletes", "q", "object", *q);
   double l = limit->IsNumber() ? limit->AsDouble() : -1;
-  if (l != 0 && l != 1) return Status(kFailedToParse, "The limit field in delete objects must be 0 or 1. Got " + std::to_string(l));
+  if (l != 0 && l != 1)
+    return Status(kFailedToParse,
+                  "The limit field in delete objects must be 0 or 1. Got " + std::to_string(l));
   engine::QueryOptions options;
   options.filter = q->As<Document>();
   options.limit = static_cast<int64_t>(l);
@@ -70,8 +76,11 @@ StatusOr<Document> Delete(const Document& cmd, CommandContext& ctx) {
 }  // namespace
 
 CommandSpec DeleteCommand() {
-  return CommandSpec{"delete", "Deletes documents (limit 0: all matching, 1: the first).",
-                     {"deletes", "ordered", "let"}, {}, Delete};
+  return CommandSpec{"delete",
+                     "Deletes documents (limit 0: all matching, 1: the first).",
+                     {"deletes", "ordered", "let"},
+                     {},
+                     Delete};
 }
 
 }  // namespace mm::commands

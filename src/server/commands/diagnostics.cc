@@ -5,32 +5,35 @@
 namespace mm::commands {
 
 CommandSpec PingCommand() {
-  return CommandSpec{"ping", "Answers {ok: 1}; used to check a connection.", {}, {},
+  return CommandSpec{"ping",
+                     "Answers {ok: 1}; used to check a connection.",
+                     {},
+                     {},
                      [](const Document&, CommandContext&) -> StatusOr<Document> {
                        return Document{{"ok", 1.0}};
                      }};
 }
 
 CommandSpec BuildInfoCommand() {
-  return CommandSpec{
-      "buildInfo",
-      "Reports the MongoDB version devmongod behaves as.",
-      {},
-      {},
-      [](const Document&, CommandContext&) -> StatusOr<Document> {
-        return Document{{"version", "7.0.0"},
-                        {"gitVersion", "devmongod"},
-                        {"modules", Array{}},
-                        {"allocator", "system"},
-                        {"javascriptEngine", "none"},
-                        {"sysInfo", "deprecated"},
-                        {"versionArray", Array{{Value(7), Value(0), Value(0), Value(0)}}},
-                        {"bits", 64},
-                        {"debug", false},
-                        {"maxBsonObjectSize", int32_t{wire::kMaxBsonObjectSize}},
-                        {"storageEngines", Array{{Value("devmongod")}}},
-                        {"ok", 1.0}};
-      }};
+  return CommandSpec{"buildInfo",
+                     "Reports the MongoDB version devmongod behaves as.",
+                     {},
+                     {},
+                     [](const Document&, CommandContext&) -> StatusOr<Document> {
+                       return Document{
+                           {"version", "7.0.0"},
+                           {"gitVersion", "devmongod"},
+                           {"modules", Array{}},
+                           {"allocator", "system"},
+                           {"javascriptEngine", "none"},
+                           {"sysInfo", "deprecated"},
+                           {"versionArray", Array{{Value(7), Value(0), Value(0), Value(0)}}},
+                           {"bits", 64},
+                           {"debug", false},
+                           {"maxBsonObjectSize", int32_t{wire::kMaxBsonObjectSize}},
+                           {"storageEngines", Array{{Value("devmongod")}}},
+                           {"ok", 1.0}};
+                     }};
 }
 
 CommandSpec GetParameterCommand() {
@@ -45,14 +48,15 @@ CommandSpec GetParameterCommand() {
         if (!all && !cmd.Has("featureCompatibilityVersion")) {
           return Status(kInvalidOptions, "no option found to get");
         }
-        return Document{{"featureCompatibilityVersion", Document{{"version", "7.0"}}},
-                        {"ok", 1.0}};
+        return Document{{"featureCompatibilityVersion", Document{{"version", "7.0"}}}, {"ok", 1.0}};
       }};
 }
 
 CommandSpec EndSessionsCommand() {
-  return CommandSpec{"endSessions", "Ends logical sessions; devmongod keeps no session state.",
-                     {}, {},
+  return CommandSpec{"endSessions",
+                     "Ends logical sessions; devmongod keeps no session state.",
+                     {},
+                     {},
                      [](const Document& cmd, CommandContext&) -> StatusOr<Document> {
                        if (!cmd.fields().front().value.Is<Array>()) {
                          return TypeMismatch("endSessions", "endSessions", "array",

@@ -20,9 +20,15 @@ StatusOr<Document> Find(const Document& cmd, CommandContext& ctx) {
   for (const auto* r : {&skip, &limit, &batch_size}) {
     if (!r->ok()) return r->status();
   }
-  if (*skip < 0) return Status(51024, "BSON field 'skip' value must be >= 0, actual value '" + std::to_string(*skip) + "'");
-  if (*limit < 0) return Status(51024, "BSON field 'limit' value must be >= 0, actual value '" + std::to_string(*limit) + "'");
-  if (*batch_size < 0) return Status(51024, "BSON field 'batchSize' value must be >= 0, actual value '" + std::to_string(*batch_size) + "'");
+  if (*skip < 0)
+    return Status(51024, "BSON field 'skip' value must be >= 0, actual value '" +
+                             std::to_string(*skip) + "'");
+  if (*limit < 0)
+    return Status(51024, "BSON field 'limit' value must be >= 0, actual value '" +
+                             std::to_string(*limit) + "'");
+  if (*batch_size < 0)
+    return Status(51024, "BSON field 'batchSize' value must be >= 0, actual value '" +
+                             std::to_string(*batch_size) + "'");
   engine::QueryOptions options;
   if (*filter) options.filter = **filter;
   if (*sort) {
@@ -62,7 +68,8 @@ StatusOr<Document> Find(const Document& cmd, CommandContext& ctx) {
   }
   int64_t id = 0;
   if (OptionalBool(cmd, "singleBatch", false)) {
-    if (*batch_size > 0 && static_cast<int64_t>(docs.size()) > *batch_size) docs.resize(*batch_size);
+    if (*batch_size > 0 && static_cast<int64_t>(docs.size()) > *batch_size)
+      docs.resize(*batch_size);
   } else if (*batch_size == 0) {
     // batchSize 0 opens a cursor and returns nothing yet.
     if (!docs.empty()) {
@@ -79,7 +86,8 @@ StatusOr<Document> Find(const Document& cmd, CommandContext& ctx) {
 }  // namespace
 
 CommandSpec FindCommand() {
-  return CommandSpec{"find", "Queries a collection; results beyond the first batch via getMore.",
+  return CommandSpec{"find",
+                     "Queries a collection; results beyond the first batch via getMore.",
                      {"filter", "sort", "projection", "skip", "limit", "batchSize", "singleBatch",
                       "hint", "noCursorTimeout", "allowPartialResults", "allowDiskUse", "let",
                       "returnKey", "showRecordId", "min", "max"},

@@ -18,8 +18,10 @@ StatusOr<Document> FindAndModify(const Document& cmd, CommandContext& ctx) {
   const bool return_new = OptionalBool(cmd, "new", false);
   const bool upsert = OptionalBool(cmd, "upsert", false);
   const Value* update_spec = cmd.Get("update");
-  if (remove && update_spec) return Status(kFailedToParse, "Cannot specify both an update and remove=true");
-  if (!remove && !update_spec) return Status(kFailedToParse, "Either an update or remove=true must be specified");
+  if (remove && update_spec)
+    return Status(kFailedToParse, "Cannot specify both an update and remove=true");
+  if (!remove && !update_spec)
+    return Status(kFailedToParse, "Either an update or remove=true must be specified");
   if (remove && (upsert || return_new)) {
     return Status(kFailedToParse, "Cannot specify both upsert=true and remove=true ");
   }
@@ -94,7 +96,8 @@ StatusOr<Document> FindAndModify(const Document& cmd, CommandContext& ctx) {
       reply_value = std::move(*value);
     }
   }
-  return Document{{"lastErrorObject", std::move(last_error)}, {"value", std::move(reply_value)}, {"ok", 1.0}};
+  return Document{
+      {"lastErrorObject", std::move(last_error)}, {"value", std::move(reply_value)}, {"ok", 1.0}};
 }
 
 }  // namespace

@@ -56,14 +56,13 @@ StatusOr<Document> Hello(const Document& cmd, CommandContext& ctx) {
 }  // namespace
 
 CommandSpec HelloCommand(std::string_view name) {
-  return CommandSpec{
-      name,
-      "Describes this server to a connecting client (the handshake).",
-      {"helloOk", "client", "saslSupportedMechs", "compression", "loadBalanced",
-       "topologyVersion", "maxAwaitTimeMS", "speculativeAuthenticate"},
-      {},
-      Hello,
-      /*strict=*/false};
+  return CommandSpec{name,
+                     "Describes this server to a connecting client (the handshake).",
+                     {"helloOk", "client", "saslSupportedMechs", "compression", "loadBalanced",
+                      "topologyVersion", "maxAwaitTimeMS", "speculativeAuthenticate"},
+                     {},
+                     Hello,
+                     /*strict=*/false};
 }
 
 }  // namespace mm::commands

@@ -10,9 +10,11 @@ StatusOr<Document> CreateIndexes(const Document& cmd, CommandContext& ctx) {
   auto name = CollectionName(cmd);
   if (!name.ok()) return name.status();
   const Value* indexes = cmd.Get("indexes");
-  if (!indexes) return Status(40414, "BSON field 'createIndexes.indexes' is missing but a required field");
+  if (!indexes)
+    return Status(40414, "BSON field 'createIndexes.indexes' is missing but a required field");
   if (!indexes->Is<Array>()) return TypeMismatch("createIndexes", "indexes", "array", *indexes);
-  if (indexes->As<Array>().items.empty()) return Status(kBadValue, "Must specify at least one index to create");
+  if (indexes->As<Array>().items.empty())
+    return Status(kBadValue, "Must specify at least one index to create");
   std::vector<engine::IndexSpec> specs;
   for (const Value& v : indexes->As<Array>().items) {
     if (!v.Is<Document>()) return TypeMismatch("createIndexes", "indexes", "object", v);
@@ -67,7 +69,8 @@ StatusOr<Document> DropIndexes(const Document& cmd, CommandContext& ctx) {
   engine::Collection* coll = ctx.catalog.Find(ctx.db, *name);
   if (!coll) return Status(kNamespaceNotFound, "ns not found " + ctx.db + "." + *name);
   const Value* index = cmd.Get("index");
-  if (!index) return Status(40414, "BSON field 'dropIndexes.index' is missing but a required field");
+  if (!index)
+    return Status(40414, "BSON field 'dropIndexes.index' is missing but a required field");
   auto was = static_cast<int32_t>(coll->indexes().size());
   std::vector<std::string> names;
   if (*index == Value("*")) {
@@ -90,7 +93,8 @@ StatusOr<Document> DropIndexes(const Document& cmd, CommandContext& ctx) {
       return Status(kIndexNotFound, "can't find index with key: " + ToRelaxedJson(*key));
     }
     if (matching.size() > 1) {
-      return Status(kAmbiguousIndexKeyPattern, "Ambiguous index key pattern: " + ToRelaxedJson(*key));
+      return Status(kAmbiguousIndexKeyPattern,
+                    "Ambiguous index key pattern: " + ToRelaxedJson(*key));
     }
     names = matching;
   } else {
@@ -110,18 +114,24 @@ StatusOr<Document> DropIndexes(const Document& cmd, CommandContext& ctx) {
 }  // namespace
 
 CommandSpec CreateIndexesCommand() {
-  return CommandSpec{"createIndexes", "Builds indexes, creating the collection when missing.",
-                     {"indexes", "commitQuorum"}, {}, CreateIndexes};
+  return CommandSpec{"createIndexes",
+                     "Builds indexes, creating the collection when missing.",
+                     {"indexes", "commitQuorum"},
+                     {},
+                     CreateIndexes};
 }
 
 CommandSpec ListIndexesCommand() {
-  return CommandSpec{"listIndexes", "Lists a collection's index specifications.", {"cursor"}, {},
-                     ListIndexes};
+  return CommandSpec{
+      "listIndexes", "Lists a collection's index specifications.", {"cursor"}, {}, ListIndexes};
 }
 
 CommandSpec DropIndexesCommand() {
-  return CommandSpec{"dropIndexes", "Drops indexes by name, names, key pattern or \"*\".",
-                     {"index"}, {}, DropIndexes};
+  return CommandSpec{"dropIndexes",
+                     "Drops indexes by name, names, key pattern or \"*\".",
+                     {"index"},
+                     {},
+                     DropIndexes};
 }
 
 }  // namespace mm::commands

@@ -35,7 +35,8 @@ StatusOr<Document> ListCollections(const Document& cmd, CommandContext& ctx) {
 }
 
 StatusOr<Document> ListDatabases(const Document& cmd, CommandContext& ctx) {
-  if (ctx.db != "admin") return Status(13, "listDatabases may only be run against the admin database.");
+  if (ctx.db != "admin")
+    return Status(13, "listDatabases may only be run against the admin database.");
   auto filter = OptionalDocument(cmd, "filter");
   if (!filter.ok()) return filter.status();
   auto matcher = engine::Matcher::Parse(*filter ? **filter : Document{});
@@ -52,7 +53,9 @@ StatusOr<Document> ListDatabases(const Document& cmd, CommandContext& ctx) {
   }
   Document reply{{"databases", std::move(dbs)}};
   if (!name_only) {
-    reply.Append("totalSize", int64_t{8192} * static_cast<int64_t>(reply.Get("databases")->As<Array>().items.size()));
+    reply.Append(
+        "totalSize",
+        int64_t{8192} * static_cast<int64_t>(reply.Get("databases")->As<Array>().items.size()));
     reply.Append("totalSizeMb", int64_t{0});
   }
   reply.Append("ok", 1.0);
@@ -62,14 +65,19 @@ StatusOr<Document> ListDatabases(const Document& cmd, CommandContext& ctx) {
 }  // namespace
 
 CommandSpec ListCollectionsCommand() {
-  return CommandSpec{"listCollections", "Lists the collections of a database.",
-                     {"filter", "nameOnly", "cursor", "authorizedCollections"}, {},
+  return CommandSpec{"listCollections",
+                     "Lists the collections of a database.",
+                     {"filter", "nameOnly", "cursor", "authorizedCollections"},
+                     {},
                      ListCollections};
 }
 
 CommandSpec ListDatabasesCommand() {
-  return CommandSpec{"listDatabases", "Lists databases (run against admin).",
-                     {"filter", "nameOnly", "authorizedDatabases"}, {}, ListDatabases};
+  return CommandSpec{"listDatabases",
+                     "Lists databases (run against admin).",
+                     {"filter", "nameOnly", "authorizedDatabases"},
+                     {},
+                     ListDatabases};
 }
 
 }  // namespace mm::commands

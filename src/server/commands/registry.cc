@@ -8,16 +8,17 @@ namespace {
 
 // Fields every command accepts (drivers add them to any command).
 constexpr std::string_view kGenericFields[] = {
-    "$db",        "lsid",        "txnNumber",        "$clusterTime",
-    "$readPreference", "readConcern", "writeConcern", "apiVersion",
-    "apiStrict",  "apiDeprecationErrors", "comment", "maxTimeMS"};
+    "$db",         "lsid",         "txnNumber",  "$clusterTime", "$readPreference",
+    "readConcern", "writeConcern", "apiVersion", "apiStrict",    "apiDeprecationErrors",
+    "comment",     "maxTimeMS"};
 
 bool Contains(const auto& list, std::string_view s) {
   return std::find(std::begin(list), std::end(list), s) != std::end(list);
 }
 
 Document ErrorReply(const Status& s) {
-  Document reply{{"ok", 0.0}, {"errmsg", s.message()}, {"code", s.code()}, {"codeName", s.code_name()}};
+  Document reply{
+      {"ok", 0.0}, {"errmsg", s.message()}, {"code", s.code()}, {"codeName", s.code_name()}};
   for (const Field& f : s.details().fields()) reply.Append(f.key, f.value);
   return reply;
 }
@@ -27,15 +28,33 @@ Document ErrorReply(const Status& s) {
 const std::vector<CommandSpec>& CommandTable() {
   static const std::vector<CommandSpec>* table = [] {
     auto* t = new std::vector<CommandSpec>{
-        AggregateCommand(),       BuildInfoCommand(),        CollModCommand(),
-        CountCommand(),           CreateCommand(),           CreateIndexesCommand(),
-        DeleteCommand(),          DistinctCommand(),         DropCommand(),
-        DropDatabaseCommand(),    DropIndexesCommand(),      EndSessionsCommand(),
-        FindAndModifyCommand(),   FindCommand(),             GetMoreCommand(),
-        GetParameterCommand(),    HelloCommand("hello"),     HelloCommand("isMaster"),
-        HelloCommand("ismaster"), InsertCommand(),           KillCursorsCommand(),
-        ListCollectionsCommand(), ListDatabasesCommand(),    ListIndexesCommand(),
-        PingCommand(),            RenameCollectionCommand(), UpdateCommand(),
+        AggregateCommand(),
+        BuildInfoCommand(),
+        CollModCommand(),
+        CountCommand(),
+        CreateCommand(),
+        CreateIndexesCommand(),
+        DeleteCommand(),
+        DistinctCommand(),
+        DropCommand(),
+        DropDatabaseCommand(),
+        DropIndexesCommand(),
+        EndSessionsCommand(),
+        FindAndModifyCommand(),
+        FindCommand(),
+        GetMoreCommand(),
+        GetParameterCommand(),
+        HelloCommand("hello"),
+        HelloCommand("isMaster"),
+        HelloCommand("ismaster"),
+        InsertCommand(),
+        KillCursorsCommand(),
+        ListCollectionsCommand(),
+        ListDatabasesCommand(),
+        ListIndexesCommand(),
+        PingCommand(),
+        RenameCollectionCommand(),
+        UpdateCommand(),
     };
     std::sort(t->begin(), t->end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     return t;
@@ -80,8 +99,8 @@ Status TypeMismatch(std::string_view command, std::string_view field, std::strin
 StatusOr<std::string> CollectionName(const Document& cmd) {
   const Field& first = cmd.fields().front();
   if (!first.value.Is<std::string>()) {
-    return Status(kInvalidNamespace, "collection name has invalid type " +
-                                         std::string(TypeAlias(first.value.type())));
+    return Status(kInvalidNamespace,
+                  "collection name has invalid type " + std::string(TypeAlias(first.value.type())));
   }
   const std::string& name = first.value.As<std::string>();
   if (name.empty()) return Status(kInvalidNamespace, "Invalid namespace specified");

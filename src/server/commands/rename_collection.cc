@@ -17,7 +17,8 @@ StatusOr<Document> Rename(const Document& cmd, CommandContext& ctx) {
   }
   const Value& from = cmd.fields().front().value;
   const Value* to = cmd.Get("to");
-  if (!from.Is<std::string>()) return TypeMismatch("renameCollection", "renameCollection", "string", from);
+  if (!from.Is<std::string>())
+    return TypeMismatch("renameCollection", "renameCollection", "string", from);
   if (!to) return Status(40414, "BSON field 'renameCollection.to' is missing but a required field");
   if (!to->Is<std::string>()) return TypeMismatch("renameCollection", "to", "string", *to);
   std::string from_db, from_coll, to_db, to_coll;
@@ -35,8 +36,11 @@ StatusOr<Document> Rename(const Document& cmd, CommandContext& ctx) {
 }  // namespace
 
 CommandSpec RenameCollectionCommand() {
-  return CommandSpec{"renameCollection", "Renames a collection (run against admin).",
-                     {"to", "dropTarget", "stayTemp"}, {}, Rename};
+  return CommandSpec{"renameCollection",
+                     "Renames a collection (run against admin).",
+                     {"to", "dropTarget", "stayTemp"},
+                     {},
+                     Rename};
 }
 
 }  // namespace mm::commands

@@ -12,13 +12,16 @@ struct StatementResult {
 };
 
 Status RunStatement(const Document& stmt, engine::Collection* coll, StatementResult* result) {
-  static constexpr std::string_view kKnown[] = {"q", "u", "multi", "upsert", "arrayFilters", "hint", "collation", "c", "sort"};
+  static constexpr std::string_view kKnown[] = {
+      "q", "u", "multi", "upsert", "arrayFilters", "hint", "collation", "c", "sort"};
   for (const Field& f : stmt.fields()) {
     if (std::find(std::begin(kKnown), std::end(kKnown), f.key) == std::end(kKnown)) {
-      return Status(kUnknownField, "BSON field 'update.updates." + f.key + "' is an unknown field.");
+      return Status(kUnknownField,
+                    "BSON field 'update.updates." + f.key + "' is an unknown field.");
     }
     if (f.key == "collation" || f.key == "c" || f.key == "sort") {
-      return Status(kNotImplemented, "BSON field 'update.updates." + f.key + "' is not implemented by devmongod");
+      return Status(kNotImplemented,
+                    "BSON field 'update.updates." + f.key + "' is not implemented by devmongod");
     }
   }
   const Value* q = stmt.Get("q");
@@ -85,7 +88,8 @@ StatusOr<Document> Update(const Document& cmd, CommandContext& ctx) {
     modified += r.modified;
     if (r.upserted_id) {
       ++n;
-      upserted.items.emplace_back(Document{{"index", static_cast<int32_t>(i)}, {"_id", *r.upserted_id}});
+      upserted.items.emplace_back(
+          Document{{"index", static_cast<int32_t>(i)}, {"_id", *r.upserted_id}});
     }
   }
   Document reply{{"n", n}, {"nModified", modified}};
@@ -98,8 +102,11 @@ StatusOr<Document> Update(const Document& cmd, CommandContext& ctx) {
 }  // namespace
 
 CommandSpec UpdateCommand() {
-  return CommandSpec{"update", "Updates documents (operators, replacement or pipeline).",
-                     {"updates", "ordered", "bypassDocumentValidation", "let"}, {}, Update};
+  return CommandSpec{"update",
+                     "Updates documents (operators, replacement or pipeline).",
+                     {"updates", "ordered", "bypassDocumentValidation", "let"},
+                     {},
+                     Update};
 }
 
 }  // namespace mm::commands

@@ -56,7 +56,9 @@ StagePtr Whole(std::function<StatusOr<Docs>(Docs)> fn) {
 
 StatusOr<StagePtr> AddFields(const std::string& name, const Value& arg) {
   const Document* spec = arg.If<Document>();
-  if (!spec) return Status(40272, name + " specification stage must be an object, got " + std::string(TypeAlias(arg.type())));
+  if (!spec)
+    return Status(40272, name + " specification stage must be an object, got " +
+                             std::string(TypeAlias(arg.type())));
   std::vector<std::pair<std::vector<std::string>, ExpressionPtr>> fields;
   for (const Field& f : spec->fields()) {
     auto e = Expression::Parse(f.value);
@@ -100,7 +102,10 @@ StatusOr<StagePtr> UnsetStage(const Value& arg) {
     spec.Append(*s, 0);
   } else if (const Array* a = arg.If<Array>()) {
     for (const Value& v : a->items) {
-      if (!v.Is<std::string>()) return Status(31120, "$unset specification must be a string or an array containing only string values");
+      if (!v.Is<std::string>())
+        return Status(
+            31120,
+            "$unset specification must be a string or an array containing only string values");
       spec.Append(v.As<std::string>(), 0);
     }
   } else {
@@ -124,8 +129,9 @@ StatusOr<StagePtr> ReplaceRoot(const std::string& name, const Value& arg) {
     auto v = expr->Evaluate(d);
     if (!v.ok()) return v.status();
     if (!v->Is<Document>()) {
-      return Status(40228, "'newRoot' expression must evaluate to an object, but resulting value was: " +
-                               std::string(TypeAlias(v->type())));
+      return Status(40228,
+                    "'newRoot' expression must evaluate to an object, but resulting value was: " +
+                        std::string(TypeAlias(v->type())));
     }
     return std::optional<Document>(v->As<Document>());
   });
@@ -152,7 +158,8 @@ StatusOr<StagePtr> GroupStage(const Value& arg) {
       return Status(40234, "The field '" + f.key + "' must be an accumulator object");
     }
     const Field& a = acc->fields().front();
-    static const char* kKnown[] = {"$sum", "$avg", "$min", "$max", "$first", "$last", "$push", "$addToSet", "$count"};
+    static const char* kKnown[] = {"$sum",  "$avg",  "$min",      "$max",  "$first",
+                                   "$last", "$push", "$addToSet", "$count"};
     if (std::find(std::begin(kKnown), std::end(kKnown), a.key) == std::end(kKnown)) {
       return Status(15952, "unknown group operator '" + a.key + "'");
     }
@@ -206,7 +213,8 @@ StatusOr<StagePtr> GroupStage(const Value& arg) {
         } else if (op == "$min" || op == "$max") {
           for (const Value& v : vs) {
             if (v.IsNullish() || v.Is<Undefined>()) continue;
-            if (result.Is<Null>() || (op == "$min" ? CompareValues(v, result) < 0 : CompareValues(v, result) > 0)) {
+            if (result.Is<Null>() ||
+                (op == "$min" ? CompareValues(v, result) < 0 : CompareValues(v, result) > 0)) {
               result = v;
             }
           }
@@ -217,8 +225,9 @@ StatusOr<StagePtr> GroupStage(const Value& arg) {
           Array arr;
           for (const Value& v : vs) {
             if (v.Is<Undefined>()) continue;
-            if (op == "$addToSet" && std::any_of(arr.items.begin(), arr.items.end(),
-                                                 [&](const Value& e) { return ValuesEqual(e, v); })) {
+            if (op == "$addToSet" &&
+                std::any_of(arr.items.begin(), arr.items.end(),
+                            [&](const Value& e) { return ValuesEqual(e, v); })) {
               continue;
             }
             arr.items.push_back(v);
@@ -244,11 +253,14 @@ StatusOr<StagePtr> UnwindStage(const Value& arg) {
     if (!p || !p->Is<std::string>()) return Status(28812, "no path specified to $unwind stage");
     path = p->As<std::string>();
     if (const Value* pr = d->Get("preserveNullAndEmptyArrays")) preserve = pr->Truthy();
-    if (const Value* ia = d->Get("includeArrayIndex"); ia && ia->Is<std::string>()) include_index = ia->As<std::string>();
+    if (const Value* ia = d->Get("includeArrayIndex"); ia && ia->Is<std::string>())
+      include_index = ia->As<std::string>();
   } else {
-    return Status(15981, "expected either a string or an object as specification for $unwind stage");
+    return Status(15981,
+                  "expected either a string or an object as specification for $unwind stage");
   }
-  if (!path.starts_with('$')) return Status(28818, "path option to $unwind stage should be prefixed with a '$': " + path);
+  if (!path.starts_with('$'))
+    return Status(28818, "path option to $unwind stage should be prefixed with a '$': " + path);
   auto parts = SplitPath(path.substr(1));
   return Whole([parts, preserve, include_index](Docs in) -> StatusOr<Docs> {
     Docs out;
@@ -281,7 +293,8 @@ StatusOr<int64_t> PositiveCount(const std::string& stage, const Value& arg, bool
   if (!n || *n < 0 || (!allow_zero && *n == 0)) {
     return Status(stage == "$limit" ? 15958 : 15956,
                   "invalid argument to " + stage + " stage: " +
-                      (stage == "$limit" ? "the limit must be positive" : "Cannot skip a negative number of documents"));
+                      (stage == "$limit" ? "the limit must be positive"
+                                         : "Cannot skip a negative number of documents"));
   }
   return *n;
 }
@@ -315,8 +328,9 @@ StatusOr<StagePtr> ParseStage(const Document& stage_doc) {
     if (!order.ok()) return order.status();
     SortOrder o = *order;
     return Whole([o](Docs in) -> StatusOr<Docs> {
-      std::stable_sort(in.begin(), in.end(),
-                       [&](const Document& a, const Document& b) { return o.CompareDocs(a, b) < 0; });
+      std::stable_sort(in.begin(), in.end(), [&](const Document& a, const Document& b) {
+        return o.CompareDocs(a, b) < 0;
+      });
       return in;
     });
   }
@@ -337,22 +351,25 @@ StatusOr<StagePtr> ParseStage(const Document& stage_doc) {
   }
   if (name == "$count") {
     const std::string* field = arg.If<std::string>();
-    if (!field || field->empty()) return Status(40156, "the count field must be a non-empty string");
-    if (field->starts_with('$')) return Status(40158, "the count field cannot be a $-prefixed path");
+    if (!field || field->empty())
+      return Status(40156, "the count field must be a non-empty string");
+    if (field->starts_with('$'))
+      return Status(40158, "the count field cannot be a $-prefixed path");
     std::string f = *field;
     return Whole([f](Docs in) -> StatusOr<Docs> {
       if (in.empty()) return Docs{};
       return Docs{Document{{f, static_cast<int32_t>(in.size())}}};
     });
   }
-  static const char* kNotImplemented[] = {"$lookup", "$out", "$merge", "$facet", "$bucket",
-                                          "$bucketAuto", "$graphLookup", "$geoNear", "$sample",
-                                          "$sortByCount", "$unionWith", "$densify", "$fill",
-                                          "$setWindowFields", "$collStats", "$indexStats",
-                                          "$redact", "$search", "$documents"};
+  static const char* kNotImplemented[] = {
+      "$lookup",     "$out",         "$merge",   "$facet",           "$bucket",
+      "$bucketAuto", "$graphLookup", "$geoNear", "$sample",          "$sortByCount",
+      "$unionWith",  "$densify",     "$fill",    "$setWindowFields", "$collStats",
+      "$indexStats", "$redact",      "$search",  "$documents"};
   if (std::find(std::begin(kNotImplemented), std::end(kNotImplemented), name) !=
       std::end(kNotImplemented)) {
-    return Status(mm::kNotImplemented, "aggregation stage " + name + " is not implemented by devmongod");
+    return Status(mm::kNotImplemented,
+                  "aggregation stage " + name + " is not implemented by devmongod");
   }
   return Status(40324, "Unrecognized pipeline stage name: '" + name + "'");
 }
@@ -381,10 +398,12 @@ StatusOr<std::vector<Document>> Pipeline::Run(std::vector<Document> input) const
 }
 
 Status ValidateUpdatePipeline(const Array& stages) {
-  static const char* kAllowed[] = {"$addFields", "$set", "$project", "$unset", "$replaceRoot", "$replaceWith"};
+  static const char* kAllowed[] = {"$addFields", "$set",         "$project",
+                                   "$unset",     "$replaceRoot", "$replaceWith"};
   for (const Value& s : stages.items) {
     const Document* d = s.If<Document>();
-    if (!d || d->empty()) return Status(kFailedToParse, "Each element of the update pipeline must be an object");
+    if (!d || d->empty())
+      return Status(kFailedToParse, "Each element of the update pipeline must be an object");
     const std::string& name = d->fields().front().key;
     if (std::find(std::begin(kAllowed), std::end(kAllowed), name) == std::end(kAllowed)) {
       return Status(kInvalidOptions, name + " is not allowed to be used within an update");

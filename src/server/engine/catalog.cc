@@ -62,7 +62,9 @@ void Catalog::DropDatabase(const std::string& db) {
 Status Catalog::Rename(const std::string& from_db, const std::string& from,
                        const std::string& to_db, const std::string& to, bool drop_target) {
   Collection* source = Find(from_db, from);
-  if (!source) return Status(kNamespaceNotFound, "Source collection " + from_db + "." + from + " does not exist");
+  if (!source)
+    return Status(kNamespaceNotFound,
+                  "Source collection " + from_db + "." + from + " does not exist");
   MM_RETURN_IF_ERROR(ValidateCollectionName(to_db, to));
   if (from_db == to_db && from == to) {
     return Status(kIllegalOperation, "Can't rename a collection to itself");

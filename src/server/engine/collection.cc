@@ -34,8 +34,11 @@ Binary NewUuid() {
 
 Collection::Collection(std::string db, std::string name, Document options,
                        storage::Storage* storage)
-    : db_(std::move(db)), name_(std::move(name)), options_(std::move(options)),
-      uuid_(NewUuid()), storage_(storage) {
+    : db_(std::move(db)),
+      name_(std::move(name)),
+      options_(std::move(options)),
+      uuid_(NewUuid()),
+      storage_(storage) {
   indexes_.push_back(std::make_unique<IndexKeys>(IdIndexSpec()));
   // Options were validated by the caller; a bad validator cannot get here.
   (void)SetValidation(options_);
@@ -73,9 +76,11 @@ Status Collection::SetValidation(const Document& options) {
 }
 
 Status Collection::CheckValidation(const Document& doc, const Document* before) const {
-  if (!validator_ || validation_level_ == "off" || validation_action_ == "warn") return Status::Ok();
+  if (!validator_ || validation_level_ == "off" || validation_action_ == "warn")
+    return Status::Ok();
   // "moderate" leaves documents that were already invalid free to change.
-  if (before && validation_level_ == "moderate" && !validator_->Matches(*before)) return Status::Ok();
+  if (before && validation_level_ == "moderate" && !validator_->Matches(*before))
+    return Status::Ok();
   if (validator_->Matches(doc)) return Status::Ok();
   Document info;
   if (const Value* id = doc.Get("_id")) info.Append("failingDocumentId", *id);
@@ -100,8 +105,8 @@ Status Collection::CheckUnique(const std::vector<std::vector<Value>>& keys, Reco
       for (const Field& f : key_value.fields()) {
         shown += (shown.empty() ? "" : ", ") + f.key + ": " + ToRelaxedJson(f.value);
       }
-      return Status(kDuplicateKey, "E11000 duplicate key error collection: " + ns() +
-                                       " index: " + index.spec().name + " dup key: { " + shown + " }")
+      return Status(kDuplicateKey, "E11000 duplicate key error collection: " + ns() + " index: " +
+                                       index.spec().name + " dup key: { " + shown + " }")
           .WithDetails(Document{{"keyPattern", index.spec().key}, {"keyValue", key_value}});
     }
   }
@@ -201,23 +206,25 @@ Status Collection::CreateIndex(IndexSpec spec, bool* created) {
       if (e.key == spec.key) {
         return Status(kIndexOptionsConflict,
                       "An equivalent index already exists with the same name but different "
-                      "options. Requested index: " + ToRelaxedJson(spec.listed) +
+                      "options. Requested index: " +
+                          ToRelaxedJson(spec.listed) +
                           ", existing index: " + ToRelaxedJson(e.listed));
       }
       return Status(kIndexKeySpecsConflict,
                     "An existing index has the same name as the requested index. When index "
                     "names are not specified, they are auto generated and can cause conflicts. "
                     "Please refer to our documentation. Requested index: " +
-                        ToRelaxedJson(spec.listed) + ", existing index: " + ToRelaxedJson(e.listed));
+                        ToRelaxedJson(spec.listed) +
+                        ", existing index: " + ToRelaxedJson(e.listed));
     }
     if (e.key == spec.key && e.SameDefinition(spec)) {
-      return Status(kIndexOptionsConflict,
-                    "Index already exists with a different name: " + e.name);
+      return Status(kIndexOptionsConflict, "Index already exists with a different name: " + e.name);
     }
     if (e.key == spec.key && !spec.partial && !e.partial) {
       return Status(kIndexOptionsConflict,
                     "An equivalent index already exists with a different name and options. "
-                    "Requested index: " + ToRelaxedJson(spec.listed) +
+                    "Requested index: " +
+                        ToRelaxedJson(spec.listed) +
                         ", existing index: " + ToRelaxedJson(e.listed));
     }
   }
@@ -235,9 +242,9 @@ Status Collection::CreateIndex(IndexSpec spec, bool* created) {
         for (const Field& f : key_value.fields()) {
           shown += (shown.empty() ? "" : ", ") + f.key + ": " + ToRelaxedJson(f.value);
         }
-        return Status(kDuplicateKey, "Index build failed: E11000 duplicate key error collection: " +
-                                         ns() + " index: " + index->spec().name + " dup key: { " +
-                                         shown + " }")
+        return Status(kDuplicateKey,
+                      "Index build failed: E11000 duplicate key error collection: " + ns() +
+                          " index: " + index->spec().name + " dup key: { " + shown + " }")
             .WithDetails(Document{{"keyPattern", index->spec().key}, {"keyValue", key_value}});
       }
     }
@@ -266,7 +273,8 @@ Status Collection::ModifyIndex(const Document& change, Document* old_values) {
   const Value* key = change.Get("keyPattern");
   for (auto& index : indexes_) {
     IndexSpec& s = index->spec();
-    bool hit = (name && *name == Value(s.name)) || (key && key->Is<Document>() && key->As<Document>() == s.key);
+    bool hit = (name && *name == Value(s.name)) ||
+               (key && key->Is<Document>() && key->As<Document>() == s.key);
     if (!hit) continue;
     if (const Value* hidden = change.Get("hidden")) {
       if (s.name == "_id_") return Status(kBadValue, "can't hide _id index");
@@ -286,7 +294,8 @@ Status Collection::ModifyIndex(const Document& change, Document* old_values) {
     Persist();
     return Status::Ok();
   }
-  return Status(kIndexNotFound, "cannot find index " + (name ? ToRelaxedJson(*name) : ToRelaxedJson(*key)) +
+  return Status(kIndexNotFound, "cannot find index " +
+                                    (name ? ToRelaxedJson(*name) : ToRelaxedJson(*key)) +
                                     " for ns " + ns());
 }
 

@@ -111,8 +111,8 @@ StatusOr<Value> Arithmetic(const std::string& op, const Args& args) {
     if (a.IsNullish() || IsMissing(a)) return Value(Null{});
     if (a.Is<DateTime>() && (op == "$add" || op == "$subtract")) continue;
     if (!a.IsNumber()) {
-      return Status(kTypeMismatch, op + " only supports numeric types, not " +
-                                       std::string(TypeAlias(a.type())));
+      return Status(kTypeMismatch,
+                    op + " only supports numeric types, not " + std::string(TypeAlias(a.type())));
     }
     if (a.Is<double>() || a.Is<Decimal128>()) all_int = false;
     if (a.Is<int64_t>()) any_long = true;
@@ -169,12 +169,18 @@ const std::map<std::string, OperatorFn, std::less<>>& Operators() {
       {"$multiply", [](const Args& a) { return Arithmetic("$multiply", a); }},
       {"$divide", [](const Args& a) { return Arithmetic("$divide", a); }},
       {"$mod", [](const Args& a) { return Arithmetic("$mod", a); }},
-      {"$eq", [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) == 0); }},
-      {"$ne", [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) != 0); }},
-      {"$gt", [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) > 0); }},
-      {"$gte", [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) >= 0); }},
-      {"$lt", [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) < 0); }},
-      {"$lte", [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) <= 0); }},
+      {"$eq",
+       [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) == 0); }},
+      {"$ne",
+       [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) != 0); }},
+      {"$gt",
+       [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) > 0); }},
+      {"$gte",
+       [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) >= 0); }},
+      {"$lt",
+       [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) < 0); }},
+      {"$lte",
+       [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) <= 0); }},
       {"$cmp", [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1])); }},
       {"$not", [](const Args& a) -> StatusOr<Value> { return Value(!a[0].Truthy()); }},
       {"$concat",
@@ -183,8 +189,8 @@ const std::map<std::string, OperatorFn, std::less<>>& Operators() {
          for (const Value& v : a) {
            if (v.IsNullish() || IsMissing(v)) return Value(Null{});
            if (!v.Is<std::string>()) {
-             return TypeError("$concat", "only supports strings, not " +
-                                             std::string(TypeAlias(v.type())));
+             return TypeError("$concat",
+                              "only supports strings, not " + std::string(TypeAlias(v.type())));
            }
            out += v.As<std::string>();
          }
@@ -273,9 +279,9 @@ class OperatorExpr : public Expression {
 
 size_t ExpectedArity(std::string_view op) {
   static const std::map<std::string, size_t, std::less<>> kArity = {
-      {"$eq", 2}, {"$ne", 2}, {"$gt", 2}, {"$gte", 2}, {"$lt", 2}, {"$lte", 2}, {"$cmp", 2},
-      {"$not", 1}, {"$toString", 1}, {"$toLower", 1}, {"$toUpper", 1}, {"$size", 1},
-      {"$type", 1}, {"$cond", 3}, {"$in", 2}};
+      {"$eq", 2},      {"$ne", 2},   {"$gt", 2},   {"$gte", 2},      {"$lt", 2},
+      {"$lte", 2},     {"$cmp", 2},  {"$not", 1},  {"$toString", 1}, {"$toLower", 1},
+      {"$toUpper", 1}, {"$size", 1}, {"$type", 1}, {"$cond", 3},     {"$in", 2}};
   auto it = kArity.find(op);
   return it == kArity.end() ? 0 : it->second;
 }
@@ -317,7 +323,8 @@ StatusOr<ExpressionPtr> ParseOperator(const std::string& op, const Value& arg) {
 
 StatusOr<ExpressionPtr> Expression::Parse(const Value& spec) {
   if (const std::string* s = spec.If<std::string>(); s && s->starts_with('$')) {
-    if (*s == "$$ROOT" || *s == "$$CURRENT") return ExpressionPtr(std::make_shared<FieldPathExpr>(std::vector<std::string>{}));
+    if (*s == "$$ROOT" || *s == "$$CURRENT")
+      return ExpressionPtr(std::make_shared<FieldPathExpr>(std::vector<std::string>{}));
     if (*s == "$$NOW") return ExpressionPtr(std::make_shared<NowExpr>());
     if (s->starts_with("$$")) {
       return Status(17276, "Use of undefined variable: " + s->substr(2));
@@ -333,9 +340,10 @@ StatusOr<ExpressionPtr> Expression::Parse(const Value& spec) {
     auto obj = std::make_shared<ObjectExpr>();
     for (const Field& f : d->fields()) {
       if (f.key.starts_with('$')) {
-        return Status(15983, "an expression specification must contain exactly one field, the "
-                             "name of the expression. Found " +
-                                 std::to_string(d->size()) + " fields");
+        return Status(15983,
+                      "an expression specification must contain exactly one field, the "
+                      "name of the expression. Found " +
+                          std::to_string(d->size()) + " fields");
       }
       auto e = Parse(f.value);
       if (!e.ok()) return e.status();

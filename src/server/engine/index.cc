@@ -9,14 +9,29 @@ namespace mm::engine {
 namespace {
 
 constexpr const char* kPlugins[] = {"text", "2dsphere", "2d", "hashed"};
-constexpr const char* kAllowedOptions[] = {
-    "v", "key", "name", "unique", "sparse", "partialFilterExpression", "expireAfterSeconds",
-    "hidden", "background", "weights", "default_language", "language_override",
-    "textIndexVersion", "2dsphereIndexVersion", "bits", "min", "max", "storageEngine", "ns"};
+constexpr const char* kAllowedOptions[] = {"v",
+                                           "key",
+                                           "name",
+                                           "unique",
+                                           "sparse",
+                                           "partialFilterExpression",
+                                           "expireAfterSeconds",
+                                           "hidden",
+                                           "background",
+                                           "weights",
+                                           "default_language",
+                                           "language_override",
+                                           "textIndexVersion",
+                                           "2dsphereIndexVersion",
+                                           "bits",
+                                           "min",
+                                           "max",
+                                           "storageEngine",
+                                           "ns"};
 
 Status BadSpec(const Document& spec, const std::string& why) {
-  return Status(kCannotCreateIndex, "Error in specification " + ToRelaxedJson(spec) +
-                                        " :: caused by :: " + why);
+  return Status(kCannotCreateIndex,
+                "Error in specification " + ToRelaxedJson(spec) + " :: caused by :: " + why);
 }
 
 }  // namespace
@@ -41,8 +56,16 @@ StatusOr<IndexSpec> ParseIndexSpec(const Document& spec) {
   IndexSpec s;
   const Value* key = spec.Get("key");
   const Value* name = spec.Get("name");
-  if (!key) return Status(kFailedToParse, "Error in specification " + ToRelaxedJson(spec) + " :: caused by :: The 'key' field is a required property of an index specification");
-  if (!name) return Status(kFailedToParse, "Error in specification " + ToRelaxedJson(spec) + " :: caused by :: The 'name' field is a required property of an index specification");
+  if (!key)
+    return Status(
+        kFailedToParse,
+        "Error in specification " + ToRelaxedJson(spec) +
+            " :: caused by :: The 'key' field is a required property of an index specification");
+  if (!name)
+    return Status(
+        kFailedToParse,
+        "Error in specification " + ToRelaxedJson(spec) +
+            " :: caused by :: The 'name' field is a required property of an index specification");
   if (!key->Is<Document>()) return Status(kTypeMismatch, "The field 'key' must be an object");
   if (!name->Is<std::string>()) return Status(kTypeMismatch, "The field 'name' must be a string");
   if (name->As<std::string>().empty()) return BadSpec(spec, "index name cannot be empty");
@@ -50,9 +73,12 @@ StatusOr<IndexSpec> ParseIndexSpec(const Document& spec) {
     if (std::find_if(std::begin(kAllowedOptions), std::end(kAllowedOptions),
                      [&](const char* o) { return f.key == o; }) == std::end(kAllowedOptions)) {
       if (f.key == "collation" || f.key == "wildcardProjection" || f.key == "clustered") {
-        return Status(kNotImplemented, "index option '" + f.key + "' is not implemented by devmongod");
+        return Status(kNotImplemented,
+                      "index option '" + f.key + "' is not implemented by devmongod");
       }
-      return Status(197, "The field '" + f.key + "' is not valid for an index specification. Specification: " + ToRelaxedJson(spec));
+      return Status(197, "The field '" + f.key +
+                             "' is not valid for an index specification. Specification: " +
+                             ToRelaxedJson(spec));
     }
   }
   s.name = name->As<std::string>();
@@ -72,7 +98,8 @@ StatusOr<IndexSpec> ParseIndexSpec(const Document& spec) {
                        [&](const char* k) { return *p == k; }) == std::end(kPlugins)) {
         return BadSpec(spec, "Unknown index plugin '" + *p + "'");
       }
-      if (!plugin.empty() && plugin != *p) return BadSpec(spec, "Can't use more than one index plugin for a single index.");
+      if (!plugin.empty() && plugin != *p)
+        return BadSpec(spec, "Can't use more than one index plugin for a single index.");
       plugin = *p;
       continue;
     }
@@ -81,7 +108,9 @@ StatusOr<IndexSpec> ParseIndexSpec(const Document& spec) {
                              ". Only numbers > 0, numbers < 0, and strings are allowed.");
   }
   if (s.name == "_id_" && !(s.key == Document{{"_id", 1}})) {
-    return BadSpec(spec, "The index name '_id_' is reserved for the _id index, which must have key pattern {_id: 1}");
+    return BadSpec(spec,
+                   "The index name '_id_' is reserved for the _id index, which must have key "
+                   "pattern {_id: 1}");
   }
   s.special = !plugin.empty();
   // listIndexes shows what MongoDB stores: v first, then key and name, then options.
@@ -107,7 +136,8 @@ StatusOr<IndexSpec> ParseIndexSpec(const Document& spec) {
   }
   s.listed.Append("name", s.name);
   for (const Field& f : spec.fields()) {
-    if (f.key == "key" || f.key == "name" || f.key == "v" || f.key == "background" || f.key == "ns") continue;
+    if (f.key == "key" || f.key == "name" || f.key == "v" || f.key == "background" || f.key == "ns")
+      continue;
     if (f.key == "unique") {
       s.unique = f.value.Truthy();
       if (s.unique && s.special && plugin != "2dsphere" && plugin != "2d") {
@@ -129,16 +159,21 @@ StatusOr<IndexSpec> ParseIndexSpec(const Document& spec) {
     }
     if (f.key == "partialFilterExpression") {
       const Document* pf = f.value.If<Document>();
-      if (!pf) return Status(kTypeMismatch, "The field 'partialFilterExpression' must be an object");
+      if (!pf)
+        return Status(kTypeMismatch, "The field 'partialFilterExpression' must be an object");
       auto m = Matcher::Parse(*pf);
       if (!m.ok()) return BadSpec(spec, m.status().message());
       s.partial = std::make_shared<const Matcher>(std::move(m).value());
     }
     if (f.key == "expireAfterSeconds") {
       if (!f.value.IsNumber() || f.value.AsDouble() < 0) {
-        return Status(kCannotCreateIndex, "TTL index 'expireAfterSeconds' option must be within an acceptable range, try a lower number");
+        return Status(kCannotCreateIndex,
+                      "TTL index 'expireAfterSeconds' option must be within an acceptable range, "
+                      "try a lower number");
       }
-      if (s.key.size() > 1) return BadSpec(spec, "TTL indexes are single-field indexes, compound indexes do not support TTL.");
+      if (s.key.size() > 1)
+        return BadSpec(
+            spec, "TTL indexes are single-field indexes, compound indexes do not support TTL.");
     }
     if (f.key == "weights" || f.key == "default_language" || f.key == "language_override" ||
         f.key == "textIndexVersion") {
@@ -205,7 +240,8 @@ std::vector<Value> IndexKeys::KeysFor(const Document& doc) const {
   return out;
 }
 
-std::optional<RecordId> IndexKeys::FindConflict(const std::vector<Value>& keys, RecordId self) const {
+std::optional<RecordId> IndexKeys::FindConflict(const std::vector<Value>& keys,
+                                                RecordId self) const {
   if (!spec_.unique) return std::nullopt;
   for (const Value& k : keys) {
     auto [lo, hi] = entries_.equal_range(k);

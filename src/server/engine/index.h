@@ -18,8 +18,8 @@ using storage::RecordId;
 
 struct IndexSpec {
   std::string name;
-  Document key;        // as the client gave it, e.g. {stressors: "text"}
-  Document listed;     // the document listIndexes returns (v, key, name, options)
+  Document key;     // as the client gave it, e.g. {stressors: "text"}
+  Document listed;  // the document listIndexes returns (v, key, name, options)
   bool unique = false;
   bool sparse = false;
   bool hidden = false;

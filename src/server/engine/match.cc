@@ -65,10 +65,14 @@ struct ComparePredicate : ValuePredicate {
     if (!any_type && CanonicalTypeRank(v) != CanonicalTypeRank(bound)) return false;
     int c = CompareValues(v, bound);
     switch (op) {
-      case CmpOp::kLt: return c < 0;
-      case CmpOp::kLte: return c <= 0;
-      case CmpOp::kGt: return c > 0;
-      case CmpOp::kGte: return c >= 0;
+      case CmpOp::kLt:
+        return c < 0;
+      case CmpOp::kLte:
+        return c <= 0;
+      case CmpOp::kGt:
+        return c > 0;
+      case CmpOp::kGte:
+        return c >= 0;
     }
     return false;
   }
@@ -218,8 +222,8 @@ struct ExprNode : MatchNode {
 
 // $elemMatch over an array: either a filter over sub-documents or value operators.
 struct ElemMatchPredicate : ValuePredicate {
-  std::shared_ptr<const MatchNode> doc_filter;    // {$elemMatch: {b: 1}}
-  std::vector<PredicatePtr> value_predicates;     // {$elemMatch: {$gt: 1}}
+  std::shared_ptr<const MatchNode> doc_filter;  // {$elemMatch: {b: 1}}
+  std::vector<PredicatePtr> value_predicates;   // {$elemMatch: {$gt: 1}}
   bool TestElement(const Value& e) const {
     if (doc_filter) {
       const Document* d = e.If<Document>();
@@ -413,8 +417,8 @@ struct AllNode {
       return NodePtr(node);
     }
     for (const Value& x : a->items) {
-      if (const Document* d = x.If<Document>(); d && d->size() == 1 &&
-                                                d->fields().front().key == "$elemMatch") {
+      if (const Document* d = x.If<Document>();
+          d && d->size() == 1 && d->fields().front().key == "$elemMatch") {
         auto p = ParseValueOperator("$elemMatch", d->fields().front().value, *d);
         if (!p.ok()) return p.status();
         node->children.push_back(MakePathNode(path, *p));

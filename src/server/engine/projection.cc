@@ -69,8 +69,10 @@ StatusOr<Projection> Projection::Parse(const Document& spec) {
     if (field_mode != 0) {
       if (mode != 0 && mode != field_mode) {
         return field_mode == -1
-                   ? Status(31254, "Cannot do exclusion on field " + f.key + " in inclusion projection")
-                   : Status(31253, "Cannot do inclusion on field " + f.key + " in exclusion projection");
+                   ? Status(31254,
+                            "Cannot do exclusion on field " + f.key + " in inclusion projection")
+                   : Status(31253,
+                            "Cannot do inclusion on field " + f.key + " in exclusion projection");
       }
       mode = field_mode;
     }
@@ -183,7 +185,8 @@ StatusOr<Document> Projection::Include(const Node& node, const Document& doc,
       if (!v->Is<Undefined>()) out.Set(key, std::move(v).value());
     } else if (!child->leaf && !out.Has(key)) {
       bool computed_below = false;
-      for (const auto& [k, grandchild] : child->children) computed_below |= grandchild->expr != nullptr;
+      for (const auto& [k, grandchild] : child->children)
+        computed_below |= grandchild->expr != nullptr;
       if (computed_below) {
         auto sub = Include(*child, Document{}, root);
         if (!sub.ok()) return sub;

@@ -13,20 +13,28 @@ StatusOr<std::shared_ptr<const CompiledRegex>> CompiledRegex::Compile(const std:
   uint32_t flags = PCRE2_UTF;
   for (char c : options) {
     switch (c) {
-      case 'i': flags |= PCRE2_CASELESS; break;
-      case 'm': flags |= PCRE2_MULTILINE; break;
-      case 's': flags |= PCRE2_DOTALL; break;
-      case 'x': flags |= PCRE2_EXTENDED; break;
-      case 'u': break;
+      case 'i':
+        flags |= PCRE2_CASELESS;
+        break;
+      case 'm':
+        flags |= PCRE2_MULTILINE;
+        break;
+      case 's':
+        flags |= PCRE2_DOTALL;
+        break;
+      case 'x':
+        flags |= PCRE2_EXTENDED;
+        break;
+      case 'u':
+        break;
       default:
         return Status(51108, std::string("invalid flag in regex options: ") + c);
     }
   }
   int error_code = 0;
   PCRE2_SIZE error_offset = 0;
-  pcre2_code* code =
-      pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), flags,
-                    &error_code, &error_offset, nullptr);
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                                   flags, &error_code, &error_offset, nullptr);
   if (!code) {
     PCRE2_UCHAR message[256];
     pcre2_get_error_message(error_code, message, sizeof message);

@@ -17,7 +17,8 @@ Value SortKey(const Document& doc, const std::vector<std::string>& path, int dir
   CollectPathValues(doc, path, &values, &missing);
   std::optional<Value> best;
   auto consider = [&](const Value& v) {
-    if (!best || (direction > 0 ? mm::CompareValues(v, *best) < 0 : mm::CompareValues(v, *best) > 0)) {
+    if (!best ||
+        (direction > 0 ? mm::CompareValues(v, *best) < 0 : mm::CompareValues(v, *best) > 0)) {
       best = v;
     }
   };
@@ -52,18 +53,22 @@ StatusOr<SortOrder> SortOrder::Parse(const Document& spec) {
 StatusOr<SortOrder> SortOrder::ParseForPush(const Value& spec) {
   if (spec.IsNumber()) {
     double d = spec.AsDouble();
-    if (d != 1 && d != -1) return Status(kBadValue, "The $sort element value must be either 1 or -1");
+    if (d != 1 && d != -1)
+      return Status(kBadValue, "The $sort element value must be either 1 or -1");
     SortOrder order;
     order.whole_value_direction_ = d > 0 ? 1 : -1;
     return order;
   }
   if (const Document* d = spec.If<Document>()) {
-    if (d->empty()) return Status(kBadValue, "The $sort pattern is empty when it should be a set of fields.");
+    if (d->empty())
+      return Status(kBadValue, "The $sort pattern is empty when it should be a set of fields.");
     auto order = Parse(*d);
     if (!order.ok()) return Status(kBadValue, "The $sort element value must be either 1 or -1");
     return order;
   }
-  return Status(kBadValue, "The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields");
+  return Status(kBadValue,
+                "The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort "
+                "embedded fields");
 }
 
 int SortOrder::CompareDocs(const Document& a, const Document& b) const {

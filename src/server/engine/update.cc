@@ -25,10 +25,9 @@ struct UpdateOp {
 
 namespace {
 
-constexpr const char* kModifiers[] = {"$set",     "$unset",  "$inc",         "$mul",
-                                      "$rename",  "$min",    "$max",         "$currentDate",
-                                      "$setOnInsert", "$push", "$addToSet", "$pull",
-                                      "$pullAll", "$pop"};
+constexpr const char* kModifiers[] = {
+    "$set",         "$unset",       "$inc",  "$mul",      "$rename", "$min",     "$max",
+    "$currentDate", "$setOnInsert", "$push", "$addToSet", "$pull",   "$pullAll", "$pop"};
 
 bool IsModifier(std::string_view op) {
   return std::find(std::begin(kModifiers), std::end(kModifiers), op) != std::end(kModifiers);
@@ -61,7 +60,8 @@ StatusOr<Value> Combine(const std::string& op, const Value& current, const Value
   }
   int64_t x = *current.AsExactInt64(), y = *arg.AsExactInt64();
   int64_t r;
-  bool overflow = op == "$inc" ? __builtin_add_overflow(x, y, &r) : __builtin_mul_overflow(x, y, &r);
+  bool overflow =
+      op == "$inc" ? __builtin_add_overflow(x, y, &r) : __builtin_mul_overflow(x, y, &r);
   if (overflow) {
     return Status(kBadValue, "Failed to apply " + op + " operations to current value (" +
                                  ToRelaxedJson(current) + ") for document");
@@ -86,8 +86,9 @@ Status PushValues(Array* target, const Value& arg) {
     for (const Field& f : spec->fields()) {
       if (f.key == "$each") {
         if (!f.value.Is<Array>()) {
-          return Status(kBadValue, "The argument to $each in $push must be an array but it was of type: " +
-                                       std::string(TypeAlias(f.value.type())));
+          return Status(kBadValue,
+                        "The argument to $each in $push must be an array but it was of type: " +
+                            std::string(TypeAlias(f.value.type())));
         }
         each = f.value.As<Array>().items;
       } else if (f.key == "$position" || f.key == "$slice") {
@@ -116,8 +117,9 @@ Status PushValues(Array* target, const Value& arg) {
   if (sort) {
     auto order = SortOrder::ParseForPush(*sort);
     if (!order.ok()) return order.status();
-    std::stable_sort(items.begin(), items.end(),
-                     [&](const Value& a, const Value& b) { return order->CompareValues(a, b) < 0; });
+    std::stable_sort(items.begin(), items.end(), [&](const Value& a, const Value& b) {
+      return order->CompareValues(a, b) < 0;
+    });
   }
   if (slice) {
     int64_t n = *slice;
@@ -177,9 +179,9 @@ Status ApplyAtPath(const UpdateOp& u, const std::vector<std::string>& path, Docu
   } else if (op == "$inc" || op == "$mul") {
     // A missing field counts as zero of the argument's type.
     Value base = existing ? slot
-                          : (u.arg.Is<double>() ? Value(0.0)
-                                                : (u.arg.Is<int64_t>() ? Value(int64_t{0})
-                                                                       : Value(int32_t{0})));
+                          : (u.arg.Is<double>()
+                                 ? Value(0.0)
+                                 : (u.arg.Is<int64_t>() ? Value(int64_t{0}) : Value(int32_t{0})));
     auto r = Combine(op, base, u.arg);
     if (!r.ok()) return r.status();
     slot = std::move(r).value();
@@ -234,7 +236,8 @@ Status ApplyAtPath(const UpdateOp& u, const std::vector<std::string>& path, Docu
       bool operator_condition = false;
       if (const Document* cond = u.arg.If<Document>()) {
         operator_condition = !cond->empty() && cond->fields().front().key.starts_with('$');
-        auto m = operator_condition ? Matcher::Parse(Document{{"x", u.arg}}) : Matcher::Parse(*cond);
+        auto m =
+            operator_condition ? Matcher::Parse(Document{{"x", u.arg}}) : Matcher::Parse(*cond);
         if (!m.ok()) return m.status();
         matcher = std::make_shared<const Matcher>(std::move(m).value());
       } else if (u.arg.Is<Regex>()) {
@@ -302,9 +305,9 @@ Status ExpandPath(const Document& doc, const std::vector<std::string>& path, siz
 
 Status ValidateOperatorArgument(const std::string& op, const std::string& path, const Value& arg) {
   if ((op == "$inc" || op == "$mul") && !arg.IsNumber()) {
-    return Status(kTypeMismatch, std::string("Cannot ") + (op == "$inc" ? "increment" : "multiply") +
-                                     " with non-numeric argument: {" + path + ": " +
-                                     ToRelaxedJson(arg) + "}");
+    return Status(kTypeMismatch,
+                  std::string("Cannot ") + (op == "$inc" ? "increment" : "multiply") +
+                      " with non-numeric argument: {" + path + ": " + ToRelaxedJson(arg) + "}");
   }
   if (op == "$rename" && !arg.Is<std::string>()) {
     return Status(kBadValue, "The 'to' field for $rename must be a string: " + path + ": " +
@@ -353,8 +356,10 @@ StatusOr<Update> Update::Parse(const Value& update, const Array* array_filters) 
         const Document* args = f.value.If<Document>();
         if (!args) {
           return Failed("Modifiers operate on fields but we found type " +
-                        std::string(TypeAlias(f.value.type())) + " instead. For example: {$mod: "
-                        "{<field>: ...}} not {" + f.key + ": " + ToRelaxedJson(f.value) + "}");
+                        std::string(TypeAlias(f.value.type())) +
+                        " instead. For example: {$mod: "
+                        "{<field>: ...}} not {" +
+                        f.key + ": " + ToRelaxedJson(f.value) + "}");
         }
         for (const Field& a : args->fields()) {
           MM_RETURN_IF_ERROR(ValidateOperatorArgument(f.key, a.key, a.value));
@@ -363,10 +368,9 @@ StatusOr<Update> Update::Parse(const Value& update, const Array* array_filters) 
           for (const std::string& p : touched) {
             for (const std::string& other : paths) {
               if (Overlaps(p, other)) {
-                return Status(kConflictingUpdateOperators, "Updating the path '" + p +
-                                                               "' would create a conflict at '" +
-                                                               (p.size() < other.size() ? p : other) +
-                                                               "'");
+                return Status(kConflictingUpdateOperators,
+                              "Updating the path '" + p + "' would create a conflict at '" +
+                                  (p.size() < other.size() ? p : other) + "'");
               }
             }
           }
@@ -384,12 +388,15 @@ StatusOr<Update> Update::Parse(const Value& update, const Array* array_filters) 
     }
     for (const Value& f : array_filters->items) {
       const Document* d = f.If<Document>();
-      if (!d || d->empty()) return Failed("Cannot use an expression without a top-level field name in arrayFilters");
+      if (!d || d->empty())
+        return Failed("Cannot use an expression without a top-level field name in arrayFilters");
       std::string id = SplitPath(d->fields().front().key)[0];
       for (const Field& ff : d->fields()) {
         if (SplitPath(ff.key)[0] != id) {
-          return Failed("Error parsing array filter :: caused by :: Expected a single top-level "
-                        "field name, found '" + id + "' and '" + SplitPath(ff.key)[0] + "'");
+          return Failed(
+              "Error parsing array filter :: caused by :: Expected a single top-level "
+              "field name, found '" +
+              id + "' and '" + SplitPath(ff.key)[0] + "'");
         }
       }
       for (const auto& existing : u.array_filters_) {
@@ -414,9 +421,10 @@ Status Update::Apply(Document* doc, int positional, bool is_insert, bool* modifi
     for (const Field& f : replacement_.fields()) {
       if (f.key == "_id" && old_id) {
         if (!ValuesEqual(f.value, *old_id)) {
-          return Status(kImmutableField, "After applying the update, the (immutable) field "
-                                         "'_id' was found to have been altered to _id: " +
-                                             ToRelaxedJson(f.value));
+          return Status(kImmutableField,
+                        "After applying the update, the (immutable) field "
+                        "'_id' was found to have been altered to _id: " +
+                            ToRelaxedJson(f.value));
         }
         continue;
       }
@@ -445,8 +453,9 @@ Status Update::Apply(Document* doc, int positional, bool is_insert, bool* modifi
   if (old_id) {
     const Value* new_id = doc->Get("_id");
     if (!new_id || !(*new_id == *old_id)) {
-      return Status(kImmutableField,
-                    "Performing an update on the path '_id' would modify the immutable field '_id'");
+      return Status(
+          kImmutableField,
+          "Performing an update on the path '_id' would modify the immutable field '_id'");
     }
     // _id stays the first field, as MongoDB keeps it.
     if (doc->fields().front().key != "_id") {

@@ -27,8 +27,9 @@ class Storage {
   virtual void DeleteDocument(const std::string& ns, RecordId id) = 0;
 
   // Replays everything stored, collections before their documents.
-  virtual void Load(const std::function<void(const std::string& ns, const Document& metadata)>& on_collection,
-                    const std::function<void(const std::string& ns, RecordId, Document)>& on_document) = 0;
+  virtual void Load(
+      const std::function<void(const std::string& ns, const Document& metadata)>& on_collection,
+      const std::function<void(const std::string& ns, RecordId, Document)>& on_document) = 0;
 };
 
 // Keeps nothing: the engine's memory is the only copy, and a restart starts empty.

@@ -114,12 +114,14 @@ bool ParseOpMsg(Reader r, Request* request, ParseError* error) {
     } else if (kind == 1) {
       int32_t size;
       const uint8_t* start = sections.pos();
-      if (!sections.Int32(&size) || size < 5 || static_cast<size_t>(size) > sections.remaining() + 4) {
+      if (!sections.Int32(&size) || size < 5 ||
+          static_cast<size_t>(size) > sections.remaining() + 4) {
         return CloseWith(error, "OP_MSG document sequence with a bad size");
       }
       Reader seq(start + 4, static_cast<size_t>(size) - 4);
       std::string identifier;
-      if (!seq.CString(&identifier)) return CloseWith(error, "document sequence without identifier");
+      if (!seq.CString(&identifier))
+        return CloseWith(error, "document sequence without identifier");
       Array docs;
       while (seq.remaining() > 0) {
         Document d;
@@ -202,8 +204,10 @@ bool ParseMessage(const uint8_t* data, size_t len, Request* request, ParseError*
   }
   Reader body(data + kHeaderSize, len - kHeaderSize);
   switch (static_cast<OpCode>(request->header.op_code)) {
-    case OpCode::kMsg: return ParseOpMsg(body, request, error);
-    case OpCode::kQuery: return ParseOpQuery(body, request, error);
+    case OpCode::kMsg:
+      return ParseOpMsg(body, request, error);
+    case OpCode::kQuery:
+      return ParseOpQuery(body, request, error);
     default:
       return CloseWith(error, "unsupported opCode " + std::to_string(request->header.op_code));
   }
@@ -218,7 +222,7 @@ std::string BuildReply(const Request& request, const Document& reply, int32_t re
   PutInt32(&out, request.header.request_id);
   if (request.kind == RequestKind::kMsg) {
     PutInt32(&out, static_cast<int32_t>(OpCode::kMsg));
-    PutInt32(&out, 0);  // flag bits
+    PutInt32(&out, 0);    // flag bits
     out.push_back('\0');  // kind-0 section
   } else {
     constexpr int32_t kQueryFailure = 1 << 1;

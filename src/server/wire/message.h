@@ -37,9 +37,9 @@ constexpr uint32_t kMoreToCome = 1u << 1;
 constexpr uint32_t kExhaustAllowed = 1u << 16;
 
 enum class RequestKind {
-  kMsg,          // OP_MSG: a command; reply with OP_MSG.
-  kQueryCommand, // OP_QUERY on <db>.$cmd: reply with OP_REPLY.
-  kLegacyQuery,  // OP_QUERY on a collection: refused with an OP_REPLY QueryFailure.
+  kMsg,           // OP_MSG: a command; reply with OP_MSG.
+  kQueryCommand,  // OP_QUERY on <db>.$cmd: reply with OP_REPLY.
+  kLegacyQuery,   // OP_QUERY on a collection: refused with an OP_REPLY QueryFailure.
 };
 
 struct Request {
