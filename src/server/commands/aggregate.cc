@@ -18,19 +18,13 @@ StatusOr<Document> Aggregate(const Document& cmd, CommandContext& ctx) {
     return Status(40414, "BSON field 'aggregate.pipeline' is missing but a required field");
   if (!pipeline_value->Is<Array>())
     return TypeMismatch("aggregate", "pipeline", "array", *pipeline_value);
-  auto cursor = OptionalDocument(cmd, "cursor");
-  if (!cursor.ok()) return cursor.status();
-  if (!*cursor && !OptionalBool(cmd, "explain", false)) {
+  if (!cmd.Has("cursor") && !OptionalBool(cmd, "explain", false)) {
     return Status(
         kFailedToParse,
         "The 'cursor' option is required, except for aggregate with the explain argument");
   }
-  int64_t batch_size = 101;
-  if (*cursor) {
-    auto b = OptionalInt(**cursor, "batchSize", 101);
-    if (!b.ok()) return b.status();
-    batch_size = *b;
-  }
+  auto batch_size = CursorBatchSize(cmd, 101);
+  if (!batch_size.ok()) return batch_size.status();
   auto pipeline = engine::Pipeline::Parse(pipeline_value->As<Array>());
   if (!pipeline.ok()) return pipeline.status();
   const std::string& name = target.As<std::string>();
@@ -45,16 +39,7 @@ StatusOr<Document> Aggregate(const Document& cmd, CommandContext& ctx) {
   if (!out.ok()) return out.status();
   std::string ns = ctx.db + "." + name;
   std::vector<Document> docs = std::move(out).value();
-  int64_t id = 0;
-  if (batch_size == 0) {
-    if (!docs.empty()) {
-      id = ctx.cursors.Open(ns, std::deque<Document>(std::make_move_iterator(docs.begin()),
-                                                     std::make_move_iterator(docs.end())));
-      docs.clear();
-    }
-  } else {
-    id = OpenIfMore(ctx.cursors, ns, &docs, batch_size);
-  }
+  int64_t id = OpenIfMore(ctx.cursors, ns, &docs, *batch_size);
   return CursorReply(ns, id, std::move(docs), true);
 }
 

@@ -63,6 +63,10 @@ bool OptionalBool(const Document& cmd, std::string_view field, bool fallback);
 Status TypeMismatch(std::string_view command, std::string_view field, std::string_view expected,
                     const Value& got);
 
+// `cursor.batchSize` of a command; `fallback` when the command has no cursor document or it
+// names no batch size.
+StatusOr<int64_t> CursorBatchSize(const Document& cmd, int64_t fallback);
+
 // {cursor: {firstBatch|nextBatch, id, ns}, ok: 1}
 Document CursorReply(const std::string& ns, int64_t id, std::vector<Document> batch, bool first);
 

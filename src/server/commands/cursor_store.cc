@@ -27,7 +27,7 @@ bool CursorStore::Kill(int64_t id) { return cursors_.erase(id) > 0; }
 
 int64_t OpenIfMore(CursorStore& store, const std::string& ns, std::vector<Document>* docs,
                    int64_t batch_size) {
-  if (batch_size <= 0 || static_cast<int64_t>(docs->size()) <= batch_size) return 0;
+  if (batch_size < 0 || static_cast<int64_t>(docs->size()) <= batch_size) return 0;
   std::deque<Document> rest(std::make_move_iterator(docs->begin() + batch_size),
                             std::make_move_iterator(docs->end()));
   docs->resize(static_cast<size_t>(batch_size));

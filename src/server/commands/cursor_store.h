@@ -31,7 +31,8 @@ class CursorStore {
   int64_t next_id_ = 1000;
 };
 
-// Splits `docs` into a first batch of `batch_size` (all when 0) and opens a cursor for the rest.
+// Keeps the first `batch_size` of `docs` (all when negative, none when 0, as `batchSize: 0`
+// asks) and opens a cursor for the rest; returns its id, or 0 when nothing is left.
 int64_t OpenIfMore(CursorStore& store, const std::string& ns, std::vector<Document>* docs,
                    int64_t batch_size);
 

@@ -70,13 +70,6 @@ StatusOr<Document> Find(const Document& cmd, CommandContext& ctx) {
   if (OptionalBool(cmd, "singleBatch", false)) {
     if (*batch_size > 0 && static_cast<int64_t>(docs.size()) > *batch_size)
       docs.resize(*batch_size);
-  } else if (*batch_size == 0) {
-    // batchSize 0 opens a cursor and returns nothing yet.
-    if (!docs.empty()) {
-      id = ctx.cursors.Open(ns, std::deque<Document>(std::make_move_iterator(docs.begin()),
-                                                     std::make_move_iterator(docs.end())));
-      docs.clear();
-    }
   } else {
     id = OpenIfMore(ctx.cursors, ns, &docs, *batch_size);
   }

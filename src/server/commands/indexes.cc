@@ -48,18 +48,12 @@ StatusOr<Document> ListIndexes(const Document& cmd, CommandContext& ctx) {
   if (!name.ok()) return name.status();
   engine::Collection* coll = ctx.catalog.Find(ctx.db, *name);
   if (!coll) return Status(kNamespaceNotFound, "ns does not exist: " + ctx.db + "." + *name);
-  auto cursor = OptionalDocument(cmd, "cursor");
-  if (!cursor.ok()) return cursor.status();
-  int64_t batch_size = 0;
-  if (*cursor) {
-    auto b = OptionalInt(**cursor, "batchSize", 0);
-    if (!b.ok()) return b.status();
-    batch_size = *b;
-  }
+  auto batch_size = CursorBatchSize(cmd, -1);
+  if (!batch_size.ok()) return batch_size.status();
   std::vector<Document> out;
   for (const auto& index : coll->indexes()) out.push_back(index->spec().listed);
   std::string ns = coll->ns();
-  int64_t id = OpenIfMore(ctx.cursors, ns, &out, batch_size);
+  int64_t id = OpenIfMore(ctx.cursors, ns, &out, *batch_size);
   return CursorReply(ns, id, std::move(out), true);
 }
 

@@ -11,14 +11,8 @@ StatusOr<Document> ListCollections(const Document& cmd, CommandContext& ctx) {
   auto matcher = engine::Matcher::Parse(*filter ? **filter : Document{});
   if (!matcher.ok()) return matcher.status();
   const bool name_only = OptionalBool(cmd, "nameOnly", false);
-  auto cursor = OptionalDocument(cmd, "cursor");
-  if (!cursor.ok()) return cursor.status();
-  int64_t batch_size = 0;
-  if (*cursor) {
-    auto b = OptionalInt(**cursor, "batchSize", 0);
-    if (!b.ok()) return b.status();
-    batch_size = *b;
-  }
+  auto batch_size = CursorBatchSize(cmd, -1);
+  if (!batch_size.ok()) return batch_size.status();
   std::vector<Document> out;
   for (engine::Collection* c : ctx.catalog.Collections(ctx.db)) {
     Document entry{{"name", c->name()}, {"type", "collection"}};
@@ -30,7 +24,7 @@ StatusOr<Document> ListCollections(const Document& cmd, CommandContext& ctx) {
     if (matcher->Matches(entry)) out.push_back(std::move(entry));
   }
   std::string ns = ctx.db + ".$cmd.listCollections";
-  int64_t id = OpenIfMore(ctx.cursors, ns, &out, batch_size);
+  int64_t id = OpenIfMore(ctx.cursors, ns, &out, *batch_size);
   return CursorReply(ns, id, std::move(out), true);
 }
 

@@ -131,6 +131,18 @@ bool OptionalBool(const Document& cmd, std::string_view field, bool fallback) {
   return v ? v->Truthy() : fallback;
 }
 
+StatusOr<int64_t> CursorBatchSize(const Document& cmd, int64_t fallback) {
+  auto cursor = OptionalDocument(cmd, "cursor");
+  if (!cursor.ok()) return cursor.status();
+  if (!*cursor) return fallback;
+  auto n = OptionalInt(**cursor, "batchSize", fallback);
+  if (n.ok() && *n < 0 && (*cursor)->Has("batchSize")) {
+    return Status(51024, "BSON field 'batchSize' value must be >= 0, actual value '" +
+                             std::to_string(*n) + "'");
+  }
+  return n;
+}
+
 Document CursorReply(const std::string& ns, int64_t id, std::vector<Document> batch, bool first) {
   Array items;
   items.items.reserve(batch.size());
