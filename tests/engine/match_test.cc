@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "support/json.h"
 
 namespace mm::engine {
@@ -15,6 +17,7 @@ struct MatchCase {
   const char* doc;
   bool matches;
 };
+void PrintTo(const MatchCase& c, std::ostream* os) { *os << c.filter; }
 
 class MatchTable : public ::testing::TestWithParam<MatchCase> {};
 
@@ -114,6 +117,7 @@ struct ErrorCase {
   int code;
   const char* message;
 };
+void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.filter; }
 
 class MatchErrors : public ::testing::TestWithParam<ErrorCase> {};
 

@@ -1,6 +1,8 @@
 // Sort order and projections as case tables.
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include <algorithm>
 
 #include "server/engine/projection.h"
@@ -57,6 +59,7 @@ struct ProjectionCase {
   const char* doc;
   const char* expected;
 };
+void PrintTo(const ProjectionCase& c, std::ostream* os) { *os << c.spec; }
 
 class ProjectionTable : public ::testing::TestWithParam<ProjectionCase> {};
 

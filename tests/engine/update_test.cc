@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "support/json.h"
 
 namespace mm::engine {
@@ -18,6 +20,7 @@ struct UpdateCase {
   int positional = -1;
   const char* array_filters = nullptr;
 };
+void PrintTo(const UpdateCase& c, std::ostream* os) { *os << c.update; }
 
 class UpdateTable : public ::testing::TestWithParam<UpdateCase> {};
 
@@ -80,6 +83,7 @@ struct UpdateErrorCase {
   const char* update;
   int code;
 };
+void PrintTo(const UpdateErrorCase& c, std::ostream* os) { *os << c.update; }
 
 class UpdateErrors : public ::testing::TestWithParam<UpdateErrorCase> {};
 
