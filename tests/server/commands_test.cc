@@ -121,6 +121,26 @@ TEST_F(CommandsTest, ValidatorRejectsWith121) {
             R"({ "n" : 1, "ok" : 1.0 })");
 }
 
+TEST_F(CommandsTest, JsonSchemaValidatorChecksInsertsAndUpdates) {
+  EXPECT_EQ(
+      Reply(
+          R"({"create": "users", "validator": {"$jsonSchema": {"bsonType": "object", "required": ["email"],
+      "properties": {"email": {"bsonType": "string", "pattern": "@"}, "age": {"bsonType": "int", "minimum": 0}}}}})"),
+      R"({ "ok" : 1.0 })");
+  EXPECT_EQ(Reply(R"({"insert": "users", "documents": [{"_id": 1, "email": "a@x", "age": 3}]})"),
+            R"({ "n" : 1, "ok" : 1.0 })");
+  for (const char* bad : {R"({"_id": 2})", R"({"_id": 3, "email": "nope"})",
+                          R"({"_id": 4, "email": "b@x", "age": -1})"}) {
+    Document reply = Run(std::string(R"({"insert": "users", "documents": [)") + bad + "]}");
+    ASSERT_TRUE(reply.Has("writeErrors")) << bad;
+    EXPECT_EQ(Code(reply.Get("writeErrors")->As<Array>().items[0].As<Document>()), 121) << bad;
+  }
+  Document update =
+      Run(R"({"update": "users", "updates": [{"q": {"_id": 1}, "u": {"$unset": {"email": ""}}}]})");
+  EXPECT_EQ(Code(update.Get("writeErrors")->As<Array>().items[0].As<Document>()), 121);
+  EXPECT_EQ(Code(Run(R"({"create": "bad", "validator": {"$jsonSchema": {"bogus": 1}}})")), 9);
+}
+
 TEST_F(CommandsTest, UpdateUpsertAndFindWithCursor) {
   Document upsert = Run(
       R"({"update": "c", "updates": [{"q": {"k": "x"}, "u": {"$set": {"v": 1}}, "upsert": true}]})");

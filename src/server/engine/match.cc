@@ -5,6 +5,7 @@
 #include <set>
 
 #include "server/engine/expression.h"
+#include "server/engine/json_schema.h"
 #include "server/engine/path.h"
 #include "server/engine/regex.h"
 #include "value/compare.h"
@@ -210,6 +211,11 @@ struct LogicNode : MatchNode {
     }
     return false;
   }
+};
+
+struct JsonSchemaNode : MatchNode {
+  std::shared_ptr<const JsonSchema> schema;
+  bool Matches(const Document& doc, int*) const override { return schema->Validates(Value(doc)); }
 };
 
 struct ExprNode : MatchNode {
@@ -518,6 +524,13 @@ StatusOr<NodePtr> ParseFilter(const Document& filter) {
         if (!expr.ok()) return expr.status();
         auto node = std::make_shared<ExprNode>();
         node->expr = *expr;
+        root->children.push_back(node);
+      } else if (key == "$jsonSchema") {
+        if (!f.value.Is<Document>()) return Status(kTypeMismatch, "$jsonSchema must be an object");
+        auto schema = JsonSchema::Parse(f.value.As<Document>());
+        if (!schema.ok()) return schema.status();
+        auto node = std::make_shared<JsonSchemaNode>();
+        node->schema = *schema;
         root->children.push_back(node);
       } else if (key == "$text" || key == "$where") {
         return Status(kNotImplemented, key + " is not implemented by devmongod");

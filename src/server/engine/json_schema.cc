@@ -1,0 +1,155 @@
+#include "server/engine/json_schema.h"
+
+#include <algorithm>
+
+#include "server/engine/regex.h"
+#include "value/compare.h"
+
+namespace mm::engine {
+namespace {
+
+constexpr std::string_view kKeywords[] = {
+    "bsonType",    "type",      "required",         "properties",
+    "minimum",     "maximum",   "exclusiveMinimum", "exclusiveMaximum",
+    "minLength",   "maxLength", "pattern",          "enum",
+    "items",       "minItems",  "maxItems",         "additionalProperties",
+    "description", "title",     "minProperties",    "maxProperties",
+    "uniqueItems"};
+
+// JSON Schema's `type` names next to BSON's aliases.
+bool TypeMatches(const Value& spec, const Value& v, bool json_types) {
+  std::vector<Value> names = spec.Is<Array>() ? spec.As<Array>().items : std::vector<Value>{spec};
+  for (const Value& n : names) {
+    if (!n.Is<std::string>()) continue;
+    const std::string& name = n.As<std::string>();
+    if (name == "number" && v.IsNumber()) return true;
+    if (json_types) {
+      if ((name == "boolean" && v.Is<bool>()) || (name == "object" && v.Is<Document>()) ||
+          (name == "array" && v.Is<Array>()) || (name == "string" && v.Is<std::string>()) ||
+          (name == "null" && v.Is<Null>())) {
+        return true;
+      }
+      continue;
+    }
+    auto t = TypeFromAlias(name);
+    if (t && *t == v.type()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+StatusOr<std::shared_ptr<const JsonSchema>> JsonSchema::Parse(const Document& schema) {
+  auto out = std::make_shared<JsonSchema>();
+  out->schema_ = schema;
+  for (const Field& f : schema.fields()) {
+    if (std::find(std::begin(kKeywords), std::end(kKeywords), f.key) == std::end(kKeywords)) {
+      return Status(kFailedToParse, "Unknown $jsonSchema keyword: " + f.key);
+    }
+    if (f.key == "properties") {
+      if (!f.value.Is<Document>())
+        return Status(kTypeMismatch, "$jsonSchema keyword 'properties' must be an object");
+      for (const Field& p : f.value.As<Document>().fields()) {
+        if (!p.value.Is<Document>())
+          return Status(kTypeMismatch,
+                        "Nested schema for $jsonSchema property '" + p.key + "' must be an object");
+        auto sub = Parse(p.value.As<Document>());
+        if (!sub.ok()) return sub.status();
+        out->properties_.emplace_back(p.key, *sub);
+      }
+    } else if (f.key == "items" && f.value.Is<Document>()) {
+      auto sub = Parse(f.value.As<Document>());
+      if (!sub.ok()) return sub.status();
+      out->items_ = *sub;
+    } else if (f.key == "required" && !f.value.Is<Array>()) {
+      return Status(kTypeMismatch, "$jsonSchema keyword 'required' must be an array");
+    } else if (f.key == "pattern") {
+      if (!f.value.Is<std::string>())
+        return Status(kTypeMismatch, "$jsonSchema keyword 'pattern' must be a string");
+      auto r = CompiledRegex::Compile(f.value.As<std::string>(), "");
+      if (!r.ok()) return r.status();
+    } else if (f.key == "bsonType" || f.key == "type") {
+      const Value& names = f.value;
+      std::vector<Value> list =
+          names.Is<Array>() ? names.As<Array>().items : std::vector<Value>{names};
+      for (const Value& n : list) {
+        if (!n.Is<std::string>())
+          return Status(kTypeMismatch, "$jsonSchema keyword '" + f.key +
+                                           "' must be a string or an array of strings");
+        const std::string& s = n.As<std::string>();
+        if (f.key == "bsonType" && s != "number" && !TypeFromAlias(s)) {
+          return Status(kBadValue, "Unknown type name alias: " + s);
+        }
+      }
+    }
+  }
+  return std::shared_ptr<const JsonSchema>(out);
+}
+
+bool JsonSchema::Validates(const Value& v) const {
+  for (const Field& f : schema_.fields()) {
+    const std::string& k = f.key;
+    const Value& a = f.value;
+    if (k == "bsonType" && !TypeMatches(a, v, false)) return false;
+    if (k == "type" && !TypeMatches(a, v, true)) return false;
+    if (k == "enum" && a.Is<Array>()) {
+      const auto& items = a.As<Array>().items;
+      if (std::none_of(items.begin(), items.end(),
+                       [&](const Value& e) { return ValuesEqual(e, v); }))
+        return false;
+    }
+    if (v.IsNumber() && a.IsNumber()) {
+      int c = CompareValues(v, a);
+      bool exclusive_min =
+          schema_.Has("exclusiveMinimum") && schema_.Get("exclusiveMinimum")->Truthy();
+      bool exclusive_max =
+          schema_.Has("exclusiveMaximum") && schema_.Get("exclusiveMaximum")->Truthy();
+      if (k == "minimum" && (c < 0 || (exclusive_min && c == 0))) return false;
+      if (k == "maximum" && (c > 0 || (exclusive_max && c == 0))) return false;
+    }
+    if (const std::string* s = v.If<std::string>()) {
+      if (k == "minLength" && a.IsNumber() && static_cast<double>(s->size()) < a.AsDouble())
+        return false;
+      if (k == "maxLength" && a.IsNumber() && static_cast<double>(s->size()) > a.AsDouble())
+        return false;
+      if (k == "pattern") {
+        auto r = CompiledRegex::Compile(a.As<std::string>(), "");
+        if (!r.ok() || !(*r)->Matches(*s)) return false;
+      }
+    }
+    if (const Array* arr = v.If<Array>()) {
+      if (k == "minItems" && a.IsNumber() && static_cast<double>(arr->items.size()) < a.AsDouble())
+        return false;
+      if (k == "maxItems" && a.IsNumber() && static_cast<double>(arr->items.size()) > a.AsDouble())
+        return false;
+      if (k == "items" && items_) {
+        for (const Value& e : arr->items) {
+          if (!items_->Validates(e)) return false;
+        }
+      }
+    }
+    if (const Document* d = v.If<Document>()) {
+      if (k == "required") {
+        for (const Value& r : a.As<Array>().items) {
+          if (r.Is<std::string>() && !d->Has(r.As<std::string>())) return false;
+        }
+      }
+      if (k == "additionalProperties" && a.Is<bool>() && !a.As<bool>()) {
+        for (const Field& field : d->fields()) {
+          bool declared = std::any_of(properties_.begin(), properties_.end(),
+                                      [&](const auto& p) { return p.first == field.key; });
+          if (!declared) return false;
+        }
+      }
+    }
+  }
+  if (const Document* d = v.If<Document>()) {
+    for (const auto& [name, sub] : properties_) {
+      const Value* field = d->Get(name);
+      if (field && !sub->Validates(*field)) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace mm::engine
