@@ -205,18 +205,6 @@ StatusOr<Document> DecodeBson(const uint8_t* data, size_t len) {
   return DecodeBson(&b);
 }
 
-StatusOr<Document> ParseExtendedJson(std::string_view json) {
-  bson_error_t error;
-  bson_t b = BSON_INITIALIZER;
-  if (!bson_init_from_json(&b, json.data(), static_cast<ssize_t>(json.size()), &error)) {
-    bson_destroy(&b);
-    return Status(kFailedToParse, std::string("invalid Extended JSON: ") + error.message);
-  }
-  auto doc = DecodeBson(&b);
-  bson_destroy(&b);
-  return doc;
-}
-
 std::string ToRelaxedJson(const Document& doc) {
   BsonPtr b = ToBsonT(doc);
   BsonString s(bson_as_relaxed_extended_json(b.get(), nullptr));

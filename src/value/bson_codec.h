@@ -46,7 +46,8 @@ BsonPtr ToBsonT(const Document& doc);
 StatusOr<Document> DecodeBson(const uint8_t* data, size_t len);
 StatusOr<Document> DecodeBson(const bson_t* b);
 
-// Extended JSON (canonical or relaxed) to a document.
+// Extended JSON (canonical or relaxed) to a document. Syntax errors name the line and
+// column; bad type wrappers name the field path. (extended_json.cc)
 StatusOr<Document> ParseExtendedJson(std::string_view json);
 // Relaxed Extended JSON, as mongosh prints documents.
 std::string ToRelaxedJson(const Document& doc);
