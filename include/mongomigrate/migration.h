@@ -1,0 +1,46 @@
+// A migration: a version, a description, and the actions that apply (`up`) and revert
+// (`down`) it. Migrations come from files (src/source/) or from C++ code (Registry).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mongomigrate/mongo.h"
+#include "value/status.h"
+
+namespace mm {
+
+// One direction of a migration.
+class MigrationAction {
+ public:
+  virtual ~MigrationAction() = default;
+  // Runs against the target database. A non-OK status means the migration failed.
+  // `note` receives lines worth showing the user (e.g. a tolerated error).
+  virtual Status Run(mongo::Database& db, const std::function<void(const std::string&)>& note) const = 0;
+};
+
+struct Migration {
+  int64_t version = 0;
+  std::string description;
+  std::string file;      // the file's name; "" for a migration registered in C++
+  std::string checksum;  // SHA-256 of the file's bytes (hex); "" for C++ migrations
+  std::shared_ptr<const MigrationAction> up;
+  std::shared_ptr<const MigrationAction> down;  // null: this version cannot be rolled back
+};
+
+// Migrations written in C++, for services that embed the runner and migrate at start-up.
+class Registry {
+ public:
+  using Function = std::function<Status(mongo::Database&)>;
+  // `down` may be empty: then the version cannot be rolled back.
+  Registry& Add(int64_t version, std::string description, Function up, Function down = {});
+  const std::vector<Migration>& migrations() const { return migrations_; }
+
+ private:
+  std::vector<Migration> migrations_;
+};
+
+}  // namespace mm

@@ -1,0 +1,63 @@
+// The MongoDB types a migration written in C++ works with: a thin RAII layer over the
+// official C driver. Only src/mongo/ sees libmongoc; these declarations do not.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "value/status.h"
+#include "value/value.h"
+
+struct _mongoc_client_t;
+
+namespace mm::mongo {
+
+class Database;
+
+// One connection pool-less client (single-threaded use), closed on destruction.
+class Client {
+ public:
+  // Parses `uri` and prepares the client; no network traffic until the first command.
+  // Fails with BadValue (2) on a malformed URI. The message never contains the password.
+  static StatusOr<std::unique_ptr<Client>> Open(const std::string& uri);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // The database named in the URI path ("" when none), as the Node.js driver's client.db().
+  const std::string& default_database() const { return default_database_; }
+  Database database(const std::string& name);
+  // Runs `ping` on admin: confirms a server can be reached and selected.
+  Status Ping();
+
+ private:
+  Client(_mongoc_client_t* client, std::string default_database);
+  _mongoc_client_t* client_;
+  std::string default_database_;
+  friend class Database;
+};
+
+// A database handle; cheap to copy, valid while its Client lives.
+class Database {
+ public:
+  Database(Client* client, std::string name) : client_(client), name_(std::move(name)) {}
+  const std::string& name() const { return name_; }
+
+  // Runs one command and returns the server's reply. A reply with ok: 0 (or a network
+  // failure) becomes a Status with the server's code; its codeName is kept in the details.
+  StatusOr<Document> RunCommand(const Document& command);
+
+  // Every document of `collection` matching `filter`, sorted by `sort` (reads from primary).
+  StatusOr<std::vector<Document>> Find(const std::string& collection, const Document& filter,
+                                       const Document& sort = {});
+
+ private:
+  Client* client_;
+  std::string name_;
+};
+
+// The codeName a failed command carried ("IndexNotFound"), or "" if none was sent.
+std::string ErrorCodeName(const Status& status);
+
+}  // namespace mm::mongo

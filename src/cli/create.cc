@@ -1,0 +1,51 @@
+#include "cli/create.h"
+
+#include <cstdio>
+#include <fstream>
+
+#include "source/source.h"
+
+namespace mm::cli {
+
+StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir, const std::string& name) {
+  if (!source::IsSnakeCase(name)) {
+    return Status(kBadValue, "migration name \"" + name +
+                                 "\" is not snake_case: use lowercase letters, digits and "
+                                 "underscores, starting with a letter (e.g. add_new_field_to_users)");
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status(kBadValue, "cannot create " + dir.string() + ": " + ec.message());
+  int64_t highest = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    auto parts = source::ParseFileName(entry.path().filename().string());
+    if (parts.ok()) highest = std::max(highest, parts->version);
+  }
+  int64_t version = highest + 1;
+  char prefix[32];
+  std::snprintf(prefix, sizeof prefix, "%03lld", static_cast<long long>(version));
+  std::filesystem::path path = dir / (std::string(prefix) + "_" + name + ".json");
+  if (std::filesystem::exists(path)) return Status(kBadValue, path.string() + " already exists");
+  std::string description = name;
+  std::replace(description.begin(), description.end(), '_', ' ');
+  std::ofstream out(path);
+  out << "{\n"
+      << "  \"version\": " << version << ",\n"
+      << "  \"description\": \"" << description << "\",\n"
+      << "  \"comment\": \"Each step is a database command, run in order with runCommand. Wrap a "
+         "step as {\\\"command\\\": {...}, \\\"tolerate\\\": [\\\"IndexNotFound\\\"]} to go on past "
+         "a named error. Without \\\"down\\\", this version cannot be rolled back.\",\n"
+      << "  \"up\": [\n"
+      << "    {\"update\": \"collection_name\", \"updates\": [{\"q\": {}, \"u\": {\"$set\": "
+         "{\"field\": \"value\"}}, \"multi\": true}]}\n"
+      << "  ],\n"
+      << "  \"down\": [\n"
+      << "    {\"update\": \"collection_name\", \"updates\": [{\"q\": {}, \"u\": {\"$unset\": "
+         "{\"field\": \"\"}}, \"multi\": true}]}\n"
+      << "  ]\n"
+      << "}\n";
+  if (!out) return Status(kBadValue, "cannot write " + path.string());
+  return CreatedFile{path.string(), version};
+}
+
+}  // namespace mm::cli

@@ -1,0 +1,20 @@
+// `create NAME`: writes the next migration file from a template.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "value/status.h"
+
+namespace mm::cli {
+
+struct CreatedFile {
+  std::string path;
+  int64_t version = 0;
+};
+
+// Writes `dir/NNN_name.json` with the next version (highest file version + 1, zero-padded to
+// 3 digits), creating `dir` if needed. Refuses a name that is not snake_case.
+StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir, const std::string& name);
+
+}  // namespace mm::cli

@@ -1,0 +1,207 @@
+#include "cli/render.h"
+
+#include <cstdio>
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+namespace mm::cli {
+namespace {
+
+constexpr const char* kGreen = "32";
+constexpr const char* kYellow = "33";
+constexpr const char* kRed = "31";
+constexpr const char* kDim = "2";
+
+std::string Padded(int64_t version) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%03lld", static_cast<long long>(version));
+  return buf;
+}
+
+std::string IsoTime(const DateTime& t) {
+  std::time_t secs = static_cast<std::time_t>(t.millis / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string StateText(const plan::StatusRow& r) {
+  switch (r.state) {
+    case plan::State::kApplied: return "applied " + (r.applied_at ? IsoTime(*r.applied_at) : "");
+    case plan::State::kPending: return "pending";
+    case plan::State::kChanged: return "applied, but the file changed";
+    case plan::State::kMissing: return "applied, but the file is missing";
+  }
+  return "";
+}
+
+}  // namespace
+
+Renderer::Renderer(OutputOptions options, std::string command)
+    : options_(std::move(options)), command_(std::move(command)) {}
+
+std::string Renderer::Redact(std::string text) const {
+  if (options_.password.empty()) return text;
+  for (size_t pos = text.find(options_.password); pos != std::string::npos;
+       pos = text.find(options_.password, pos)) {
+    text.replace(pos, options_.password.size(), "****");
+  }
+  return text;
+}
+
+std::string Renderer::Paint(const char* code, const std::string& text) const {
+  if (!options_.color) return text;
+  return std::string("\033[") + code + "m" + text + "\033[0m";
+}
+
+void Renderer::Line(const std::string& text, bool to_stderr) const {
+  if (options_.json) return;
+  if (options_.quiet && !to_stderr) return;
+  std::fprintf(to_stderr ? stderr : stdout, "%s\n", Redact(text).c_str());
+}
+
+void Renderer::Context(const std::string& database, const std::string& redacted_uri, bool dry_run) {
+  database_ = database;
+  uri_ = redacted_uri;
+  dry_run_ = dry_run;
+  Line(Paint(kDim, "mongo-migrate " + command_ + " on database " + database + " (" + redacted_uri +
+                       ")" + (dry_run ? " — dry run, nothing will be changed" : "")));
+}
+
+void Renderer::Event(const RunEvent& e) {
+  direction_ = e.direction;
+  const bool up = e.direction == plan::Direction::kUp;
+  switch (e.type) {
+    case RunEvent::Type::kPlanned:
+      for (const Migration& m : e.plan->steps) {
+        planned_.push_back(m.version);
+        if (dry_run_) {
+          Line(std::string(up ? "would apply " : "would roll back ") + Padded(m.version) + " " +
+               m.description);
+        }
+      }
+      if (e.plan->steps.empty()) Line(up ? "nothing to apply: up to date" : "nothing to roll back");
+      break;
+    case RunEvent::Type::kStarted:
+      break;
+    case RunEvent::Type::kNote:
+      notes_.push_back(Redact(e.note));
+      Line(Paint(kYellow, "  note: " + e.note));
+      break;
+    case RunEvent::Type::kFinished:
+      ran_.push_back(Ran{e.migration->version, e.migration->description, up ? "up" : "down",
+                         e.duration_ms, true, ""});
+      Line(Paint(kGreen, options_.color ? (up ? "⬆ " : "⬇ ") : (up ? "up   " : "down ")) +
+           Padded(e.migration->version) + " " + e.migration->description + " " +
+           Paint(kDim, "(" + std::to_string(e.duration_ms) + " ms)"));
+      break;
+    case RunEvent::Type::kFailed:
+      ran_.push_back(Ran{e.migration->version, e.migration->description, up ? "up" : "down",
+                         e.duration_ms, false, Redact(e.error.message())});
+      Line(Paint(kRed, options_.color ? "✖ " : "FAILED ") + Padded(e.migration->version) + " " +
+           e.migration->description);
+      break;
+  }
+}
+
+void Renderer::StatusTable(const std::vector<plan::StatusRow>& rows) {
+  status_ = rows;
+  have_status_ = true;
+  size_t applied = 0, known = 0;
+  for (const auto& r : rows) {
+    if (r.state != plan::State::kPending) ++applied;
+    if (r.state != plan::State::kMissing) ++known;
+  }
+  if (options_.json) return;
+  Line("Version  State                           Description");
+  Line(std::string(72, '-'));
+  for (const auto& r : rows) {
+    std::string state = StateText(r);
+    state.resize(std::max<size_t>(state.size(), 30), ' ');
+    const char* color = r.state == plan::State::kApplied   ? kGreen
+                        : r.state == plan::State::kPending ? kYellow
+                                                           : kRed;
+    std::string symbol = !options_.color                       ? ""
+                         : r.state == plan::State::kApplied ? "✅ "
+                         : r.state == plan::State::kPending ? "⏳ "
+                                                            : "⚠️  ";
+    Line(symbol + Padded(r.version) + "      " + Paint(color, state) + "  " + r.description);
+  }
+  Line(std::string(72, '-'));
+  Line("Applied: " + std::to_string(applied) + "/" + std::to_string(known));
+}
+
+void Renderer::Created(const std::string& path, int64_t version) {
+  created_path_ = path;
+  created_version_ = version;
+  Line("created " + path);
+}
+
+void Renderer::Failure(const Status& status, int exit_code) {
+  failure_ = std::make_pair(status, exit_code);
+  if (!options_.json) {
+    std::fprintf(stderr, "%s\n", Redact(Paint(kRed, "error: ") + status.message()).c_str());
+  }
+}
+
+void Renderer::Finish(bool ok) {
+  if (!options_.json) {
+    if (ok && (command_ == "up" || command_ == "down")) {
+      const char* verb = direction_ == plan::Direction::kUp ? "applied" : "rolled back";
+      if (dry_run_) {
+        Line(std::to_string(planned_.size()) + " migration(s) would be " + verb);
+      } else {
+        Line(Paint(kGreen, std::to_string(ran_.size()) + " migration(s) " + verb));
+      }
+    }
+    return;
+  }
+  using Json = nlohmann::ordered_json;
+  Json out;
+  out["command"] = command_;
+  out["ok"] = ok;
+  if (!database_.empty()) out["database"] = database_;
+  if (command_ == "up" || command_ == "down") {
+    out["dryRun"] = dry_run_;
+    out["planned"] = planned_;
+    Json ran = Json::array();
+    for (const Ran& r : ran_) {
+      Json j{{"version", r.version}, {"description", r.description}, {"direction", r.direction},
+             {"durationMs", r.duration_ms}, {"ok", r.ok}};
+      if (!r.ok) j["error"] = r.error;
+      ran.push_back(j);
+    }
+    out["ran"] = ran;
+    out["notes"] = notes_;
+  }
+  if (have_status_) {
+    Json rows = Json::array();
+    size_t applied = 0, known = 0;
+    for (const auto& r : status_) {
+      Json j{{"version", r.version}, {"description", r.description}, {"file", r.file},
+             {"state", std::string(plan::StateName(r.state))}};
+      if (r.applied_at) j["appliedAt"] = IsoTime(*r.applied_at);
+      rows.push_back(j);
+      if (r.state != plan::State::kPending) ++applied;
+      if (r.state != plan::State::kMissing) ++known;
+    }
+    out["migrations"] = rows;
+    out["applied"] = applied;
+    out["total"] = known;
+  }
+  if (!created_path_.empty()) {
+    out["file"] = created_path_;
+    out["version"] = created_version_;
+  }
+  if (failure_) {
+    out["error"] = Json{{"message", Redact(failure_->first.message())},
+                        {"code", failure_->first.code()},
+                        {"exitCode", failure_->second}};
+  }
+  std::printf("%s\n", out.dump(2).c_str());
+}
+
+}  // namespace mm::cli

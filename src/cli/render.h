@@ -1,0 +1,63 @@
+// How the CLI shows what happens: text for people (colour and symbols on a terminal, plain
+// when piped), or one JSON document on stdout for CI (--json).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mongomigrate/runner.h"
+
+namespace mm::cli {
+
+struct OutputOptions {
+  bool json = false;
+  bool quiet = false;
+  bool color = false;    // ANSI colours and symbols (a terminal without --no-color/NO_COLOR)
+  std::string password;  // redacted from every line printed
+};
+
+class Renderer {
+ public:
+  Renderer(OutputOptions options, std::string command);
+
+  void Context(const std::string& database, const std::string& redacted_uri, bool dry_run);
+  // The runner's events (up/down).
+  void Event(const RunEvent& event);
+  void StatusTable(const std::vector<plan::StatusRow>& rows);
+  void Created(const std::string& path, int64_t version);
+  // The failure that ends the run; `exit_code` is what the process returns.
+  void Failure(const Status& status, int exit_code);
+  // Prints the JSON document (with --json) or the closing text line; call once at the end.
+  void Finish(bool ok);
+
+ private:
+  std::string Paint(const char* code, const std::string& text) const;
+  void Line(const std::string& text, bool to_stderr = false) const;
+  std::string Redact(std::string text) const;
+
+  OutputOptions options_;
+  std::string command_;
+  struct Ran {
+    int64_t version;
+    std::string description;
+    std::string direction;
+    int64_t duration_ms;
+    bool ok;
+    std::string error;
+  };
+  std::vector<Ran> ran_;
+  std::vector<int64_t> planned_;
+  std::vector<std::string> notes_;
+  std::vector<plan::StatusRow> status_;
+  bool have_status_ = false;
+  std::string database_;
+  std::string uri_;
+  bool dry_run_ = false;
+  std::optional<std::pair<Status, int>> failure_;
+  std::string created_path_;
+  int64_t created_version_ = 0;
+  plan::Direction direction_ = plan::Direction::kUp;
+};
+
+}  // namespace mm::cli

@@ -1,0 +1,125 @@
+#include <mongoc/mongoc.h>
+
+#include <mutex>
+
+#include "mongomigrate/mongo.h"
+#include "mongo/uri.h"
+#include "value/bson_codec.h"
+
+namespace mm::mongo {
+namespace {
+
+void InitDriverOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { mongoc_init(); });
+}
+
+// How long to look for a server when the URI does not say: long enough for a real
+// deployment's election, short enough that a wrong URI fails while the user still watches.
+constexpr int32_t kDefaultServerSelectionTimeoutMs = 10000;
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Client>> Client::Open(const std::string& uri_text) {
+  InitDriverOnce();
+  bson_error_t error;
+  mongoc_uri_t* uri = mongoc_uri_new_with_error(uri_text.c_str(), &error);
+  if (!uri) {
+    return Status(kBadValue, "invalid MongoDB URI " + RedactUri(uri_text) + ": " +
+                                 RedactPassword(error.message, uri_text));
+  }
+  if (!mongoc_uri_has_option(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS)) {
+    mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS,
+                                   kDefaultServerSelectionTimeoutMs);
+  }
+  const char* db = mongoc_uri_get_database(uri);
+  std::string database = db ? db : "";  // owned by `uri`, which is destroyed below
+  mongoc_client_t* client = mongoc_client_new_from_uri_with_error(uri, &error);
+  mongoc_uri_destroy(uri);
+  if (!client) {
+    return Status(kBadValue, "cannot use MongoDB URI " + RedactUri(uri_text) + ": " +
+                                 RedactPassword(error.message, uri_text));
+  }
+  mongoc_client_set_appname(client, "mongo-migrate");
+  return std::unique_ptr<Client>(new Client(client, std::move(database)));
+}
+
+Client::Client(mongoc_client_t* client, std::string default_database)
+    : client_(client), default_database_(std::move(default_database)) {}
+
+Client::~Client() { mongoc_client_destroy(client_); }
+
+Database Client::database(const std::string& name) { return Database(this, name); }
+
+Status Client::Ping() {
+  auto reply = database("admin").RunCommand(Document{{"ping", 1}});
+  return reply.ok() ? Status::Ok() : reply.status();
+}
+
+StatusOr<Document> Database::RunCommand(const Document& command) {
+  BsonPtr cmd = ToBsonT(command);
+  bson_t reply;
+  bson_error_t error;
+  bool ok = mongoc_client_command_simple(client_->client_, name_.c_str(), cmd.get(), nullptr,
+                                         &reply, &error);
+  auto decoded = DecodeBson(&reply);
+  bson_destroy(&reply);
+  if (!ok) {
+    Document details;
+    if (decoded.ok()) {
+      if (const Value* name = decoded->Get("codeName")) details.Append("codeName", *name);
+      for (const char* k : {"keyPattern", "keyValue", "errInfo", "writeErrors"}) {
+        if (const Value* v = decoded->Get(k)) details.Append(k, *v);
+      }
+    }
+    // Network and server-selection failures come from the driver's own domains.
+    if (error.domain == MONGOC_ERROR_STREAM || error.domain == MONGOC_ERROR_SERVER_SELECTION) {
+      details.Set("connection", true);
+    }
+    return Status(static_cast<int>(error.code), error.message).WithDetails(std::move(details));
+  }
+  if (!decoded.ok()) return decoded.status();
+  // Write commands report per-document failures with ok: 1; surface the first as the error.
+  if (const Value* errors = decoded->Get("writeErrors"); errors && errors->Is<Array>() &&
+                                                         !errors->As<Array>().items.empty()) {
+    const Document& first = errors->As<Array>().items.front().As<Document>();
+    const Value* code = first.Get("code");
+    const Value* msg = first.Get("errmsg");
+    int c = code && code->IsNumber() ? static_cast<int>(code->AsDouble()) : kInternalError;
+    Document details{{"codeName", CodeName(c)}};
+    return Status(c, msg && msg->Is<std::string>() ? msg->As<std::string>() : "write error")
+        .WithDetails(std::move(details));
+  }
+  return decoded;
+}
+
+StatusOr<std::vector<Document>> Database::Find(const std::string& collection,
+                                               const Document& filter, const Document& sort) {
+  Document cmd{{"find", collection}, {"filter", filter}};
+  if (!sort.empty()) cmd.Append("sort", sort);
+  auto reply = RunCommand(cmd);
+  if (!reply.ok()) return reply.status();
+  std::vector<Document> out;
+  const Document* cursor = &reply->Get("cursor")->As<Document>();
+  Document next_reply;
+  const char* batch_name = "firstBatch";
+  while (true) {
+    for (const Value& v : cursor->Get(batch_name)->As<Array>().items) out.push_back(v.As<Document>());
+    const Value* id = cursor->Get("id");
+    if (!id || !id->IsNumber() || id->AsDouble() == 0) break;
+    auto more = RunCommand(Document{{"getMore", *id}, {"collection", collection}});
+    if (!more.ok()) return more.status();
+    next_reply = std::move(more).value();
+    cursor = &next_reply.Get("cursor")->As<Document>();
+    batch_name = "nextBatch";
+  }
+  return out;
+}
+
+std::string ErrorCodeName(const Status& status) {
+  const Value* name = status.details().Get("codeName");
+  if (name && name->Is<std::string>()) return name->As<std::string>();
+  return "";
+}
+
+}  // namespace mm::mongo

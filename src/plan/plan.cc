@@ -1,0 +1,173 @@
+#include "plan/plan.h"
+
+#include <algorithm>
+#include <map>
+
+namespace mm::plan {
+namespace {
+
+std::string Source(const Migration& m) { return m.file.empty() ? "a C++ migration" : m.file; }
+
+std::string JoinVersions(const std::vector<int64_t>& versions) {
+  std::string out;
+  for (int64_t v : versions) out += (out.empty() ? "" : ", ") + std::to_string(v);
+  return out;
+}
+
+// Versions whose recorded state forbids running anything: changed or vanished files.
+Status CheckAppliedIntact(const std::vector<StatusRow>& rows) {
+  std::vector<std::string> problems;
+  for (const StatusRow& r : rows) {
+    if (r.state == State::kChanged) {
+      problems.push_back("version " + std::to_string(r.version) + " (" + r.file +
+                         ") changed after it was applied");
+    } else if (r.state == State::kMissing) {
+      problems.push_back("version " + std::to_string(r.version) +
+                         " is applied but its migration file is gone");
+    }
+  }
+  if (problems.empty()) return Status::Ok();
+  std::string message = "refusing to run: ";
+  for (size_t i = 0; i < problems.size(); ++i) message += (i ? "; " : "") + problems[i];
+  message +=
+      ". Restore the original file, or roll back before editing; `mongo-migrate status` shows "
+      "every version's state.";
+  return Status(kBadValue, message);
+}
+
+}  // namespace
+
+std::string_view StateName(State s) {
+  switch (s) {
+    case State::kApplied: return "applied";
+    case State::kPending: return "pending";
+    case State::kChanged: return "changed";
+    case State::kMissing: return "missing";
+  }
+  return "?";
+}
+
+Status CheckUniqueVersions(const std::vector<Migration>& available) {
+  std::map<int64_t, const Migration*> seen;
+  for (const Migration& m : available) {
+    if (m.version <= 0) {
+      return Status(kBadValue, Source(m) + ": version must be a positive integer, not " +
+                                   std::to_string(m.version));
+    }
+    auto [it, inserted] = seen.emplace(m.version, &m);
+    if (!inserted) {
+      return Status(kBadValue, "version " + std::to_string(m.version) + " is defined twice: in " +
+                                   Source(*it->second) + " and in " + Source(m) +
+                                   "; give one of them a new version");
+    }
+  }
+  return Status::Ok();
+}
+
+std::vector<StatusRow> BuildStatus(const std::vector<Migration>& available,
+                                   const std::vector<AppliedRecord>& applied) {
+  std::map<int64_t, StatusRow> rows;
+  for (const Migration& m : available) {
+    rows[m.version] = StatusRow{m.version, m.description, m.file, State::kPending, std::nullopt};
+  }
+  for (const AppliedRecord& r : applied) {
+    auto it = rows.find(r.version);
+    if (it == rows.end()) {
+      rows[r.version] = StatusRow{r.version, r.description, r.file, State::kMissing, r.applied_at};
+      continue;
+    }
+    const Migration& m = *std::find_if(available.begin(), available.end(),
+                                       [&](const Migration& x) { return x.version == r.version; });
+    bool changed = !r.checksum.empty() && !m.checksum.empty() && r.checksum != m.checksum;
+    it->second.state = changed ? State::kChanged : State::kApplied;
+    it->second.applied_at = r.applied_at;
+  }
+  std::vector<StatusRow> out;
+  for (auto& [v, row] : rows) out.push_back(std::move(row));
+  return out;
+}
+
+StatusOr<Plan> PlanUp(const std::vector<Migration>& available,
+                      const std::vector<AppliedRecord>& applied, std::optional<int64_t> target) {
+  MM_RETURN_IF_ERROR(CheckUniqueVersions(available));
+  if (target) {
+    bool known = std::any_of(available.begin(), available.end(),
+                             [&](const Migration& m) { return m.version == *target; });
+    if (!known) {
+      int64_t highest = 0;
+      for (const Migration& m : available) highest = std::max(highest, m.version);
+      return Status(kBadValue, "no migration has version " + std::to_string(*target) +
+                                   (highest ? " (the highest is " + std::to_string(highest) + ")"
+                                            : " (no migrations were found)"));
+    }
+  }
+  std::vector<StatusRow> rows = BuildStatus(available, applied);
+  MM_RETURN_IF_ERROR(CheckAppliedIntact(rows));
+  int64_t highest_applied = 0;
+  for (const AppliedRecord& r : applied) highest_applied = std::max(highest_applied, r.version);
+  std::vector<int64_t> out_of_order;
+  Plan plan;
+  plan.direction = Direction::kUp;
+  std::vector<Migration> sorted = available;
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Migration& a, const Migration& b) { return a.version < b.version; });
+  for (const Migration& m : sorted) {
+    auto row = std::find_if(rows.begin(), rows.end(),
+                            [&](const StatusRow& r) { return r.version == m.version; });
+    if (row->state != State::kPending) continue;
+    if (target && m.version > *target) break;
+    if (m.version < highest_applied) out_of_order.push_back(m.version);
+    plan.steps.push_back(m);
+  }
+  if (!out_of_order.empty()) {
+    return Status(kBadValue, "pending version(s) " + JoinVersions(out_of_order) +
+                                 " are lower than the highest applied version " +
+                                 std::to_string(highest_applied) +
+                                 ": applying them now would run migrations out of order. Renumber "
+                                 "them above " + std::to_string(highest_applied) + ".");
+  }
+  return plan;
+}
+
+StatusOr<Plan> PlanDown(const std::vector<Migration>& available,
+                        const std::vector<AppliedRecord>& applied, int64_t steps) {
+  MM_RETURN_IF_ERROR(CheckUniqueVersions(available));
+  if (steps < 1) return Status(kBadValue, "down needs a number of steps of at least 1");
+  std::vector<AppliedRecord> newest_first = applied;
+  std::sort(newest_first.begin(), newest_first.end(),
+            [](const AppliedRecord& a, const AppliedRecord& b) { return a.version > b.version; });
+  if (static_cast<size_t>(steps) > newest_first.size()) {
+    return Status(kBadValue, "cannot roll back " + std::to_string(steps) + " migration(s): " +
+                                 (newest_first.empty()
+                                      ? std::string("none is applied")
+                                      : "only " + std::to_string(newest_first.size()) +
+                                            " applied (try `down " +
+                                            std::to_string(newest_first.size()) + "`)"));
+  }
+  newest_first.resize(static_cast<size_t>(steps));
+  std::vector<StatusRow> rows = BuildStatus(available, applied);
+  MM_RETURN_IF_ERROR(CheckAppliedIntact(rows));
+  Plan plan;
+  plan.direction = Direction::kDown;
+  std::vector<int64_t> no_down;
+  for (const AppliedRecord& r : newest_first) {
+    const Migration& m = *std::find_if(available.begin(), available.end(),
+                                       [&](const Migration& x) { return x.version == r.version; });
+    if (!m.down) no_down.push_back(m.version);
+    plan.steps.push_back(m);
+  }
+  if (!no_down.empty()) {
+    std::string which;
+    for (int64_t v : no_down) {
+      const Migration& m = *std::find_if(available.begin(), available.end(),
+                                         [&](const Migration& x) { return x.version == v; });
+      which += (which.empty() ? "" : ", ") + std::to_string(v) + " (" + Source(m) + ")";
+    }
+    return Status(kBadValue, "refusing to roll back: version " + which +
+                                 " has no `down`, so nothing was rolled back. Roll back fewer "
+                                 "steps, or add a `down` to that migration.");
+  }
+  return plan;
+}
+
+}  // namespace mm::plan

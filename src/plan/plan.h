@@ -1,0 +1,68 @@
+// Planning, with no MongoDB in sight: from the migrations available, the history records and
+// a request, to the ordered steps to run, or to a precise refusal.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mongomigrate/migration.h"
+#include "value/status.h"
+#include "value/value.h"
+
+namespace mm::plan {
+
+// What the history collection says about one version.
+struct AppliedRecord {
+  int64_t version = 0;
+  std::string status;  // "applied"
+  std::optional<DateTime> applied_at;
+  std::string description;
+  std::string file;
+  std::string checksum;
+};
+
+enum class State {
+  kApplied,         // recorded, and its file (if any) is unchanged
+  kPending,         // available, not recorded
+  kChanged,         // recorded, but the file's bytes differ from the recorded checksum
+  kMissing,         // recorded, but no migration with this version is available any more
+};
+std::string_view StateName(State s);
+
+struct StatusRow {
+  int64_t version = 0;
+  std::string description;
+  std::string file;
+  State state = State::kPending;
+  std::optional<DateTime> applied_at;
+};
+
+// One row per version known to either side, ascending.
+std::vector<StatusRow> BuildStatus(const std::vector<Migration>& available,
+                                   const std::vector<AppliedRecord>& applied);
+
+enum class Direction { kUp, kDown };
+
+struct Plan {
+  Direction direction = Direction::kUp;
+  std::vector<Migration> steps;  // in the order they run
+};
+
+// Every pending migration up to `target` (inclusive; all when absent), ascending.
+// Refuses (BadValue) when: two migrations share a version; `target` names no migration;
+// an applied migration's file changed or vanished; a pending version is lower than the
+// highest applied one (out of order).
+StatusOr<Plan> PlanUp(const std::vector<Migration>& available,
+                      const std::vector<AppliedRecord>& applied, std::optional<int64_t> target);
+
+// The `steps` most recently applied versions (highest first). Refuses when `steps` < 1 or
+// exceeds what is applied, when one of them has no `down` or no migration at all, or when a
+// file changed, naming each version concerned.
+StatusOr<Plan> PlanDown(const std::vector<Migration>& available,
+                        const std::vector<AppliedRecord>& applied, int64_t steps);
+
+// Refuses two migrations with one version, naming both sources.
+Status CheckUniqueVersions(const std::vector<Migration>& available);
+
+}  // namespace mm::plan

@@ -1,0 +1,78 @@
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "plan/plan.h"
+#include "source/source.h"
+
+namespace mm::source {
+
+bool IsSnakeCase(const std::string& name) {
+  if (name.empty() || !(name[0] >= 'a' && name[0] <= 'z')) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+StatusOr<FileName> ParseFileName(const std::string& file) {
+  auto bad = [&] {
+    return Status(kFailedToParse, file + ": migration files are named NNN_snake_case_name.json "
+                                         "(3 or more digits, then a lowercase name), e.g. "
+                                         "001_create_users_collection.json");
+  };
+  size_t underscore = file.find('_');
+  size_t dot = file.rfind('.');
+  if (underscore == std::string::npos || dot == std::string::npos || dot < underscore) return bad();
+  std::string digits = file.substr(0, underscore);
+  if (digits.size() < 3 || !std::all_of(digits.begin(), digits.end(), ::isdigit)) return bad();
+  FileName out;
+  out.version = std::stoll(digits);
+  out.name = file.substr(underscore + 1, dot - underscore - 1);
+  out.extension = file.substr(dot + 1);
+  if (!IsSnakeCase(out.name)) return bad();
+  return out;
+}
+
+StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return Status(kBadValue, "migrations directory " + dir.string() +
+                                 " does not exist (set it with --dir, or create it with "
+                                 "`mongo-migrate create NAME`)");
+  }
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file()) names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  std::vector<Migration> out;
+  for (const std::string& name : names) {
+    bool json = name.ends_with(".json");
+    bool js = name.ends_with(".js");
+    if (!json && !js) continue;
+    if (js && name.size() > 3 && std::isdigit(static_cast<unsigned char>(name[0]))) {
+      return Status(kBadValue, (dir / name).string() +
+                                   ": JavaScript migrations are not supported yet; write it as a "
+                                   ".json migration (see README, \"Migration files\")");
+    }
+    if (js) continue;
+    auto parts = ParseFileName(name);
+    if (!parts.ok()) return Status(parts.status().code(), (dir / parts.status().message()).string());
+    std::ifstream in(dir / name, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    if (!in) return Status(kBadValue, (dir / name).string() + ": cannot be read");
+    auto m = ParseJsonMigration(name, bytes.str());
+    if (!m.ok()) return Status(m.status().code(), (dir / m.status().message()).string());
+    if (m->version != parts->version) {
+      return Status(kFailedToParse, (dir / name).string() + ": \"version\" is " +
+                                        std::to_string(m->version) + " but the file name says " +
+                                        std::to_string(parts->version) + "; make them agree");
+    }
+    out.push_back(std::move(m).value());
+  }
+  MM_RETURN_IF_ERROR(plan::CheckUniqueVersions(out));
+  return out;
+}
+
+}  // namespace mm::source

@@ -1,0 +1,153 @@
+// The JSON migration format:
+//   {"version": 1, "description": "…", "up": [STEP, …], "down": [STEP, …], "comment": "…"}
+// A STEP is a database command ({"createIndexes": "users", …}) sent as is, or
+//   {"command": {…}, "tolerate": ["IndexNotFound", 26]}
+// which sends only the inner command and carries on when the server answers with one of the
+// listed error code names or numbers. No MongoDB command is named "command", so the two
+// shapes cannot be confused, and nothing extra ever reaches the server.
+#include <algorithm>
+
+#include "source/source.h"
+#include "value/bson_codec.h"
+
+namespace mm::source {
+namespace {
+
+struct Step {
+  Document command;
+  std::vector<std::string> tolerated_names;
+  std::vector<int> tolerated_codes;
+};
+
+class JsonAction : public MigrationAction {
+ public:
+  JsonAction(std::string file, std::string direction, std::vector<Step> steps)
+      : file_(std::move(file)), direction_(std::move(direction)), steps_(std::move(steps)) {}
+
+  Status Run(mongo::Database& db, const std::function<void(const std::string&)>& note) const override {
+    for (size_t i = 0; i < steps_.size(); ++i) {
+      const Step& step = steps_[i];
+      auto reply = db.RunCommand(step.command);
+      if (reply.ok()) continue;
+      const Status& s = reply.status();
+      std::string name = mongo::ErrorCodeName(s);
+      bool tolerated =
+          std::find(step.tolerated_codes.begin(), step.tolerated_codes.end(), s.code()) !=
+              step.tolerated_codes.end() ||
+          (!name.empty() && std::find(step.tolerated_names.begin(), step.tolerated_names.end(),
+                                      name) != step.tolerated_names.end());
+      std::string where = file_ + ": " + direction_ + "[" + std::to_string(i) + "] (" +
+                          step.command.fields().front().key + ")";
+      if (tolerated) {
+        note(where + ": tolerated " + (name.empty() ? std::to_string(s.code()) : name) + ": " +
+             s.message());
+        continue;
+      }
+      Document details = s.details();
+      return Status(s.code(), where + " failed: " + s.message() +
+                                  (name.empty() ? "" : " (" + name + ", code " +
+                                                           std::to_string(s.code()) + ")"))
+          .WithDetails(std::move(details));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  std::string file_;
+  std::string direction_;
+  std::vector<Step> steps_;
+};
+
+Status Invalid(const std::string& file, const std::string& what) {
+  return Status(kFailedToParse, file + ": " + what);
+}
+
+StatusOr<std::vector<Step>> ParseSteps(const std::string& file, const std::string& field,
+                                       const Value& value) {
+  if (!value.Is<Array>()) return Invalid(file, "\"" + field + "\" must be an array of commands");
+  std::vector<Step> steps;
+  const auto& items = value.As<Array>().items;
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string where = field + "[" + std::to_string(i) + "]";
+    if (!items[i].Is<Document>() || items[i].As<Document>().empty()) {
+      return Invalid(file, where + " must be a command document, e.g. {\"create\": \"users\"}");
+    }
+    const Document& d = items[i].As<Document>();
+    Step step;
+    if (d.fields().front().key == "command") {
+      for (const Field& f : d.fields()) {
+        if (f.key != "command" && f.key != "tolerate") {
+          return Invalid(file, where + ": unknown field \"" + f.key +
+                                   "\" (a wrapped step has only \"command\" and \"tolerate\")");
+        }
+      }
+      const Value* cmd = d.Get("command");
+      if (!cmd->Is<Document>() || cmd->As<Document>().empty()) {
+        return Invalid(file, where + ".command must be a command document");
+      }
+      step.command = cmd->As<Document>();
+      if (const Value* t = d.Get("tolerate")) {
+        if (!t->Is<Array>()) return Invalid(file, where + ".tolerate must be an array");
+        for (const Value& e : t->As<Array>().items) {
+          if (e.Is<std::string>()) {
+            step.tolerated_names.push_back(e.As<std::string>());
+          } else if (auto n = e.AsExactInt64(); e.IsNumber() && n) {
+            step.tolerated_codes.push_back(static_cast<int>(*n));
+          } else {
+            return Invalid(file, where + ".tolerate entries must be error code names "
+                                         "(\"IndexNotFound\") or numbers (27)");
+          }
+        }
+      }
+    } else {
+      step.command = d;
+    }
+    if (step.command.fields().front().key.starts_with('$')) {
+      return Invalid(file, where + ": a command's first field is its name, not \"" +
+                               step.command.fields().front().key + "\"");
+    }
+    steps.push_back(std::move(step));
+  }
+  if (steps.empty() && field == "up") return Invalid(file, "\"up\" has no steps");
+  return steps;
+}
+
+}  // namespace
+
+StatusOr<Migration> ParseJsonMigration(const std::string& file, const std::string& bytes) {
+  auto parsed = ParseExtendedJson(bytes);
+  if (!parsed.ok()) return Invalid(file, parsed.status().message());
+  const Document& doc = *parsed;
+  for (const Field& f : doc.fields()) {
+    if (f.key != "version" && f.key != "description" && f.key != "up" && f.key != "down" &&
+        f.key != "comment") {
+      return Invalid(file, "unknown field \"" + f.key +
+                               "\" (a migration has version, description, up, down, comment)");
+    }
+  }
+  Migration m;
+  m.file = file;
+  m.checksum = Sha256Hex(bytes);
+  const Value* version = doc.Get("version");
+  auto v = version && version->IsNumber() ? version->AsExactInt64() : std::nullopt;
+  if (!v || *v <= 0) return Invalid(file, "\"version\" must be a positive integer");
+  m.version = *v;
+  const Value* description = doc.Get("description");
+  if (!description || !description->Is<std::string>() || description->As<std::string>().empty()) {
+    return Invalid(file, "\"description\" must be a non-empty string");
+  }
+  m.description = description->As<std::string>();
+  const Value* up = doc.Get("up");
+  if (!up) return Invalid(file, "\"up\" is missing: list the commands that apply this migration");
+  auto up_steps = ParseSteps(file, "up", *up);
+  if (!up_steps.ok()) return up_steps.status();
+  m.up = std::make_shared<JsonAction>(file, "up", std::move(up_steps).value());
+  if (const Value* down = doc.Get("down")) {
+    auto down_steps = ParseSteps(file, "down", *down);
+    if (!down_steps.ok()) return down_steps.status();
+    m.down = std::make_shared<JsonAction>(file, "down", std::move(down_steps).value());
+  }
+  return m;
+}
+
+}  // namespace mm::source

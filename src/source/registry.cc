@@ -1,0 +1,29 @@
+#include "mongomigrate/migration.h"
+
+namespace mm {
+namespace {
+
+class FunctionAction : public MigrationAction {
+ public:
+  explicit FunctionAction(Registry::Function fn) : fn_(std::move(fn)) {}
+  Status Run(mongo::Database& db, const std::function<void(const std::string&)>&) const override {
+    return fn_(db);
+  }
+
+ private:
+  Registry::Function fn_;
+};
+
+}  // namespace
+
+Registry& Registry::Add(int64_t version, std::string description, Function up, Function down) {
+  Migration m;
+  m.version = version;
+  m.description = std::move(description);
+  m.up = std::make_shared<FunctionAction>(std::move(up));
+  if (down) m.down = std::make_shared<FunctionAction>(std::move(down));
+  migrations_.push_back(std::move(m));
+  return *this;
+}
+
+}  // namespace mm

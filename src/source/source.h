@@ -1,0 +1,35 @@
+// Finding and reading migration files.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "mongomigrate/migration.h"
+#include "value/status.h"
+
+namespace mm::source {
+
+// Every migration file in `dir`, ascending by version. Files are named like the seed's,
+// `NNN_snake_case_name.json` (3 or more digits, the version). Fails, naming the file and what
+// to change, on a bad name, a version that differs from the prefix, a JSON or format error,
+// two files with one version, or a `.js` file (not supported yet). Other files are ignored.
+StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir);
+
+// Parses one JSON migration file's bytes; `file` names it in errors.
+StatusOr<Migration> ParseJsonMigration(const std::string& file, const std::string& bytes);
+
+// Lowercase hex SHA-256 of `bytes`.
+std::string Sha256Hex(const std::string& bytes);
+
+// The parts of a migration file name: its version and name ("001_add_x.json" → 1, "add_x").
+struct FileName {
+  int64_t version = 0;
+  std::string name;
+  std::string extension;
+};
+// Fails when `file` does not look like NNN_snake_case_name.EXT.
+StatusOr<FileName> ParseFileName(const std::string& file);
+bool IsSnakeCase(const std::string& name);
+
+}  // namespace mm::source
