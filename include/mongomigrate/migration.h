@@ -19,7 +19,8 @@ class MigrationAction {
   virtual ~MigrationAction() = default;
   // Runs against the target database. A non-OK status means the migration failed.
   // `note` receives lines worth showing the user (e.g. a tolerated error).
-  virtual Status Run(mongo::Database& db, const std::function<void(const std::string&)>& note) const = 0;
+  virtual Status Run(mongo::Database& db,
+                     const std::function<void(const std::string&)>& note) const = 0;
 };
 
 struct Migration {

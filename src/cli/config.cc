@@ -27,8 +27,9 @@ StatusOr<std::map<std::string, std::string>> ParseDotenv(const std::string& text
     if (t.rfind("export ", 0) == 0) t = Trim(t.substr(7));
     size_t eq = t.find('=');
     if (eq == std::string::npos || eq == 0) {
-      return Status(kFailedToParse, file + ":" + std::to_string(n) +
-                                        ": expected KEY=VALUE (e.g. MONGODB_URI=mongodb://localhost/app)");
+      return Status(kFailedToParse,
+                    file + ":" + std::to_string(n) +
+                        ": expected KEY=VALUE (e.g. MONGODB_URI=mongodb://localhost/app)");
     }
     std::string key = Trim(t.substr(0, eq));
     std::string value = Trim(t.substr(eq + 1));
@@ -61,7 +62,8 @@ StatusOr<std::map<std::string, std::string>> ParseDotenv(const std::string& text
   return out;
 }
 
-StatusOr<ResolvedUri> ResolveUri(const std::optional<std::string>& flag, const std::string& env_file) {
+StatusOr<ResolvedUri> ResolveUri(const std::optional<std::string>& flag,
+                                 const std::string& env_file) {
   if (flag && !flag->empty()) return ResolvedUri{*flag, "--uri"};
   if (const char* env = std::getenv("MONGODB_URI"); env && *env) {
     return ResolvedUri{env, "MONGODB_URI in the environment"};
@@ -77,8 +79,10 @@ StatusOr<ResolvedUri> ResolveUri(const std::optional<std::string>& flag, const s
       return ResolvedUri{it->second, "MONGODB_URI in " + env_file};
     }
   }
-  return Status(kBadValue, "no MongoDB URI: pass --uri, set MONGODB_URI in the environment, or "
-                           "put MONGODB_URI=mongodb://host/dbname in " + env_file);
+  return Status(kBadValue,
+                "no MongoDB URI: pass --uri, set MONGODB_URI in the environment, or "
+                "put MONGODB_URI=mongodb://host/dbname in " +
+                    env_file);
 }
 
 }  // namespace mm::cli

@@ -21,6 +21,7 @@ struct ResolvedUri {
 };
 
 // Fails (code BadValue) naming all three places when none provides a URI.
-StatusOr<ResolvedUri> ResolveUri(const std::optional<std::string>& flag, const std::string& env_file);
+StatusOr<ResolvedUri> ResolveUri(const std::optional<std::string>& flag,
+                                 const std::string& env_file);
 
 }  // namespace mm::cli

@@ -9,9 +9,10 @@ namespace mm::cli {
 
 StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir, const std::string& name) {
   if (!source::IsSnakeCase(name)) {
-    return Status(kBadValue, "migration name \"" + name +
-                                 "\" is not snake_case: use lowercase letters, digits and "
-                                 "underscores, starting with a letter (e.g. add_new_field_to_users)");
+    return Status(kBadValue,
+                  "migration name \"" + name +
+                      "\" is not snake_case: use lowercase letters, digits and "
+                      "underscores, starting with a letter (e.g. add_new_field_to_users)");
   }
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
@@ -33,7 +34,8 @@ StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir, const st
       << "  \"version\": " << version << ",\n"
       << "  \"description\": \"" << description << "\",\n"
       << "  \"comment\": \"Each step is a database command, run in order with runCommand. Wrap a "
-         "step as {\\\"command\\\": {...}, \\\"tolerate\\\": [\\\"IndexNotFound\\\"]} to go on past "
+         "step as {\\\"command\\\": {...}, \\\"tolerate\\\": [\\\"IndexNotFound\\\"]} to go on "
+         "past "
          "a named error. Without \\\"down\\\", this version cannot be rolled back.\",\n"
       << "  \"up\": [\n"
       << "    {\"update\": \"collection_name\", \"updates\": [{\"q\": {}, \"u\": {\"$set\": "

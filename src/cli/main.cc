@@ -41,11 +41,21 @@ struct Options {
 
 int ExitFor(const mm::Status& s) {
   switch (mm::Classify(s)) {
-    case mm::FailureKind::kConnection: return kNoConnection;
-    case mm::FailureKind::kMigrationFailed: return kMigrationFailed;
-    case mm::FailureKind::kConfiguration: return kUsage;
+    case mm::FailureKind::kConnection:
+      return kNoConnection;
+    case mm::FailureKind::kMigrationFailed:
+      return kMigrationFailed;
+    case mm::FailureKind::kConfiguration:
+      return kUsage;
   }
   return kUsage;
+}
+
+// A connection failure names where it tried to connect (password redacted).
+mm::Status WithTarget(const mm::Status& s, const std::string& redacted_uri) {
+  if (mm::Classify(s) != mm::FailureKind::kConnection) return s;
+  return mm::Status(s.code(), "could not connect to " + redacted_uri + ": " + s.message())
+      .WithDetails(s.details());
 }
 
 int Fail(mm::cli::Renderer& out, const mm::Status& s, int code) {
@@ -69,7 +79,8 @@ int RunDatabaseCommand(const std::string& command, const Options& o, mm::cli::Re
                                               "mongodb://localhost:27017/neuronav"),
                 kUsage);
   }
-  out.Context(db_name, mm::mongo::RedactUri(resolved->uri), o.dry_run);
+  const std::string redacted = mm::mongo::RedactUri(resolved->uri);
+  out.Context(db_name, redacted, o.dry_run);
   mm::RunnerOptions runner_options;
   runner_options.history_collection = o.collection;
   runner_options.dry_run = o.dry_run;
@@ -78,7 +89,7 @@ int RunDatabaseCommand(const std::string& command, const Options& o, mm::cli::Re
   auto sink = [&](const mm::RunEvent& e) { out.Event(e); };
   if (command == "status") {
     auto rows = runner.Status();
-    if (!rows.ok()) return Fail(out, rows.status(), ExitFor(rows.status()));
+    if (!rows.ok()) return Fail(out, WithTarget(rows.status(), redacted), ExitFor(rows.status()));
     out.StatusTable(*rows);
     out.Finish(true);
     bool pending = std::any_of(rows->begin(), rows->end(), [](const mm::plan::StatusRow& r) {
@@ -87,7 +98,7 @@ int RunDatabaseCommand(const std::string& command, const Options& o, mm::cli::Re
     return o.exit_code && pending ? kPending : kSuccess;
   }
   auto plan = command == "up" ? runner.Up(o.target, sink) : runner.Down(o.steps, sink);
-  if (!plan.ok()) return Fail(out, plan.status(), ExitFor(plan.status()));
+  if (!plan.ok()) return Fail(out, WithTarget(plan.status(), redacted), ExitFor(plan.status()));
   out.Finish(true);
   return kSuccess;
 }
@@ -106,15 +117,18 @@ int main(int argc, char** argv) {
                  "(default: MONGODB_URI from the environment, then from the .env file)");
   app.add_option("--dir", o.dir, "Directory of migration files")->capture_default_str();
   app.add_option("--collection", o.collection, "History collection")->capture_default_str();
-  app.add_option("--env-file", o.env_file, "dotenv file to read MONGODB_URI from")->capture_default_str();
+  app.add_option("--env-file", o.env_file, "dotenv file to read MONGODB_URI from")
+      ->capture_default_str();
   app.add_flag("--dry-run", o.dry_run, "Print the plan; change nothing");
   app.add_flag("--json", o.json, "Print one JSON document on stdout (for CI)");
   app.add_flag("--quiet", o.quiet, "Print only errors");
   app.add_flag("--no-color", o.no_color, "No colours or symbols, even on a terminal");
 
-  CLI::App* up = app.add_subcommand("up", "Apply pending migrations, up to VERSION (inclusive) if given");
+  CLI::App* up =
+      app.add_subcommand("up", "Apply pending migrations, up to VERSION (inclusive) if given");
   up->add_option("VERSION", o.target, "Highest version to apply")->check(CLI::PositiveNumber);
-  CLI::App* down = app.add_subcommand("down", "Roll back the last STEPS applied migrations (default 1)");
+  CLI::App* down =
+      app.add_subcommand("down", "Roll back the last STEPS applied migrations (default 1)");
   down->add_option("STEPS", o.steps, "How many to roll back")->check(CLI::PositiveNumber);
   CLI::App* status = app.add_subcommand("status", "Show every migration's state and Applied: X/Y");
   status->add_flag("--exit-code", o.exit_code, "Exit with 3 when a migration is pending");
@@ -132,7 +146,8 @@ int main(int argc, char** argv) {
   mm::cli::OutputOptions output;
   output.json = o.json;
   output.quiet = o.quiet;
-  output.color = !o.no_color && !o.json && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  output.color =
+      !o.no_color && !o.json && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
   if (command == "create") {
     mm::cli::Renderer out(output, command);
     auto created = mm::cli::CreateMigration(o.dir, o.name);

@@ -30,10 +30,14 @@ std::string IsoTime(const DateTime& t) {
 
 std::string StateText(const plan::StatusRow& r) {
   switch (r.state) {
-    case plan::State::kApplied: return "applied " + (r.applied_at ? IsoTime(*r.applied_at) : "");
-    case plan::State::kPending: return "pending";
-    case plan::State::kChanged: return "applied, but the file changed";
-    case plan::State::kMissing: return "applied, but the file is missing";
+    case plan::State::kApplied:
+      return "applied " + (r.applied_at ? IsoTime(*r.applied_at) : "");
+    case plan::State::kPending:
+      return "pending";
+    case plan::State::kChanged:
+      return "applied, but the file changed";
+    case plan::State::kMissing:
+      return "applied, but the file is missing";
   }
   return "";
 }
@@ -124,7 +128,7 @@ void Renderer::StatusTable(const std::vector<plan::StatusRow>& rows) {
     const char* color = r.state == plan::State::kApplied   ? kGreen
                         : r.state == plan::State::kPending ? kYellow
                                                            : kRed;
-    std::string symbol = !options_.color                       ? ""
+    std::string symbol = !options_.color                    ? ""
                          : r.state == plan::State::kApplied ? "✅ "
                          : r.state == plan::State::kPending ? "⏳ "
                                                             : "⚠️  ";
@@ -163,14 +167,20 @@ void Renderer::Finish(bool ok) {
   Json out;
   out["command"] = command_;
   out["ok"] = ok;
-  if (!database_.empty()) out["database"] = database_;
+  if (!database_.empty()) {
+    out["database"] = database_;
+    out["uri"] = Redact(uri_);
+  }
   if (command_ == "up" || command_ == "down") {
     out["dryRun"] = dry_run_;
     out["planned"] = planned_;
     Json ran = Json::array();
     for (const Ran& r : ran_) {
-      Json j{{"version", r.version}, {"description", r.description}, {"direction", r.direction},
-             {"durationMs", r.duration_ms}, {"ok", r.ok}};
+      Json j{{"version", r.version},
+             {"description", r.description},
+             {"direction", r.direction},
+             {"durationMs", r.duration_ms},
+             {"ok", r.ok}};
       if (!r.ok) j["error"] = r.error;
       ran.push_back(j);
     }
@@ -181,7 +191,9 @@ void Renderer::Finish(bool ok) {
     Json rows = Json::array();
     size_t applied = 0, known = 0;
     for (const auto& r : status_) {
-      Json j{{"version", r.version}, {"description", r.description}, {"file", r.file},
+      Json j{{"version", r.version},
+             {"description", r.description},
+             {"file", r.file},
              {"state", std::string(plan::StateName(r.state))}};
       if (r.applied_at) j["appliedAt"] = IsoTime(*r.applied_at);
       rows.push_back(j);

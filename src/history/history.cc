@@ -31,7 +31,8 @@ StatusOr<std::vector<plan::AppliedRecord>> History::Load() {
     plan::AppliedRecord r;
     r.version = *v;
     r.status = StringField(d, "status");
-    if (const Value* at = d.Get("appliedAt"); at && at->Is<DateTime>()) r.applied_at = at->As<DateTime>();
+    if (const Value* at = d.Get("appliedAt"); at && at->Is<DateTime>())
+      r.applied_at = at->As<DateTime>();
     r.description = StringField(d, "description");
     r.file = StringField(d, "file");
     r.checksum = StringField(d, "checksum");
@@ -41,26 +42,27 @@ StatusOr<std::vector<plan::AppliedRecord>> History::Load() {
 }
 
 Status History::EnsureIndex() {
-  auto reply = db_.RunCommand(Document{
-      {"createIndexes", collection_},
-      {"indexes", Array{{Value(Document{{"key", Document{{"version", 1}}},
-                                        {"name", "version_1"},
-                                        {"unique", true}})}}},
-      {"writeConcern", kMajority}});
+  auto reply = db_.RunCommand(
+      Document{{"createIndexes", collection_},
+               {"indexes",
+                Array{{Value(Document{
+                    {"key", Document{{"version", 1}}}, {"name", "version_1"}, {"unique", true}})}}},
+               {"writeConcern", kMajority}});
   return reply.ok() ? Status::Ok() : reply.status();
 }
 
 Status History::RecordApplied(const Migration& m, int64_t duration_ms, const AppliedBy& by) {
   auto now = std::chrono::system_clock::now().time_since_epoch();
-  Document record{{"version", m.version},
-                  {"appliedAt", DateTime{std::chrono::duration_cast<std::chrono::milliseconds>(now).count()}},
-                  {"status", "applied"},
-                  {"description", m.description},
-                  {"file", m.file.empty() ? Value(Null{}) : Value(m.file)},
-                  {"checksum", m.checksum.empty() ? Value(Null{}) : Value(m.checksum)},
-                  {"durationMs", duration_ms},
-                  {"appliedBy", by.user_at_host},
-                  {"toolVersion", by.tool_version}};
+  Document record{
+      {"version", m.version},
+      {"appliedAt", DateTime{std::chrono::duration_cast<std::chrono::milliseconds>(now).count()}},
+      {"status", "applied"},
+      {"description", m.description},
+      {"file", m.file.empty() ? Value(Null{}) : Value(m.file)},
+      {"checksum", m.checksum.empty() ? Value(Null{}) : Value(m.checksum)},
+      {"durationMs", duration_ms},
+      {"appliedBy", by.user_at_host},
+      {"toolVersion", by.tool_version}};
   auto reply = db_.RunCommand(Document{{"insert", collection_},
                                        {"documents", Array{{Value(std::move(record))}}},
                                        {"writeConcern", kMajority}});
@@ -68,10 +70,10 @@ Status History::RecordApplied(const Migration& m, int64_t duration_ms, const App
 }
 
 Status History::RemoveRecord(int64_t version) {
-  auto reply = db_.RunCommand(
-      Document{{"delete", collection_},
-               {"deletes", Array{{Value(Document{{"q", Document{{"version", version}}}, {"limit", 1}})}}},
-               {"writeConcern", kMajority}});
+  auto reply = db_.RunCommand(Document{
+      {"delete", collection_},
+      {"deletes", Array{{Value(Document{{"q", Document{{"version", version}}}, {"limit", 1}})}}},
+      {"writeConcern", kMajority}});
   return reply.ok() ? Status::Ok() : reply.status();
 }
 

@@ -18,7 +18,8 @@ struct AppliedBy {
 
 class History {
  public:
-  History(mongo::Database db, std::string collection) : db_(db), collection_(std::move(collection)) {}
+  History(mongo::Database db, std::string collection)
+      : db_(db), collection_(std::move(collection)) {}
   const std::string& collection() const { return collection_; }
 
   // Every record, ascending by version (reads from the primary).

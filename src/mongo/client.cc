@@ -2,8 +2,8 @@
 
 #include <mutex>
 
-#include "mongomigrate/mongo.h"
 #include "mongo/uri.h"
+#include "mongomigrate/mongo.h"
 #include "value/bson_codec.h"
 
 namespace mm::mongo {
@@ -80,8 +80,8 @@ StatusOr<Document> Database::RunCommand(const Document& command) {
   }
   if (!decoded.ok()) return decoded.status();
   // Write commands report per-document failures with ok: 1; surface the first as the error.
-  if (const Value* errors = decoded->Get("writeErrors"); errors && errors->Is<Array>() &&
-                                                         !errors->As<Array>().items.empty()) {
+  if (const Value* errors = decoded->Get("writeErrors");
+      errors && errors->Is<Array>() && !errors->As<Array>().items.empty()) {
     const Document& first = errors->As<Array>().items.front().As<Document>();
     const Value* code = first.Get("code");
     const Value* msg = first.Get("errmsg");
@@ -104,7 +104,8 @@ StatusOr<std::vector<Document>> Database::Find(const std::string& collection,
   Document next_reply;
   const char* batch_name = "firstBatch";
   while (true) {
-    for (const Value& v : cursor->Get(batch_name)->As<Array>().items) out.push_back(v.As<Document>());
+    for (const Value& v : cursor->Get(batch_name)->As<Array>().items)
+      out.push_back(v.As<Document>());
     const Value* id = cursor->Get("id");
     if (!id || !id->IsNumber() || id->AsDouble() == 0) break;
     auto more = RunCommand(Document{{"getMore", *id}, {"collection", collection}});

@@ -39,10 +39,14 @@ Status CheckAppliedIntact(const std::vector<StatusRow>& rows) {
 
 std::string_view StateName(State s) {
   switch (s) {
-    case State::kApplied: return "applied";
-    case State::kPending: return "pending";
-    case State::kChanged: return "changed";
-    case State::kMissing: return "missing";
+    case State::kApplied:
+      return "applied";
+    case State::kPending:
+      return "pending";
+    case State::kChanged:
+      return "changed";
+    case State::kMissing:
+      return "missing";
   }
   return "?";
 }
@@ -124,7 +128,8 @@ StatusOr<Plan> PlanUp(const std::vector<Migration>& available,
                                  " are lower than the highest applied version " +
                                  std::to_string(highest_applied) +
                                  ": applying them now would run migrations out of order. Renumber "
-                                 "them above " + std::to_string(highest_applied) + ".");
+                                 "them above " +
+                                 std::to_string(highest_applied) + ".");
   }
   return plan;
 }
@@ -137,12 +142,12 @@ StatusOr<Plan> PlanDown(const std::vector<Migration>& available,
   std::sort(newest_first.begin(), newest_first.end(),
             [](const AppliedRecord& a, const AppliedRecord& b) { return a.version > b.version; });
   if (static_cast<size_t>(steps) > newest_first.size()) {
-    return Status(kBadValue, "cannot roll back " + std::to_string(steps) + " migration(s): " +
-                                 (newest_first.empty()
-                                      ? std::string("none is applied")
-                                      : "only " + std::to_string(newest_first.size()) +
-                                            " applied (try `down " +
-                                            std::to_string(newest_first.size()) + "`)"));
+    return Status(kBadValue,
+                  "cannot roll back " + std::to_string(steps) + " migration(s): " +
+                      (newest_first.empty() ? std::string("none is applied")
+                                            : "only " + std::to_string(newest_first.size()) +
+                                                  " applied (try `down " +
+                                                  std::to_string(newest_first.size()) + "`)"));
   }
   newest_first.resize(static_cast<size_t>(steps));
   std::vector<StatusRow> rows = BuildStatus(available, applied);

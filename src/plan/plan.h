@@ -23,10 +23,10 @@ struct AppliedRecord {
 };
 
 enum class State {
-  kApplied,         // recorded, and its file (if any) is unchanged
-  kPending,         // available, not recorded
-  kChanged,         // recorded, but the file's bytes differ from the recorded checksum
-  kMissing,         // recorded, but no migration with this version is available any more
+  kApplied,  // recorded, and its file (if any) is unchanged
+  kPending,  // available, not recorded
+  kChanged,  // recorded, but the file's bytes differ from the recorded checksum
+  kMissing,  // recorded, but no migration with this version is available any more
 };
 std::string_view StateName(State s);
 

@@ -16,9 +16,10 @@ bool IsSnakeCase(const std::string& name) {
 
 StatusOr<FileName> ParseFileName(const std::string& file) {
   auto bad = [&] {
-    return Status(kFailedToParse, file + ": migration files are named NNN_snake_case_name.json "
-                                         "(3 or more digits, then a lowercase name), e.g. "
-                                         "001_create_users_collection.json");
+    return Status(kFailedToParse, file +
+                                      ": migration files are named NNN_snake_case_name.json "
+                                      "(3 or more digits, then a lowercase name), e.g. "
+                                      "001_create_users_collection.json");
   };
   size_t underscore = file.find('_');
   size_t dot = file.rfind('.');
@@ -57,7 +58,8 @@ StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir)
     }
     if (js) continue;
     auto parts = ParseFileName(name);
-    if (!parts.ok()) return Status(parts.status().code(), (dir / parts.status().message()).string());
+    if (!parts.ok())
+      return Status(parts.status().code(), (dir / parts.status().message()).string());
     std::ifstream in(dir / name, std::ios::binary);
     std::stringstream bytes;
     bytes << in.rdbuf();

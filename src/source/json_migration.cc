@@ -24,7 +24,8 @@ class JsonAction : public MigrationAction {
   JsonAction(std::string file, std::string direction, std::vector<Step> steps)
       : file_(std::move(file)), direction_(std::move(direction)), steps_(std::move(steps)) {}
 
-  Status Run(mongo::Database& db, const std::function<void(const std::string&)>& note) const override {
+  Status Run(mongo::Database& db,
+             const std::function<void(const std::string&)>& note) const override {
     for (size_t i = 0; i < steps_.size(); ++i) {
       const Step& step = steps_[i];
       auto reply = db.RunCommand(step.command);
@@ -44,9 +45,10 @@ class JsonAction : public MigrationAction {
         continue;
       }
       Document details = s.details();
-      return Status(s.code(), where + " failed: " + s.message() +
-                                  (name.empty() ? "" : " (" + name + ", code " +
-                                                           std::to_string(s.code()) + ")"))
+      return Status(
+                 s.code(),
+                 where + " failed: " + s.message() +
+                     (name.empty() ? "" : " (" + name + ", code " + std::to_string(s.code()) + ")"))
           .WithDetails(std::move(details));
     }
     return Status::Ok();
@@ -94,8 +96,9 @@ StatusOr<std::vector<Step>> ParseSteps(const std::string& file, const std::strin
           } else if (auto n = e.AsExactInt64(); e.IsNumber() && n) {
             step.tolerated_codes.push_back(static_cast<int>(*n));
           } else {
-            return Invalid(file, where + ".tolerate entries must be error code names "
-                                         "(\"IndexNotFound\") or numbers (27)");
+            return Invalid(file, where +
+                                     ".tolerate entries must be error code names "
+                                     "(\"IndexNotFound\") or numbers (27)");
           }
         }
       }

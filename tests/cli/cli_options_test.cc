@@ -1,0 +1,205 @@
+// create, --dry-run, --json, where the URI comes from, exit codes, and passwords kept out of
+// every output.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli/cli_fixture.h"
+
+namespace mm::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/mm-cli-XXXXXX";
+    path_ = mkdtemp(tmpl);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const std::string& path() const { return path_; }
+  void Write(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ + "/" + name) << text;
+  }
+  std::string Read(const std::string& name) const {
+    std::ifstream in(path_ + "/" + name);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
+ private:
+  std::string path_;
+};
+
+class CliOptions : public CliTest {
+ protected:
+  std::string Snapshot() {
+    bool ok = false;
+    Document colls =
+        client_.Command("neuronav", Json(R"({"listCollections": 1, "nameOnly": true})"), &ok);
+    std::string out;
+    for (const Value& c :
+         colls.Get("cursor")->As<Document>().Get("firstBatch")->As<Array>().items) {
+      std::string name = c.As<Document>().Get("name")->As<std::string>();
+      out += "== " + name + "\n" + Indexes(name) + Documents(name);
+    }
+    return out;
+  }
+};
+
+TEST_F(CliOptions, CreateWritesTheNextVersionAndRefusesBadNames) {
+  TempDir dir;
+  auto first = Migrate({"--dir", dir.path(), "create", "add_new_field_to_users"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.out, "created " + dir.path() + "/001_add_new_field_to_users.json\n");
+  dir.Write("007_existing.json", "{}");
+  auto next = Migrate({"--dir", dir.path(), "--json", "create", "second_one"});
+  ASSERT_EQ(next.exit_code, 0) << next.err;
+  auto j = nlohmann::json::parse(next.out);
+  EXPECT_EQ(j["version"], 8);
+  EXPECT_EQ(j["file"], dir.path() + "/008_second_one.json");
+  // The template is a valid migration the loader accepts.
+  auto parsed = ParseExtendedJson(dir.Read("001_add_new_field_to_users.json"));
+  ASSERT_TRUE(parsed.ok()) << parsed.status().message();
+  EXPECT_EQ(ToRelaxedJson(*parsed->Get("version")), "1");
+  EXPECT_EQ(ToRelaxedJson(*parsed->Get("description")), "\"add new field to users\"");
+  auto bad = Migrate({"--dir", dir.path(), "create", "Add-Field"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("migration name \"Add-Field\" is not snake_case"), std::string::npos)
+      << bad.err;
+}
+
+TEST_F(CliOptions, DryRunChangesNothing) {
+  ASSERT_EQ(Migrate({"--dir", EXAMPLES_DIR "/neuronav", "--uri", Uri(), "up", "2"}).exit_code, 0);
+  std::string before = Snapshot();
+  auto up = Migrate({"--dir", EXAMPLES_DIR "/neuronav", "--uri", Uri(), "--dry-run", "up"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  EXPECT_NE(up.out.find("would apply 003 Add indexes for calm score queries"), std::string::npos)
+      << up.out;
+  EXPECT_NE(up.out.find("3 migration(s) would be applied"), std::string::npos) << up.out;
+  auto down =
+      Migrate({"--dir", EXAMPLES_DIR "/neuronav", "--uri", Uri(), "--dry-run", "down", "2"});
+  ASSERT_EQ(down.exit_code, 0) << down.err;
+  EXPECT_NE(down.out.find("would roll back 002"), std::string::npos) << down.out;
+  EXPECT_EQ(Snapshot(), before);
+}
+
+TEST_F(CliOptions, JsonOutputIsOneDocument) {
+  auto up = Migrate({"--dir", EXAMPLES_DIR "/neuronav", "--uri", Uri(), "--json", "up", "2"});
+  ASSERT_EQ(up.exit_code, 0) << up.err;
+  auto j = nlohmann::json::parse(up.out);
+  EXPECT_EQ(j["command"], "up");
+  EXPECT_EQ(j["ok"], true);
+  EXPECT_EQ(j["database"], "neuronav");
+  EXPECT_EQ(j["planned"], nlohmann::json({1, 2}));
+  ASSERT_EQ(j["ran"].size(), 2u);
+  EXPECT_EQ(j["ran"][1]["version"], 2);
+  EXPECT_EQ(j["ran"][1]["direction"], "up");
+  EXPECT_EQ(j["ran"][1]["ok"], true);
+  auto status = Migrate(
+      {"--dir", EXAMPLES_DIR "/neuronav", "--uri", Uri(), "--json", "status", "--exit-code"});
+  EXPECT_EQ(status.exit_code, 3);  // pending migrations, asked for a CI gate
+  auto s = nlohmann::json::parse(status.out);
+  EXPECT_EQ(s["applied"], 2);
+  EXPECT_EQ(s["total"], 5);
+  EXPECT_EQ(s["migrations"][2]["state"], "pending");
+  auto refused =
+      Migrate({"--dir", EXAMPLES_DIR "/neuronav", "--uri", Uri(), "--json", "down", "9"});
+  EXPECT_EQ(refused.exit_code, 2);
+  auto r = nlohmann::json::parse(refused.out);
+  EXPECT_EQ(r["ok"], false);
+  EXPECT_EQ(r["error"]["exitCode"], 2);
+  EXPECT_EQ(r["error"]["message"],
+            "cannot roll back 9 migration(s): only 2 applied (try `down 2`)");
+}
+
+TEST_F(CliOptions, UriPrecedenceFlagThenEnvironmentThenDotenv) {
+  TempDir cwd;
+  cwd.Write(".env", "# app settings\nexport MONGODB_URI=\"" + Uri("fromdotenv") + "\"\nOTHER=1\n");
+  auto database = [&](std::vector<std::string> args, std::vector<std::string> env) {
+    args.insert(args.begin(), {"--dir", EXAMPLES_DIR "/neuronav", "--json"});
+    args.push_back("status");
+    auto r = Migrate(args, env, cwd.path());
+    EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+    return nlohmann::json::parse(r.out)["database"].get<std::string>();
+  };
+  EXPECT_EQ(database({}, {}), "fromdotenv");
+  EXPECT_EQ(database({}, {"MONGODB_URI=" + Uri("fromenv")}), "fromenv");
+  EXPECT_EQ(database({"--uri", Uri("fromflag")}, {"MONGODB_URI=" + Uri("fromenv")}), "fromflag");
+  // --env-file names another file.
+  cwd.Write("other.env", "MONGODB_URI=" + Uri("fromother") + " # inline comment\n");
+  EXPECT_EQ(database({"--env-file", cwd.path() + "/other.env"}, {}), "fromother");
+}
+
+TEST_F(CliOptions, NoUriAndNoDatabaseAreConfigurationErrors) {
+  TempDir cwd;
+  auto none = Migrate({"--dir", EXAMPLES_DIR "/neuronav", "status"}, {}, cwd.path());
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_EQ(none.err,
+            "error: no MongoDB URI: pass --uri, set MONGODB_URI in the environment, or put "
+            "MONGODB_URI=mongodb://host/dbname in ./.env\n");
+  auto no_db = Migrate({"--dir", EXAMPLES_DIR "/neuronav", "--uri",
+                        "mongodb://127.0.0.1:" + std::to_string(server_.port()), "status"});
+  EXPECT_EQ(no_db.exit_code, 2);
+  EXPECT_NE(no_db.err.find("names no database: put it in the path"), std::string::npos)
+      << no_db.err;
+}
+
+TEST_F(CliOptions, PasswordNeverAppearsAndUnreachableServerExits4) {
+  // Port 1 on loopback: nothing listens, so the connection fails fast.
+  std::string uri = "mongodb://admin:s3cretP4ss@127.0.0.1:1/neuronav?serverSelectionTimeoutMS=300";
+  for (std::vector<std::string> extra :
+       {std::vector<std::string>{}, std::vector<std::string>{"--json"}}) {
+    std::vector<std::string> args{"--dir", EXAMPLES_DIR "/neuronav", "--uri", uri};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back("up");
+    auto r = Migrate(args);
+    EXPECT_EQ(r.exit_code, 4) << r.out << r.err;
+    EXPECT_EQ(r.out.find("s3cretP4ss"), std::string::npos) << r.out;
+    EXPECT_EQ(r.err.find("s3cretP4ss"), std::string::npos) << r.err;
+    EXPECT_NE((r.out + r.err).find("admin:****@127.0.0.1:1"), std::string::npos) << r.out << r.err;
+  }
+}
+
+TEST_F(CliOptions, BadMigrationFilesAreNamedWithWhatToDo) {
+  TempDir dir;
+  dir.Write(
+      "001_first.json",
+      "{\n  \"version\": 1,\n  \"description\": \"x\",\n  \"up\": [ {\"create\": \"a\"}, ]\n}\n");
+  auto r = Migrate({"--dir", dir.path(), "--uri", Uri(), "status"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(dir.path() + "/001_first.json: invalid JSON at line 4, column"),
+            std::string::npos)
+      << r.err;
+  dir.Write("001_first.json", R"({"version": 2, "description": "x", "up": [{"create": "a"}]})");
+  r = Migrate({"--dir", dir.path(), "--uri", Uri(), "status"});
+  EXPECT_NE(
+      r.err.find("001_first.json: \"version\" is 2 but the file name says 1; make them agree"),
+      std::string::npos)
+      << r.err;
+  dir.Write("001_first.json",
+            R"({"version": 1, "description": "x", "up": [{"create": "a"}], "dwon": []})");
+  r = Migrate({"--dir", dir.path(), "--uri", Uri(), "status"});
+  EXPECT_NE(r.err.find("001_first.json: unknown field \"dwon\""), std::string::npos) << r.err;
+}
+
+TEST_F(CliOptions, AFailingMigrationExits1AndKeepsEarlierOnesRecorded) {
+  TempDir dir;
+  dir.Write(
+      "001_ok.json",
+      R"({"version": 1, "description": "ok", "up": [{"create": "a"}], "down": [{"drop": "a"}]})");
+  dir.Write("002_bad.json", R"({"version": 2, "description": "bad", "up": [{"frobnicate": "a"}]})");
+  auto r = Migrate({"--dir", dir.path(), "--uri", Uri(), "up"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("002_bad.json: up[0] (frobnicate) failed: no such command: 'frobnicate' "
+                       "(CommandNotFound, code 59)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(Documents("migrationHistory", Json(R"({"_id": 0, "version": 1})")),
+            "{ \"version\" : 1 }\n");
+}
+
+}  // namespace
+}  // namespace mm::testing

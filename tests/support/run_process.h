@@ -1,0 +1,20 @@
+// Runs a program to completion and captures what it printed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mm::testing {
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `argv` in `cwd` (when not empty) with `env` added to (or, for "NAME=", removed from)
+// this process's environment.
+ProcessResult RunProcess(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& env = {}, const std::string& cwd = "");
+
+}  // namespace mm::testing
