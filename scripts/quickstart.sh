@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# The README's first command: installs everything, builds, and runs the main job against
-# MONGODB_URI — or, when none is set, against a devmongod started here in the background.
-# Until the migration runner lands (issue 3) the main job is: connect through the official C
-# driver and `ping`.
+# The README's first command: installs everything, builds, and runs the main job — the seed's
+# NeuroNav migrations (examples/neuronav/) applied with `mongo-migrate up`, then `status` —
+# against MONGODB_URI, or, when none is set, against a devmongod started here in the background.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
@@ -19,4 +18,5 @@ if [ -z "${MONGODB_URI:-}" ]; then
   echo "started devmongod on 127.0.0.1:$port (no MONGODB_URI set)"
   export MONGODB_URI="mongodb://127.0.0.1:$port/neuronav"
 fi
-"$build/tools/mongo-ping" "$MONGODB_URI"
+"$build/src/mongo-migrate" --dir "$root/examples/neuronav" up
+"$build/src/mongo-migrate" --dir "$root/examples/neuronav" status
