@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 packages=(
   build-essential cmake pkg-config ccache clang-format git
   libmongoc-dev libbson-dev        # the official MongoDB C driver and its BSON library
-  libcli11-dev libfmt-dev nlohmann-json3-dev
+  libcli11-dev nlohmann-json3-dev libssl-dev
   libasio-dev                      # devmongod's sockets
   libpcre2-dev                     # $regex, as MongoDB uses PCRE
   libgtest-dev libbenchmark-dev
