@@ -36,7 +36,7 @@ enum ErrorCode : int {
   kInvalidNamespace = 73,
   kIndexOptionsConflict = 85,
   kIndexKeySpecsConflict = 86,
-  kAmbiguousIndexKeyPattern = 262,
+  kAmbiguousIndexKeyPattern = 181,
   kNamespaceNotFound = 26,
   kDocumentValidationFailure = 121,
   kNotImplemented = 238,

@@ -5,6 +5,7 @@
 namespace mm::commands {
 namespace {
 
+// Validates one statement and, when the collection exists, deletes what it matches.
 StatusOr<int32_t> RunStatement(const Document& stmt, engine::Collection* coll) {
   for (const Field& f : stmt.fields()) {
     if (f.key != "q" && f.key != "limit" && f.key != "hint" && f.key != "collation") {
@@ -27,6 +28,11 @@ StatusOr<int32_t> RunStatement(const Document& stmt, engine::Collection* coll) {
                   "The limit field in delete objects must be 0 or 1. Got " + std::to_string(l));
   engine::QueryOptions options;
   options.filter = q->As<Document>();
+  if (!coll) {
+    // A bad filter is an error even when the collection does not exist.
+    auto matcher = engine::Matcher::Parse(options.filter);
+    return matcher.ok() ? StatusOr<int32_t>(0) : StatusOr<int32_t>(matcher.status());
+  }
   options.limit = static_cast<int64_t>(l);
   auto ids = engine::FindRecords(*coll, options);
   if (!ids.ok()) return ids.status();
@@ -47,17 +53,6 @@ StatusOr<Document> Delete(const Document& cmd, CommandContext& ctx) {
   const auto& stmts = deletes->As<Array>().items;
   for (size_t i = 0; i < stmts.size(); ++i) {
     if (!stmts[i].Is<Document>()) return TypeMismatch("delete", "deletes", "object", stmts[i]);
-    if (!coll) {
-      // Still validate the statement: a bad filter is an error even on a missing collection.
-      engine::Collection empty(ctx.db, *name, Document{}, nullptr);
-      auto r = RunStatement(stmts[i].As<Document>(), &empty);
-      if (!r.ok()) {
-        if (r.status().code() == kUnknownField || r.status().code() == 40414) return r.status();
-        errors.items.push_back(WriteError(i, r.status()));
-        if (ordered) break;
-      }
-      continue;
-    }
     auto r = RunStatement(stmts[i].As<Document>(), coll);
     if (!r.ok()) {
       if (r.status().code() == kUnknownField || r.status().code() == 40414) return r.status();
