@@ -9,13 +9,14 @@
 #include "value/status.h"
 #include "value/value.h"
 
-struct _mongoc_client_t;
+struct _mongoc_client_pool_t;
 
 namespace mm::mongo {
 
 class Database;
 
-// One connection pool-less client (single-threaded use), closed on destruction.
+// A client over libmongoc's connection pool: safe to use from several threads (the lock's
+// lease is renewed from a background thread while a migration runs). Closed on destruction.
 class Client {
  public:
   // Parses `uri` and prepares the client; no network traffic until the first command.
@@ -32,8 +33,8 @@ class Client {
   Status Ping();
 
  private:
-  Client(_mongoc_client_t* client, std::string default_database);
-  _mongoc_client_t* client_;
+  Client(_mongoc_client_pool_t* pool, std::string default_database);
+  _mongoc_client_pool_t* pool_;
   std::string default_database_;
   friend class Database;
 };

@@ -1,7 +1,9 @@
-// mongomigrate::Runner — what the CLI does, as a library: plan against the history, run each
-// step, record it right after it succeeds, and report events to whoever renders them.
+// mongomigrate::Runner — what the CLI does, as a library: take the lock, plan against the
+// history, run each step between a `running` and an `applied` (or `failed`) record, release
+// the lock, and report events to whoever renders them.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -15,18 +17,22 @@ namespace mm {
 
 struct RunnerOptions {
   std::string history_collection = "migrationHistory";
-  bool dry_run = false;  // plan and report; run nothing, write nothing
+  std::string lock_collection = "migrationLock";
+  std::chrono::milliseconds lock_timeout{60000};  // how long to wait for another runner
+  std::chrono::milliseconds lock_lease{30000};    // how long a dead runner's lock lives
+  bool dry_run = false;                           // plan and report; run nothing, write nothing
+  bool allow_out_of_order = false;  // apply pending versions below the highest applied
   std::string tool_version = "0.1.0";
 };
 
 struct RunEvent {
-  enum class Type { kPlanned, kStarted, kFinished, kFailed, kNote };
+  enum class Type { kPlanned, kStarted, kFinished, kFailed, kNote, kWarning };
   Type type = Type::kPlanned;
   plan::Direction direction = plan::Direction::kUp;
-  const Migration* migration = nullptr;  // null for kPlanned
+  const Migration* migration = nullptr;  // null for kPlanned and lock notes
   int64_t duration_ms = 0;               // kFinished, kFailed
   Status error;                          // kFailed
-  std::string note;                      // kNote
+  std::string note;                      // kNote, kWarning
   const plan::Plan* plan = nullptr;      // kPlanned
 };
 using EventSink = std::function<void(const RunEvent&)>;
@@ -35,25 +41,48 @@ using EventSink = std::function<void(const RunEvent&)>;
 enum class FailureKind {
   kConfiguration,    // bad files, a refused plan, a bad URI (exit 2)
   kConnection,       // no server could be reached (exit 4)
-  kMigrationFailed,  // a step failed; earlier steps stay applied and recorded (exit 1)
+  kMigrationFailed,  // a step failed; it is recorded `failed`, earlier ones `applied` (exit 1)
+  kLockTimeout,      // another runner held the lock for longer than lock_timeout (exit 5)
 };
 FailureKind Classify(const Status& status);
+
+struct LockInfo {
+  std::string holder;  // host, pid, command, since, lease
+  bool live = false;
+};
 
 class Runner {
  public:
   Runner(mongo::Database db, std::vector<Migration> migrations, RunnerOptions options = {});
 
-  // One row per version, as `status` shows it.
+  // One row per version, as `status` shows it (reads only; takes no lock).
   StatusOr<std::vector<plan::StatusRow>> Status();
+  // The lock document, if any.
+  StatusOr<std::optional<LockInfo>> Lock();
+
   // Applies pending migrations up to `target` (all when absent). Returns the plan it ran.
   StatusOr<plan::Plan> Up(std::optional<int64_t> target, const EventSink& events);
-  // Rolls back the `steps` most recent migrations, newest first.
+  // Rolls back the `steps` most recent migrations, newest first; their records become
+  // `reverted` (pending again).
   StatusOr<plan::Plan> Down(int64_t steps, const EventSink& events);
+  // Records `version` as applied (without running it) or as pending, e.g. after a failed or
+  // interrupted run a person has inspected.
+  mm::Status Force(int64_t version, bool applied, const EventSink& events);
+  // Records versions 1..`version` that have no record as applied (state `baseline`), without
+  // running them: adopting a database whose schema already matches.
+  StatusOr<std::vector<int64_t>> Baseline(int64_t version, const EventSink& events);
+  // Records the current file's checksum for an applied version whose file was edited.
+  mm::Status AcceptChecksum(int64_t version, const EventSink& events);
+  // Removes the lock; refuses while its lease is live unless `force`. Returns whose it was.
+  StatusOr<std::optional<LockInfo>> Unlock(bool force);
 
   const std::vector<Migration>& migrations() const { return migrations_; }
 
  private:
+  template <typename Fn>
+  auto Locked(const std::string& command, const EventSink& events, Fn fn) -> decltype(fn());
   StatusOr<plan::Plan> Execute(StatusOr<plan::Plan> plan, const EventSink& events);
+  const Migration* Find(int64_t version) const;
 
   mongo::Database db_;
   std::vector<Migration> migrations_;

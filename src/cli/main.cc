@@ -1,5 +1,6 @@
-// mongo-migrate: the seed's `up [version]`, `down [steps]`, `status` and `create NAME`,
-// natively. Every command is a library call (mongomigrate::Runner) plus rendering.
+// mongo-migrate: the seed's `up [version]`, `down [steps]`, `status` and `create NAME`, plus
+// the commands that keep a shared database safe (unlock, force, validate, repair, baseline).
+// Every command is a library call (mongomigrate::Runner) plus rendering.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -19,23 +20,38 @@ namespace {
 constexpr const char* kVersion = "0.1.0";
 
 constexpr const char* kExitCodes =
-    "Exit codes: 0 success; 1 a migration failed; 2 usage or configuration error; "
-    "3 migrations pending (status --exit-code); 4 could not connect.";
+    "Exit codes: 0 success; 1 a migration failed (or validate found a problem); 2 usage or "
+    "configuration error; 3 migrations pending (status --exit-code); 4 could not connect; "
+    "5 timed out waiting for the migration lock.";
 
-enum ExitCode { kSuccess = 0, kMigrationFailed = 1, kUsage = 2, kPending = 3, kNoConnection = 4 };
+enum ExitCode {
+  kSuccess = 0,
+  kMigrationFailed = 1,
+  kUsage = 2,
+  kPending = 3,
+  kNoConnection = 4,
+  kLockTimeout = 5,
+};
 
 struct Options {
   std::optional<std::string> uri;
   std::string dir = "./migrations";
   std::string collection = "migrationHistory";
+  std::string lock_collection = "migrationLock";
   std::string env_file = "./.env";
+  double lock_timeout_s = 60;
+  double lock_lease_s = 30;
   bool dry_run = false;
   bool json = false;
   bool quiet = false;
   bool no_color = false;
+  bool allow_out_of_order = false;
   std::optional<int64_t> target;
   int64_t steps = 1;
+  int64_t version = 0;
   bool exit_code = false;
+  bool force = false;
+  std::string state;
   std::string name;
 };
 
@@ -45,63 +61,148 @@ int ExitFor(const mm::Status& s) {
       return kNoConnection;
     case mm::FailureKind::kMigrationFailed:
       return kMigrationFailed;
+    case mm::FailureKind::kLockTimeout:
+      return kLockTimeout;
     case mm::FailureKind::kConfiguration:
       return kUsage;
   }
   return kUsage;
 }
 
-// A connection failure names where it tried to connect (password redacted).
-mm::Status WithTarget(const mm::Status& s, const std::string& redacted_uri) {
-  if (mm::Classify(s) != mm::FailureKind::kConnection) return s;
-  return mm::Status(s.code(), "could not connect to " + redacted_uri + ": " + s.message())
-      .WithDetails(s.details());
-}
+class Command {
+ public:
+  Command(std::string name, const Options& o, mm::cli::Renderer& out)
+      : name_(std::move(name)), o_(o), out_(out) {}
 
-int Fail(mm::cli::Renderer& out, const mm::Status& s, int code) {
-  out.Failure(s, code);
-  out.Finish(false);
-  return code;
-}
-
-int RunDatabaseCommand(const std::string& command, const Options& o, mm::cli::Renderer& out) {
-  auto migrations = mm::source::LoadDirectory(o.dir);
-  if (!migrations.ok()) return Fail(out, migrations.status(), kUsage);
-  auto resolved = mm::cli::ResolveUri(o.uri, o.env_file);
-  if (!resolved.ok()) return Fail(out, resolved.status(), kUsage);
-  auto client = mm::mongo::Client::Open(resolved->uri);
-  if (!client.ok()) return Fail(out, client.status(), kUsage);
-  const std::string& db_name = (*client)->default_database();
-  if (db_name.empty()) {
-    return Fail(out,
-                mm::Status(mm::kBadValue, "the URI from " + resolved->source +
-                                              " names no database: put it in the path, e.g. "
-                                              "mongodb://localhost:27017/neuronav"),
-                kUsage);
+  int Run() {
+    auto migrations = mm::source::LoadDirectory(o_.dir);
+    if (!migrations.ok()) return Fail(migrations.status(), kUsage);
+    auto resolved = mm::cli::ResolveUri(o_.uri, o_.env_file);
+    if (!resolved.ok()) return Fail(resolved.status(), kUsage);
+    auto client = mm::mongo::Client::Open(resolved->uri);
+    if (!client.ok()) return Fail(client.status(), kUsage);
+    const std::string& db_name = (*client)->default_database();
+    if (db_name.empty()) {
+      return Fail(mm::Status(mm::kBadValue, "the URI from " + resolved->source +
+                                                " names no database: put it in the path, e.g. "
+                                                "mongodb://localhost:27017/neuronav"),
+                  kUsage);
+    }
+    redacted_uri_ = mm::mongo::RedactUri(resolved->uri);
+    out_.Context(db_name, redacted_uri_, o_.dry_run);
+    mm::RunnerOptions options;
+    options.history_collection = o_.collection;
+    options.lock_collection = o_.lock_collection;
+    options.lock_timeout =
+        std::chrono::milliseconds(static_cast<int64_t>(o_.lock_timeout_s * 1000));
+    options.lock_lease = std::chrono::milliseconds(static_cast<int64_t>(o_.lock_lease_s * 1000));
+    options.dry_run = o_.dry_run;
+    options.allow_out_of_order = o_.allow_out_of_order;
+    options.tool_version = kVersion;
+    mm::Runner runner((*client)->database(db_name), std::move(migrations).value(), options);
+    return Dispatch(runner);
   }
-  const std::string redacted = mm::mongo::RedactUri(resolved->uri);
-  out.Context(db_name, redacted, o.dry_run);
-  mm::RunnerOptions runner_options;
-  runner_options.history_collection = o.collection;
-  runner_options.dry_run = o.dry_run;
-  runner_options.tool_version = kVersion;
-  mm::Runner runner((*client)->database(db_name), std::move(migrations).value(), runner_options);
-  auto sink = [&](const mm::RunEvent& e) { out.Event(e); };
-  if (command == "status") {
+
+ private:
+  int Dispatch(mm::Runner& runner) {
+    auto sink = [&](const mm::RunEvent& e) { out_.Event(e); };
+    if (name_ == "status" || name_ == "validate") return StatusOrValidate(runner);
+    if (name_ == "up" || name_ == "down") {
+      auto plan = name_ == "up" ? runner.Up(o_.target, sink) : runner.Down(o_.steps, sink);
+      return plan.ok() ? Done() : Fail(plan.status());
+    }
+    if (name_ == "force") {
+      bool applied = o_.state == "applied";
+      mm::Status s = runner.Force(o_.version, applied, sink);
+      if (!s.ok()) return Fail(s);
+      out_.Message("recorded version " + std::to_string(o_.version) + " as " +
+                   (applied ? "applied (without running it)" : "pending"));
+      return Done();
+    }
+    if (name_ == "baseline") {
+      auto recorded = runner.Baseline(o_.version, sink);
+      if (!recorded.ok()) return Fail(recorded.status());
+      std::string list;
+      for (int64_t v : *recorded) list += (list.empty() ? "" : ", ") + std::to_string(v);
+      out_.Message(recorded->empty() ? "nothing to baseline: every version up to " +
+                                           std::to_string(o_.version) + " is already recorded"
+                                     : "recorded as baseline (not run): " + list);
+      return Done();
+    }
+    if (name_ == "repair") {
+      mm::Status s = runner.AcceptChecksum(o_.version, sink);
+      if (!s.ok()) return Fail(s);
+      out_.Message("accepted the new checksum of version " + std::to_string(o_.version));
+      return Done();
+    }
+    if (name_ == "unlock") {
+      auto holder = runner.Unlock(o_.force);
+      if (!holder.ok()) return Fail(holder.status());
+      out_.Message(*holder ? "removed the lock held by " + (*holder)->holder
+                           : "there was no lock to remove");
+      return Done();
+    }
+    return Fail(mm::Status(mm::kBadValue, "unknown command " + name_), kUsage);
+  }
+
+  int StatusOrValidate(mm::Runner& runner) {
     auto rows = runner.Status();
-    if (!rows.ok()) return Fail(out, WithTarget(rows.status(), redacted), ExitFor(rows.status()));
-    out.StatusTable(*rows);
-    out.Finish(true);
-    bool pending = std::any_of(rows->begin(), rows->end(), [](const mm::plan::StatusRow& r) {
-      return r.state == mm::plan::State::kPending;
-    });
-    return o.exit_code && pending ? kPending : kSuccess;
+    if (!rows.ok()) return Fail(rows.status());
+    if (name_ == "status") {
+      out_.StatusTable(*rows);
+      auto lock = runner.Lock();
+      if (!lock.ok()) return Fail(lock.status());
+      out_.LockLine(*lock);
+      out_.Finish(true);
+      bool pending = std::any_of(rows->begin(), rows->end(), [](const mm::plan::StatusRow& r) {
+        return r.state == mm::plan::State::kPending;
+      });
+      return o_.exit_code && pending ? kPending : kSuccess;
+    }
+    std::string problems;
+    int applied = 0;
+    for (const auto& r : *rows) {
+      if (r.state == mm::plan::State::kApplied) ++applied;
+      if (r.state == mm::plan::State::kApplied || r.state == mm::plan::State::kPending) continue;
+      problems += "\n  " + std::to_string(r.version) + " (" + r.file +
+                  "): " + std::string(mm::plan::StateName(r.state)) +
+                  (r.detail.empty() ? "" : ": " + r.detail);
+    }
+    if (!problems.empty()) {
+      return Fail(mm::Status(mm::kBadValue,
+                             "validation failed:" + problems +
+                                 "\nRestore changed or missing files (or `repair "
+                                 "--accept-checksum VERSION` after review); resolve failed or "
+                                 "running versions with `force VERSION --state applied|pending`."),
+                  kMigrationFailed);
+    }
+    out_.Message(std::to_string(applied) + " applied migration(s) match their files");
+    return Done();
   }
-  auto plan = command == "up" ? runner.Up(o.target, sink) : runner.Down(o.steps, sink);
-  if (!plan.ok()) return Fail(out, WithTarget(plan.status(), redacted), ExitFor(plan.status()));
-  out.Finish(true);
-  return kSuccess;
-}
+
+  int Done() {
+    out_.Finish(true);
+    return kSuccess;
+  }
+
+  // A connection failure names where it tried to connect (password redacted).
+  int Fail(const mm::Status& s, std::optional<int> code = std::nullopt) {
+    int exit = code ? *code : ExitFor(s);
+    mm::Status shown = s;
+    if (!code && mm::Classify(s) == mm::FailureKind::kConnection) {
+      shown = mm::Status(s.code(), "could not connect to " + redacted_uri_ + ": " + s.message())
+                  .WithDetails(s.details());
+    }
+    out_.Failure(shown, exit);
+    out_.Finish(false);
+    return exit;
+  }
+
+  std::string name_;
+  const Options& o_;
+  mm::cli::Renderer& out_;
+  std::string redacted_uri_;
+};
 
 }  // namespace
 
@@ -117,12 +218,23 @@ int main(int argc, char** argv) {
                  "(default: MONGODB_URI from the environment, then from the .env file)");
   app.add_option("--dir", o.dir, "Directory of migration files")->capture_default_str();
   app.add_option("--collection", o.collection, "History collection")->capture_default_str();
+  app.add_option("--lock-collection", o.lock_collection, "Lock collection")->capture_default_str();
   app.add_option("--env-file", o.env_file, "dotenv file to read MONGODB_URI from")
       ->capture_default_str();
+  app.add_option("--lock-timeout", o.lock_timeout_s,
+                 "Seconds to wait for another runner's lock before exiting with 5")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--lock-lease", o.lock_lease_s,
+                 "Seconds a lock outlives its runner if that runner dies (renewed while it runs)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_flag("--dry-run", o.dry_run, "Print the plan; change nothing");
   app.add_flag("--json", o.json, "Print one JSON document on stdout (for CI)");
   app.add_flag("--quiet", o.quiet, "Print only errors");
   app.add_flag("--no-color", o.no_color, "No colours or symbols, even on a terminal");
+  app.add_flag("--allow-out-of-order", o.allow_out_of_order,
+               "Apply pending versions lower than the highest applied one");
 
   CLI::App* up =
       app.add_subcommand("up", "Apply pending migrations, up to VERSION (inclusive) if given");
@@ -130,11 +242,40 @@ int main(int argc, char** argv) {
   CLI::App* down =
       app.add_subcommand("down", "Roll back the last STEPS applied migrations (default 1)");
   down->add_option("STEPS", o.steps, "How many to roll back")->check(CLI::PositiveNumber);
-  CLI::App* status = app.add_subcommand("status", "Show every migration's state and Applied: X/Y");
+  CLI::App* status =
+      app.add_subcommand("status", "Show every migration's state, the lock, and Applied: X/Y");
   status->add_flag("--exit-code", o.exit_code, "Exit with 3 when a migration is pending");
   CLI::App* create = app.add_subcommand("create", "Write the next migration file from a template");
   create->add_option("NAME", o.name, "snake_case name, e.g. add_new_field_to_users")->required();
-  for (CLI::App* sub : {up, down, status, create}) sub->footer(kExitCodes);
+  CLI::App* validate = app.add_subcommand(
+      "validate", "Check that applied migrations match their files and none failed (exit 0/1)");
+  CLI::App* force = app.add_subcommand(
+      "force",
+      "Record VERSION as applied or pending without running it (after a failed or "
+      "interrupted run)");
+  force->add_option("VERSION", o.version, "The version to record")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  force->add_option("--state", o.state, "applied or pending")
+      ->required()
+      ->check(CLI::IsMember({"applied", "pending"}));
+  CLI::App* repair = app.add_subcommand(
+      "repair", "Accept the edited file of an applied migration: record its new checksum");
+  repair->add_option("--accept-checksum", o.version, "The version whose file was edited")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  CLI::App* baseline =
+      app.add_subcommand("baseline",
+                         "Adopt an existing database: record versions up to VERSION as applied, "
+                         "without running them");
+  baseline->add_option("VERSION", o.version, "The highest version already in place")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  CLI::App* unlock = app.add_subcommand("unlock", "Remove the migration lock, saying whose it was");
+  unlock->add_flag("--force", o.force, "Remove it even while its lease is live");
+  for (CLI::App* sub : {up, down, status, create, validate, force, repair, baseline, unlock}) {
+    sub->footer(kExitCodes);
+  }
 
   try {
     app.parse(argc, argv);
@@ -151,7 +292,11 @@ int main(int argc, char** argv) {
   if (command == "create") {
     mm::cli::Renderer out(output, command);
     auto created = mm::cli::CreateMigration(o.dir, o.name);
-    if (!created.ok()) return Fail(out, created.status(), kUsage);
+    if (!created.ok()) {
+      out.Failure(created.status(), kUsage);
+      out.Finish(false);
+      return kUsage;
+    }
     out.Created(created->path, created->version);
     out.Finish(true);
     return kSuccess;
@@ -160,5 +305,5 @@ int main(int argc, char** argv) {
   auto resolved = mm::cli::ResolveUri(o.uri, o.env_file);
   if (resolved.ok()) output.password = mm::mongo::PasswordOf(resolved->uri);
   mm::cli::Renderer out(output, command);
-  return RunDatabaseCommand(command, o, out);
+  return Command(command, o, out).Run();
 }

@@ -38,6 +38,10 @@ std::string StateText(const plan::StatusRow& r) {
       return "applied, but the file changed";
     case plan::State::kMissing:
       return "applied, but the file is missing";
+    case plan::State::kRunning:
+      return "RUNNING (unfinished): " + r.detail;
+    case plan::State::kFailed:
+      return "FAILED: " + r.detail;
   }
   return "";
 }
@@ -95,6 +99,10 @@ void Renderer::Event(const RunEvent& e) {
       notes_.push_back(Redact(e.note));
       Line(Paint(kYellow, "  note: " + e.note));
       break;
+    case RunEvent::Type::kWarning:
+      notes_.push_back(Redact(e.note));
+      Line(Paint(kYellow, "warning: " + e.note), /*to_stderr=*/true);
+      break;
     case RunEvent::Type::kFinished:
       ran_.push_back(Ran{e.migration->version, e.migration->description, up ? "up" : "down",
                          e.duration_ms, true, ""});
@@ -136,6 +144,19 @@ void Renderer::StatusTable(const std::vector<plan::StatusRow>& rows) {
   }
   Line(std::string(72, '-'));
   Line("Applied: " + std::to_string(applied) + "/" + std::to_string(known));
+}
+
+void Renderer::LockLine(const std::optional<LockInfo>& lock) {
+  if (!lock) return;
+  lock_ = lock->holder;
+  lock_live_ = lock->live;
+  Line(Paint(lock->live ? kYellow : kDim,
+             std::string(lock->live ? "Locked" : "Expired lock") + " by " + lock->holder));
+}
+
+void Renderer::Message(const std::string& text) {
+  messages_.push_back(Redact(text));
+  Line(text);
 }
 
 void Renderer::Created(const std::string& path, int64_t version) {
@@ -204,6 +225,8 @@ void Renderer::Finish(bool ok) {
     out["applied"] = applied;
     out["total"] = known;
   }
+  if (!lock_.empty()) out["lock"] = Json{{"holder", Redact(lock_)}, {"live", lock_live_}};
+  if (!messages_.empty()) out["messages"] = messages_;
   if (!created_path_.empty()) {
     out["file"] = created_path_;
     out["version"] = created_version_;

@@ -25,6 +25,10 @@ class Renderer {
   // The runner's events (up/down).
   void Event(const RunEvent& event);
   void StatusTable(const std::vector<plan::StatusRow>& rows);
+  // "Locked by …" under the status table (nothing when there is no lock document).
+  void LockLine(const std::optional<LockInfo>& lock);
+  // A plain result line (force, baseline, repair, unlock, validate).
+  void Message(const std::string& text);
   void Created(const std::string& path, int64_t version);
   // The failure that ends the run; `exit_code` is what the process returns.
   void Failure(const Status& status, int exit_code);
@@ -56,6 +60,9 @@ class Renderer {
   bool dry_run_ = false;
   std::optional<std::pair<Status, int>> failure_;
   std::string created_path_;
+  std::string lock_;
+  bool lock_live_ = false;
+  std::vector<std::string> messages_;
   int64_t created_version_ = 0;
   plan::Direction direction_ = plan::Direction::kUp;
 };

@@ -34,20 +34,37 @@ StatusOr<std::unique_ptr<Client>> Client::Open(const std::string& uri_text) {
   }
   const char* db = mongoc_uri_get_database(uri);
   std::string database = db ? db : "";  // owned by `uri`, which is destroyed below
-  mongoc_client_t* client = mongoc_client_new_from_uri_with_error(uri, &error);
+  mongoc_client_pool_t* pool = mongoc_client_pool_new_with_error(uri, &error);
   mongoc_uri_destroy(uri);
-  if (!client) {
+  if (!pool) {
     return Status(kBadValue, "cannot use MongoDB URI " + RedactUri(uri_text) + ": " +
                                  RedactPassword(error.message, uri_text));
   }
-  mongoc_client_set_appname(client, "mongo-migrate");
-  return std::unique_ptr<Client>(new Client(client, std::move(database)));
+  mongoc_client_pool_set_appname(pool, "mongo-migrate");
+  mongoc_client_pool_set_error_api(pool, MONGOC_ERROR_API_VERSION_2);
+  return std::unique_ptr<Client>(new Client(pool, std::move(database)));
 }
 
-Client::Client(mongoc_client_t* client, std::string default_database)
-    : client_(client), default_database_(std::move(default_database)) {}
+Client::Client(mongoc_client_pool_t* pool, std::string default_database)
+    : pool_(pool), default_database_(std::move(default_database)) {}
 
-Client::~Client() { mongoc_client_destroy(client_); }
+Client::~Client() { mongoc_client_pool_destroy(pool_); }
+
+namespace {
+// A client borrowed from the pool for one command.
+class PooledClient {
+ public:
+  explicit PooledClient(mongoc_client_pool_t* pool) : pool_(pool), client_(mongoc_client_pool_pop(pool)) {}
+  ~PooledClient() { mongoc_client_pool_push(pool_, client_); }
+  PooledClient(const PooledClient&) = delete;
+  PooledClient& operator=(const PooledClient&) = delete;
+  mongoc_client_t* get() const { return client_; }
+
+ private:
+  mongoc_client_pool_t* pool_;
+  mongoc_client_t* client_;
+};
+}  // namespace
 
 Database Client::database(const std::string& name) { return Database(this, name); }
 
@@ -60,8 +77,9 @@ StatusOr<Document> Database::RunCommand(const Document& command) {
   BsonPtr cmd = ToBsonT(command);
   bson_t reply;
   bson_error_t error;
-  bool ok = mongoc_client_command_simple(client_->client_, name_.c_str(), cmd.get(), nullptr,
-                                         &reply, &error);
+  PooledClient client(client_->pool_);
+  bool ok = mongoc_client_command_simple(client.get(), name_.c_str(), cmd.get(), nullptr, &reply,
+                                         &error);
   auto decoded = DecodeBson(&reply);
   bson_destroy(&reply);
   if (!ok) {

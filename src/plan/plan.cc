@@ -14,8 +14,29 @@ std::string JoinVersions(const std::vector<int64_t>& versions) {
   return out;
 }
 
-// Versions whose recorded state forbids running anything: changed or vanished files.
+// A record that counts as applied (as opposed to pending again, or unfinished).
+bool CountsAsApplied(const AppliedRecord& r) {
+  return r.status == "applied" || r.status == "baseline";
+}
+
+// Versions whose recorded state forbids running anything: an unfinished or failed run, a
+// changed or vanished file.
 Status CheckAppliedIntact(const std::vector<StatusRow>& rows) {
+  for (const StatusRow& r : rows) {
+    if (r.state != State::kRunning && r.state != State::kFailed) continue;
+    std::string v = std::to_string(r.version);
+    return Status(kBadValue,
+                  "refusing to run: version " + v + " (" + r.file + ") " +
+                      (r.state == State::kRunning ? "was left running: " : "failed: ") + r.detail +
+                      ". The database may hold part of its changes. Check them, then either: "
+                      "`mongo-migrate force " +
+                      v +
+                      " --state applied` if its changes are all "
+                      "there; `mongo-migrate force " +
+                      v +
+                      " --state pending` if none are (or "
+                      "after undoing them), then fix the migration and run `up` again.");
+  }
   std::vector<std::string> problems;
   for (const StatusRow& r : rows) {
     if (r.state == State::kChanged) {
@@ -47,6 +68,10 @@ std::string_view StateName(State s) {
       return "changed";
     case State::kMissing:
       return "missing";
+    case State::kRunning:
+      return "running";
+    case State::kFailed:
+      return "failed";
   }
   return "?";
 }
@@ -72,12 +97,24 @@ std::vector<StatusRow> BuildStatus(const std::vector<Migration>& available,
                                    const std::vector<AppliedRecord>& applied) {
   std::map<int64_t, StatusRow> rows;
   for (const Migration& m : available) {
-    rows[m.version] = StatusRow{m.version, m.description, m.file, State::kPending, std::nullopt};
+    rows[m.version] =
+        StatusRow{m.version, m.description, m.file, State::kPending, std::nullopt, ""};
   }
   for (const AppliedRecord& r : applied) {
     auto it = rows.find(r.version);
+    const bool unfinished = r.status == "running" || r.status == "reverting";
+    if (r.status == "reverted") continue;  // rolled back: pending again (if the file exists)
+    if (unfinished || r.status == "failed") {
+      StatusRow row{r.version,    r.description,
+                    r.file,       unfinished ? State::kRunning : State::kFailed,
+                    r.applied_at, r.detail};
+      if (it != rows.end()) row.description = it->second.description;
+      rows[r.version] = row;
+      continue;
+    }
     if (it == rows.end()) {
-      rows[r.version] = StatusRow{r.version, r.description, r.file, State::kMissing, r.applied_at};
+      rows[r.version] =
+          StatusRow{r.version, r.description, r.file, State::kMissing, r.applied_at, ""};
       continue;
     }
     const Migration& m = *std::find_if(available.begin(), available.end(),
@@ -92,7 +129,8 @@ std::vector<StatusRow> BuildStatus(const std::vector<Migration>& available,
 }
 
 StatusOr<Plan> PlanUp(const std::vector<Migration>& available,
-                      const std::vector<AppliedRecord>& applied, std::optional<int64_t> target) {
+                      const std::vector<AppliedRecord>& applied, std::optional<int64_t> target,
+                      bool allow_out_of_order) {
   MM_RETURN_IF_ERROR(CheckUniqueVersions(available));
   if (target) {
     bool known = std::any_of(available.begin(), available.end(),
@@ -108,7 +146,9 @@ StatusOr<Plan> PlanUp(const std::vector<Migration>& available,
   std::vector<StatusRow> rows = BuildStatus(available, applied);
   MM_RETURN_IF_ERROR(CheckAppliedIntact(rows));
   int64_t highest_applied = 0;
-  for (const AppliedRecord& r : applied) highest_applied = std::max(highest_applied, r.version);
+  for (const AppliedRecord& r : applied) {
+    if (CountsAsApplied(r)) highest_applied = std::max(highest_applied, r.version);
+  }
   std::vector<int64_t> out_of_order;
   Plan plan;
   plan.direction = Direction::kUp;
@@ -123,7 +163,7 @@ StatusOr<Plan> PlanUp(const std::vector<Migration>& available,
     if (m.version < highest_applied) out_of_order.push_back(m.version);
     plan.steps.push_back(m);
   }
-  if (!out_of_order.empty()) {
+  if (!out_of_order.empty() && !allow_out_of_order) {
     return Status(kBadValue, "pending version(s) " + JoinVersions(out_of_order) +
                                  " are lower than the highest applied version " +
                                  std::to_string(highest_applied) +
@@ -138,7 +178,13 @@ StatusOr<Plan> PlanDown(const std::vector<Migration>& available,
                         const std::vector<AppliedRecord>& applied, int64_t steps) {
   MM_RETURN_IF_ERROR(CheckUniqueVersions(available));
   if (steps < 1) return Status(kBadValue, "down needs a number of steps of at least 1");
-  std::vector<AppliedRecord> newest_first = applied;
+  std::vector<AppliedRecord> newest_first;
+  for (const AppliedRecord& r : applied) {
+    if (CountsAsApplied(r) || r.status == "running" || r.status == "failed" ||
+        r.status == "reverting") {
+      newest_first.push_back(r);
+    }
+  }
   std::sort(newest_first.begin(), newest_first.end(),
             [](const AppliedRecord& a, const AppliedRecord& b) { return a.version > b.version; });
   if (static_cast<size_t>(steps) > newest_first.size()) {

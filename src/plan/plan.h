@@ -15,11 +15,14 @@ namespace mm::plan {
 // What the history collection says about one version.
 struct AppliedRecord {
   int64_t version = 0;
-  std::string status;  // "applied"
+  // "applied", "baseline" (recorded without running), "running"/"reverting" (a run started and
+  // never finished: the process died), "failed", "reverted" (rolled back: pending again).
+  std::string status = "applied";
   std::optional<DateTime> applied_at;
   std::string description;
   std::string file;
   std::string checksum;
+  std::string detail;  // for failed/running: the error, or who was running it
 };
 
 enum class State {
@@ -27,6 +30,8 @@ enum class State {
   kPending,  // available, not recorded
   kChanged,  // recorded, but the file's bytes differ from the recorded checksum
   kMissing,  // recorded, but no migration with this version is available any more
+  kRunning,  // a run started it and never finished (killed mid-step)
+  kFailed,   // its last run failed
 };
 std::string_view StateName(State s);
 
@@ -36,6 +41,7 @@ struct StatusRow {
   std::string file;
   State state = State::kPending;
   std::optional<DateTime> applied_at;
+  std::string detail;  // kRunning/kFailed: what the record says
 };
 
 // One row per version known to either side, ascending.
@@ -51,10 +57,11 @@ struct Plan {
 
 // Every pending migration up to `target` (inclusive; all when absent), ascending.
 // Refuses (BadValue) when: two migrations share a version; `target` names no migration;
-// an applied migration's file changed or vanished; a pending version is lower than the
-// highest applied one (out of order).
+// an applied migration's file changed or vanished; a version is running or failed; a pending
+// version is lower than the highest applied one (out of order) unless `allow_out_of_order`.
 StatusOr<Plan> PlanUp(const std::vector<Migration>& available,
-                      const std::vector<AppliedRecord>& applied, std::optional<int64_t> target);
+                      const std::vector<AppliedRecord>& applied, std::optional<int64_t> target,
+                      bool allow_out_of_order = false);
 
 // The `steps` most recently applied versions (highest first). Refuses when `steps` < 1 or
 // exceeds what is applied, when one of them has no `down` or no migration at all, or when a

@@ -42,6 +42,7 @@ enum ErrorCode : int {
   kNotImplemented = 238,
   kNoSuchTransaction = 251,
   kUnsupportedOpQueryCommand = 352,
+  kLockBusy = 46,
   kOpQueryRemoved = 5739101,
   kInvalidBson = 22,
   kUnknownField = 40415,

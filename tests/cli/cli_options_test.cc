@@ -197,8 +197,33 @@ TEST_F(CliOptions, AFailingMigrationExits1AndKeepsEarlierOnesRecorded) {
                        "(CommandNotFound, code 59)"),
             std::string::npos)
       << r.err;
-  EXPECT_EQ(Documents("migrationHistory", Json(R"({"_id": 0, "version": 1})")),
-            "{ \"version\" : 1 }\n");
+  EXPECT_EQ(Documents("migrationHistory",
+                      Json(R"({"_id": 0, "version": 1, "status": 1, "error.codeName": 1})")),
+            "{ \"version\" : 1, \"status\" : \"applied\" }\n"
+            "{ \"version\" : 2, \"status\" : \"failed\", \"error\" : { \"codeName\" : "
+            "\"CommandNotFound\" } }\n");
+  // The next run refuses to guess and says what to do.
+  auto again = Migrate({"--dir", dir.path(), "--uri", Uri(), "up"});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("refusing to run: version 2 (002_bad.json) failed: 002_bad.json: up[0] "
+                           "(frobnicate) failed: no such command: 'frobnicate'"),
+            std::string::npos)
+      << again.err;
+  EXPECT_NE(again.err.find("`mongo-migrate force 2 --state pending`"), std::string::npos)
+      << again.err;
+  auto status = Migrate({"--dir", dir.path(), "--uri", Uri(), "status"});
+  EXPECT_NE(status.out.find("002      FAILED: 002_bad.json: up[0] (frobnicate) failed"),
+            std::string::npos)
+      << status.out;
+  // A person decides it never ran; after fixing the file, up applies it.
+  auto forced = Migrate({"--dir", dir.path(), "--uri", Uri(), "force", "2", "--state", "pending"});
+  ASSERT_EQ(forced.exit_code, 0) << forced.err;
+  dir.Write("002_bad.json", R"({"version": 2, "description": "fixed", "up": [{"create": "b"}]})");
+  auto fixed = Migrate({"--dir", dir.path(), "--uri", Uri(), "up"});
+  EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
+  EXPECT_EQ(Documents("migrationHistory", Json(R"({"_id": 0, "version": 1, "status": 1, "error": 1})")),
+            "{ \"version\" : 1, \"status\" : \"applied\" }\n"
+            "{ \"version\" : 2, \"status\" : \"applied\" }\n");
 }
 
 }  // namespace

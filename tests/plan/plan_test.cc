@@ -37,9 +37,20 @@ std::vector<Migration> Available(const std::string& spec) {
   return out;
 }
 
-std::vector<AppliedRecord> Applied(const std::vector<int64_t>& versions) {
+// Applied versions; a negative number -v records v with `status` instead.
+std::vector<AppliedRecord> Applied(const std::vector<int64_t>& versions,
+                                   const std::string& status = "applied") {
   std::vector<AppliedRecord> out;
-  for (int64_t v : versions) out.push_back(AppliedRecord{v, "applied", DateTime{0}, "", "", "sum"});
+  for (int64_t v : versions) {
+    AppliedRecord r;
+    r.version = v < 0 ? -v : v;
+    r.status = v < 0 ? status : "applied";
+    r.applied_at = DateTime{0};
+    r.file = std::to_string(r.version) + ".json";
+    r.checksum = "sum";
+    r.detail = "boom";
+    out.push_back(r);
+  }
   return out;
 }
 
@@ -139,6 +150,26 @@ INSTANTIATE_TEST_SUITE_P(
                  "error: refusing to run: version 3 is applied but its migration file is gone. "
                  "Restore the original file, or roll back before editing; `mongo-migrate status` "
                  "shows every version's state."}));
+
+TEST(PlanUp, UnfinishedOrFailedRunsStopEverything) {
+  for (const char* status : {"running", "failed", "reverting"}) {
+    auto plan = PlanUp(Available("1,2,3"), Applied({1, -2}, status), std::nullopt);
+    ASSERT_FALSE(plan.ok()) << status;
+    EXPECT_NE(plan.status().message().find("refusing to run: version 2 (2.json)"), std::string::npos)
+        << plan.status().message();
+    EXPECT_NE(plan.status().message().find("`mongo-migrate force 2 --state applied`"), std::string::npos);
+    EXPECT_FALSE(PlanDown(Available("1,2,3"), Applied({1, -2}, status), 1).ok()) << status;
+  }
+}
+
+TEST(PlanUp, RevertedVersionsArePendingAgain) {
+  EXPECT_EQ(Render(PlanUp(Available("1,2,3"), Applied({1, -2, -3}, "reverted"), std::nullopt)), "2 3");
+  EXPECT_EQ(Render(PlanDown(Available("1,2,3"), Applied({1, -2, -3}, "reverted"), 1)), "1");
+}
+
+TEST(PlanUp, OutOfOrderWhenAllowed) {
+  EXPECT_EQ(Render(PlanUp(Available("1,2,3"), Applied({1, 3}), std::nullopt, true)), "2");
+}
 
 TEST(BuildStatus, ReportsEveryState) {
   auto rows = BuildStatus(Available("1,2c,4"), Applied({1, 2, 3}));
