@@ -17,7 +17,19 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
   app.add_option("--replSet", options.repl_set,
                  "Answer the handshake as the primary of a one-member replica set NAME");
+  std::vector<std::string> parameters;
+  app.add_option("--setParameter", parameters,
+                 "NAME=VALUE; devmongod knows enableTestCommands=1 (enables `sleep`)");
   CLI11_PARSE(app, argc, argv);
+  for (const std::string& p : parameters) {
+    if (p == "enableTestCommands=1" || p == "enableTestCommands=true") {
+      options.test_commands = true;
+    } else if (p != "enableTestCommands=0" && p != "enableTestCommands=false") {
+      std::fprintf(stderr, "devmongod: unknown --setParameter %s (known: enableTestCommands=1)\n",
+                   p.c_str());
+      return 2;
+    }
+  }
 
   try {
     mm::Service service(options, mm::storage::MakeMemoryStorage());
@@ -29,7 +41,7 @@ int main(int argc, char** argv) {
     uint16_t bound = server.Listen(options.bind_ip, static_cast<uint16_t>(port));
     std::printf("devmongod listening on %s:%u\n", options.bind_ip.c_str(), bound);
     std::fflush(stdout);
-    server.Run(/*handle_signals=*/true);
+    server.Run(/*handle_signals=*/true, [&service] { service.BeginShutdown(); });
     std::fprintf(stderr, "devmongod: shut down\n");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "devmongod: %s\n", e.what());

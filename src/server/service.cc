@@ -12,7 +12,7 @@ Service::Service(commands::ServerOptions options, std::unique_ptr<storage::Stora
 Document Service::Run(const Document& command, const std::string& db) {
   commands::ClientInfo client{0, options_.bind_ip + ":" + std::to_string(options_.port)};
   std::lock_guard lock(mutex_);
-  commands::CommandContext ctx{catalog_, cursors_, options_, client, db};
+  commands::CommandContext ctx{catalog_, cursors_, options_, client, db, &shutting_down_};
   return commands::RunCommand(command, ctx);
 }
 
@@ -36,9 +36,16 @@ net::FrameResult Service::HandleFrame(const net::ConnectionInfo& conn, const uin
     }
   } else {
     commands::ClientInfo client{conn.id, conn.local_address};
-    std::lock_guard lock(mutex_);
-    commands::CommandContext ctx{catalog_, cursors_, options_, client, request.db};
-    reply = commands::RunCommand(request.command, ctx);
+    commands::CommandContext ctx{catalog_, cursors_, options_, client, request.db, &shutting_down_};
+    const commands::CommandSpec* spec =
+        request.command.empty() ? nullptr
+                                : commands::FindCommand(request.command.fields().front().key);
+    if (spec && !spec->takes_engine_lock) {
+      reply = commands::RunCommand(request.command, ctx);
+    } else {
+      std::lock_guard lock(mutex_);
+      reply = commands::RunCommand(request.command, ctx);
+    }
   }
   if (request.more_to_come) return net::FrameResult{};
   return net::FrameResult{wire::BuildReply(request, reply, next_reply_id_++), false};

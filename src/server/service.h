@@ -17,6 +17,9 @@ class Service {
   Service(commands::ServerOptions options, std::unique_ptr<storage::Storage> storage);
 
   net::FrameResult HandleFrame(const net::ConnectionInfo& conn, const uint8_t* frame, size_t len);
+  // Asks long-running commands (`sleep`) to end now: the server is shutting down.
+  void BeginShutdown() { shutting_down_ = true; }
+
   // Runs one command as if it arrived on the wire (for in-process tests).
   Document Run(const Document& command, const std::string& db);
 
@@ -28,6 +31,7 @@ class Service {
   engine::Catalog catalog_;
   commands::CursorStore cursors_;
   std::atomic<int32_t> next_reply_id_{1};
+  std::atomic<bool> shutting_down_{false};
 };
 
 }  // namespace mm

@@ -221,9 +221,10 @@ TEST_F(CliOptions, AFailingMigrationExits1AndKeepsEarlierOnesRecorded) {
   dir.Write("002_bad.json", R"({"version": 2, "description": "fixed", "up": [{"create": "b"}]})");
   auto fixed = Migrate({"--dir", dir.path(), "--uri", Uri(), "up"});
   EXPECT_EQ(fixed.exit_code, 0) << fixed.err;
-  EXPECT_EQ(Documents("migrationHistory", Json(R"({"_id": 0, "version": 1, "status": 1, "error": 1})")),
-            "{ \"version\" : 1, \"status\" : \"applied\" }\n"
-            "{ \"version\" : 2, \"status\" : \"applied\" }\n");
+  EXPECT_EQ(
+      Documents("migrationHistory", Json(R"({"_id": 0, "version": 1, "status": 1, "error": 1})")),
+      "{ \"version\" : 1, \"status\" : \"applied\" }\n"
+      "{ \"version\" : 2, \"status\" : \"applied\" }\n");
 }
 
 }  // namespace

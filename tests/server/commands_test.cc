@@ -32,6 +32,15 @@ TEST_F(CommandsTest, UnknownCommandIsCommandNotFound) {
       R"({ "ok" : 0.0, "errmsg" : "no such command: 'frobnicate'", "code" : 59, "codeName" : "CommandNotFound" })");
 }
 
+TEST_F(CommandsTest, TestCommandsDoNotExistUnlessEnabled) {
+  EXPECT_EQ(Code(Run(R"({"sleep": 1, "millis": 1})")), 59);
+  commands::ServerOptions options;
+  options.test_commands = true;
+  Service with_tests(options, storage::MakeMemoryStorage());
+  EXPECT_EQ(ToRelaxedJson(with_tests.Run(Json(R"({"sleep": 1, "millis": 1})"), "admin")),
+            R"({ "ok" : 1.0 })");
+}
+
 TEST_F(CommandsTest, UnknownFieldIs40415AndUnimplementedOptionIs238) {
   EXPECT_EQ(
       Reply(R"({"find": "c", "x": 1})"),

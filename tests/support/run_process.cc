@@ -20,7 +20,39 @@ std::string ReadAll(int fd) {
   return out;
 }
 
+// In a forked child: applies `env` ("NAME=" removes NAME) and execs `argv`.
+[[noreturn]] void ExecWithEnv(const std::vector<std::string>& argv,
+                              const std::vector<std::string>& env) {
+  for (const std::string& e : env) {
+    size_t eq = e.find('=');
+    std::string name = e.substr(0, eq);
+    std::string value = e.substr(eq + 1);
+    if (value.empty()) {
+      unsetenv(name.c_str());
+    } else {
+      setenv(name.c_str(), value.c_str(), 1);
+    }
+  }
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  execv(args[0], args.data());
+  std::perror("execv");
+  _exit(127);
+}
+
 }  // namespace
+
+pid_t SpawnProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDOUT_FILENO);
+    dup2(null, STDERR_FILENO);
+    ExecWithEnv(argv, env);
+  }
+  return pid;
+}
 
 ProcessResult RunProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                          const std::string& cwd) {
@@ -36,22 +68,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const std::vector
     close(out_pipe[0]);
     close(out_pipe[1]);
     if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
-    for (const std::string& e : env) {
-      size_t eq = e.find('=');
-      std::string name = e.substr(0, eq);
-      std::string value = e.substr(eq + 1);
-      if (value.empty()) {
-        unsetenv(name.c_str());
-      } else {
-        setenv(name.c_str(), value.c_str(), 1);
-      }
-    }
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    std::perror("execv");
-    _exit(127);
+    ExecWithEnv(argv, env);
   }
   close(out_pipe[1]);
   ProcessResult result;

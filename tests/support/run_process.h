@@ -1,6 +1,8 @@
 // Runs a program to completion and captures what it printed.
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
 #include <vector>
 
@@ -16,5 +18,8 @@ struct ProcessResult {
 // this process's environment.
 ProcessResult RunProcess(const std::vector<std::string>& argv,
                          const std::vector<std::string>& env = {}, const std::string& cwd = "");
+
+// Starts `argv` in the background (output discarded) and returns its pid.
+pid_t SpawnProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
 
 }  // namespace mm::testing

@@ -1,6 +1,7 @@
 // What every command handler sees, and how handlers are described in the command table.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,8 @@ struct ServerOptions {
   std::string repl_set;  // empty: standalone
   std::string bind_ip = "127.0.0.1";
   uint16_t port = 0;
+  // --setParameter enableTestCommands=1, as mongod: enables `sleep`.
+  bool test_commands = false;
 };
 
 struct ClientInfo {
@@ -30,6 +33,7 @@ struct CommandContext {
   const ServerOptions& options;
   const ClientInfo& client;
   std::string db;
+  const std::atomic<bool>* shutting_down = nullptr;  // set while the server stops
 };
 
 using Handler = std::function<StatusOr<Document>(const Document& cmd, CommandContext& ctx)>;
@@ -46,7 +50,13 @@ struct CommandSpec {
   // MongoDB's IDL marks a few commands (the handshake) non-strict: unknown fields are ignored,
   // so that newer drivers can send newer options to older servers.
   bool strict = true;
+  // Whether the handler runs under the engine lock. Only commands that touch no data (and may
+  // take long, like `sleep`) run without it.
+  bool takes_engine_lock = true;
 };
+
+// The table row for `name`, or nullptr.
+const CommandSpec* FindCommand(std::string_view name);
 
 // The command table, sorted by name.
 const std::vector<CommandSpec>& CommandTable();

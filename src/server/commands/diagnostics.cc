@@ -1,4 +1,7 @@
 // Small commands that describe the server: ping, buildInfo, getParameter, endSessions.
+#include <chrono>
+#include <thread>
+
 #include "server/commands/handlers.h"
 #include "server/wire/message.h"
 
@@ -64,6 +67,30 @@ CommandSpec EndSessionsCommand() {
                        }
                        return Document{{"ok", 1.0}};
                      }};
+}
+
+CommandSpec SleepCommand() {
+  CommandSpec spec{"sleep",
+                   "Test command (enableTestCommands=1): waits `millis` ms (or `secs` s).",
+                   {"millis", "secs", "lock", "lockTarget"},
+                   {},
+                   [](const Document& cmd, CommandContext& ctx) -> StatusOr<Document> {
+                     auto millis = OptionalInt(cmd, "millis", 0);
+                     auto secs = OptionalInt(cmd, "secs", 0);
+                     if (!millis.ok()) return millis.status();
+                     if (!secs.ok()) return secs.status();
+                     int64_t total = *millis + *secs * 1000;
+                     if (!cmd.Has("millis") && !cmd.Has("secs")) total = 100;
+                     // In slices, so that a stopping server need not wait for the whole sleep.
+                     auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(total);
+                     while (std::chrono::steady_clock::now() < end &&
+                            !(ctx.shutting_down && *ctx.shutting_down)) {
+                       std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                     }
+                     return Document{{"ok", 1.0}};
+                   }};
+  spec.takes_engine_lock = false;
+  return spec;
 }
 
 }  // namespace mm::commands

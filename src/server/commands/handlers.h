@@ -29,6 +29,7 @@ CommandSpec ListDatabasesCommand();
 CommandSpec ListIndexesCommand();
 CommandSpec PingCommand();
 CommandSpec RenameCollectionCommand();
+CommandSpec SleepCommand();
 CommandSpec UpdateCommand();
 
 }  // namespace mm::commands

@@ -54,6 +54,7 @@ const std::vector<CommandSpec>& CommandTable() {
         ListIndexesCommand(),
         PingCommand(),
         RenameCollectionCommand(),
+        SleepCommand(),
         UpdateCommand(),
     };
     std::sort(t->begin(), t->end(), [](const auto& a, const auto& b) { return a.name < b.name; });
@@ -62,13 +63,19 @@ const std::vector<CommandSpec>& CommandTable() {
   return *table;
 }
 
+const CommandSpec* FindCommand(std::string_view name) {
+  const auto& table = CommandTable();
+  auto it = std::lower_bound(table.begin(), table.end(), name,
+                             [](const CommandSpec& s, std::string_view n) { return s.name < n; });
+  return it == table.end() || it->name != name ? nullptr : &*it;
+}
+
 Document RunCommand(const Document& cmd, CommandContext& ctx) {
   if (cmd.empty()) return ErrorReply(Status(kFailedToParse, "Command document is empty"));
   const std::string& name = cmd.fields().front().key;
-  const auto& table = CommandTable();
-  auto it = std::lower_bound(table.begin(), table.end(), name,
-                             [](const CommandSpec& s, const std::string& n) { return s.name < n; });
-  if (it == table.end() || it->name != name) {
+  const CommandSpec* it = FindCommand(name);
+  // Test-only commands do not exist unless enabled, exactly as in mongod.
+  if (!it || (it->name == "sleep" && !ctx.options.test_commands)) {
     return ErrorReply(Status(kCommandNotFound, "no such command: '" + name + "'"));
   }
   for (size_t i = 1; i < cmd.fields().size(); ++i) {

@@ -34,7 +34,8 @@ uint16_t TcpServer::Listen(const std::string& bind_ip, uint16_t port) {
   return acceptor_.local_endpoint().port();
 }
 
-void TcpServer::Run(bool handle_signals) {
+void TcpServer::Run(bool handle_signals, std::function<void()> on_stop) {
+  on_stop_ = std::move(on_stop);
   if (handle_signals) {
     signals_.add(SIGINT);
     signals_.add(SIGTERM);
@@ -60,6 +61,7 @@ void TcpServer::Run(bool handle_signals) {
 
 void TcpServer::Stop() {
   if (stopping_.exchange(true)) return;
+  if (on_stop_) on_stop_();
   asio::post(io_, [this] {
     asio::error_code ignored;
     acceptor_.close(ignored);

@@ -43,7 +43,8 @@ class TcpServer {
   // Binds and listens; returns the bound port (useful with port 0).
   uint16_t Listen(const std::string& bind_ip, uint16_t port);
   // Serves until Stop() or SIGINT/SIGTERM. Returns when every connection thread has ended.
-  void Run(bool handle_signals);
+  // `on_stop` runs once when stopping begins, so that long requests can end early.
+  void Run(bool handle_signals, std::function<void()> on_stop = {});
   void Stop();
 
  private:
@@ -67,6 +68,7 @@ class TcpServer {
   std::list<std::unique_ptr<Connection>> connections_;
   std::atomic<int32_t> next_connection_id_{1};
   std::atomic<bool> stopping_{false};
+  std::function<void()> on_stop_;
 };
 
 }  // namespace mm::net
