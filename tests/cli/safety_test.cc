@@ -160,6 +160,19 @@ TEST_F(KilledRunner, LeavesRunningWhichStopsEveryoneUntilForced) {
   EXPECT_NE(validate.out.find("2 applied migration(s) match their files"), std::string::npos);
 }
 
+TEST_F(KilledRunner, AMigrationThatDropsTheHistoryCannotEraseIt) {
+  dir_.Write(1, R"({"create": "a"})");
+  // What the seed's own 002 `down` does: drop the tool's history collection.
+  dir_.Write(2, R"({"drop": "migrationHistory"}, {"create": "b"})");
+  auto up = Migrate({"up"});
+  EXPECT_EQ(up.exit_code, 0) << up.err;
+  EXPECT_NE(up.err.find("warning: migration 2 removed 1 record(s) from migrationHistory; restored them"),
+            std::string::npos)
+      << up.err;
+  EXPECT_EQ(HistoryStatus(),
+            "{ \"version\" : 1, \"status\" : \"applied\" }\n{ \"version\" : 2, \"status\" : \"applied\" }\n");
+}
+
 TEST_F(KilledRunner, ValidateRepairAndBaseline) {
   dir_.Write(1, R"({"create": "a"})");
   dir_.Write(2, R"({"create": "b"})");
