@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <optional>
+#include <set>
 
 #include "cli/config.h"
 #include "cli/create.h"
@@ -277,6 +278,26 @@ int main(int argc, char** argv) {
     sub->footer(kExitCodes);
   }
 
+  // CLI11 would only say "A subcommand is required" for a mistyped command; name it instead.
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.starts_with("-")) {
+      static const std::set<std::string> kTakesValue = {"--uri", "--dir", "--collection",
+                                                        "--lock-collection", "--env-file",
+                                                        "--lock-timeout", "--lock-lease"};
+      if (kTakesValue.count(arg)) ++i;  // its value is not a command
+      continue;
+    }
+    auto known = app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == arg; });
+    if (known.empty()) {
+      std::fprintf(stderr,
+                   "error: unknown command '%s' (commands: up, down, status, create, validate, "
+                   "force, repair, baseline, unlock; see --help)\n",
+                   arg.c_str());
+      return kUsage;
+    }
+    break;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -11,7 +11,13 @@ namespace {
 
 void InitDriverOnce() {
   static std::once_flag once;
-  std::call_once(once, [] { mongoc_init(); });
+  std::call_once(once, [] {
+    mongoc_init();
+    // libmongoc's default handler prints its monitors' debug lines on stderr. Every failure
+    // that matters reaches us as a bson_error_t and is reported (password redacted) by the
+    // caller, so the driver's own log stays quiet.
+    mongoc_log_set_handler([](mongoc_log_level_t, const char*, const char*, void*) {}, nullptr);
+  });
 }
 
 // How long to look for a server when the URI does not say: long enough for a real

@@ -6,6 +6,9 @@
 #include "source/source.h"
 
 namespace mm::source {
+namespace {
+constexpr uintmax_t kMaxFileBytes = 16 * 1024 * 1024;
+}  // namespace
 
 bool IsSnakeCase(const std::string& name) {
   if (name.empty() || !(name[0] >= 'a' && name[0] <= 'z')) return false;
@@ -43,14 +46,25 @@ StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir)
   }
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    if (entry.is_regular_file()) names.push_back(entry.path().filename().string());
+    std::string name = entry.path().filename().string();
+    if (name.ends_with(".json") || name.ends_with(".js")) names.push_back(name);
   }
   std::sort(names.begin(), names.end());
   std::vector<Migration> out;
   for (const std::string& name : names) {
-    bool json = name.ends_with(".json");
+    const std::filesystem::path path = dir / name;
+    // A dangling link or a directory named like a migration is a mistake, not something to
+    // skip silently.
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      return Status(kBadValue, path.string() + ": cannot be read (not a regular file, or a "
+                                               "link to nothing)");
+    }
+    if (auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxFileBytes) {
+      return Status(kBadValue, path.string() + ": is " + std::to_string(size / (1024 * 1024)) +
+                                   " MB, larger than a migration can be (16 MB, MongoDB's "
+                                   "document limit); move bulk data out of migration files");
+    }
     bool js = name.ends_with(".js");
-    if (!json && !js) continue;
     if (js && name.size() > 3 && std::isdigit(static_cast<unsigned char>(name[0]))) {
       return Status(kBadValue, (dir / name).string() +
                                    ": JavaScript migrations are not supported yet; write it as a "
@@ -72,6 +86,11 @@ StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir)
                                         std::to_string(parts->version) + "; make them agree");
     }
     out.push_back(std::move(m).value());
+  }
+  if (out.empty()) {
+    return Status(kBadValue, "no migration files in " + dir.string() +
+                                 " (expected NNN_snake_case_name.json; is --dir right? "
+                                 "`mongo-migrate create NAME` writes the first one)");
   }
   MM_RETURN_IF_ERROR(plan::CheckUniqueVersions(out));
   return out;

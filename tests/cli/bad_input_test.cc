@@ -1,0 +1,244 @@
+// The bad-input corpus: each case must exit non-zero with a message naming the problem, and
+// leave the history and the data exactly as they were.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <ostream>
+#include <thread>
+
+#include "cli/cli_fixture.h"
+
+namespace mm::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kGood =
+    R"({"version": 1, "description": "first", "up": [{"insert": "data", "documents": [{"_id": 1}]}], "down": [{"drop": "data"}]})";
+
+struct BadInput {
+  const char* name;
+  // Writes the migrations directory (001 is already a valid, applied migration).
+  std::function<void(const std::string& dir)> setup;
+  std::vector<std::string> args;  // "{dir}" and "{uri}" are substituted
+  int exit_code;
+  const char* message;  // must appear in stderr
+};
+void PrintTo(const BadInput& c, std::ostream* os) { *os << c.name; }
+
+void Write(const std::string& dir, const std::string& name, const std::string& text) {
+  std::ofstream(dir + "/" + name) << text;
+}
+
+std::function<void(const std::string&)> File(std::string name, std::string text) {
+  return [=](const std::string& dir) { Write(dir, name, text); };
+}
+
+class BadInputTable : public CliTest, public ::testing::WithParamInterface<BadInput> {
+ protected:
+  std::string Snapshot() {
+    return Indexes("data") + Documents("data") + Indexes("migrationHistory") +
+           Documents("migrationHistory");
+  }
+};
+
+TEST_P(BadInputTable, RefusedWithoutChangingAnything) {
+  const BadInput& c = GetParam();
+  char tmpl[] = "/tmp/mm-bad-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  Write(dir, "001_first.json", kGood);
+  ASSERT_EQ(Migrate({"--dir", dir, "--uri", Uri(), "up"}).exit_code, 0);
+  std::string before = Snapshot();
+  c.setup(dir);
+  std::vector<std::string> args;
+  for (std::string a : c.args) {
+    if (a == "{dir}") a = dir;
+    if (a == "{uri}") a = Uri();
+    args.push_back(a);
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto r = Migrate(args);
+  auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.exit_code, c.exit_code) << r.out << r.err;
+  EXPECT_NE(r.err.find(c.message), std::string::npos) << "stderr: " << r.err;
+  EXPECT_LT(seconds, 5.0) << "a refusal must be quick";
+  EXPECT_EQ(Snapshot(), before);
+  fs::remove_all(dir);
+}
+
+const std::vector<std::string> kUp{"--dir", "{dir}", "--uri", "{uri}", "up"};
+
+INSTANTIATE_TEST_SUITE_P(
+    Corpus, BadInputTable,
+    ::testing::Values(
+        BadInput{"invalid_json", File("002_x.json", "{\n  \"version\": 2,\n  \"up\": [,]\n}"), kUp,
+                 2, "002_x.json: invalid JSON at line 3, column"},
+        BadInput{"trailing_garbage", File("002_x.json", R"({"version": 2} trailing)"), kUp, 2,
+                 "002_x.json: invalid JSON at line 1"},
+        BadInput{"top_level_array", File("002_x.json", "[]"), kUp, 2,
+                 "002_x.json: invalid JSON: the top level must be an object"},
+        BadInput{"empty_file", File("002_x.json", ""), kUp, 2,
+                 "002_x.json: invalid JSON at line 1"},
+        BadInput{"duplicate_version", File("001_again.json", kGood), kUp, 2,
+                 "version 1 is defined twice: in 001_again.json and in 001_first.json"},
+        BadInput{
+            "version_differs_from_prefix",
+            File("002_x.json", R"({"version": 3, "description": "x", "up": [{"create": "x"}]})"),
+            kUp, 2, "002_x.json: \"version\" is 3 but the file name says 2; make them agree"},
+        BadInput{"non_numeric_version",
+                 File("002_x.json",
+                      R"({"version": "two", "description": "x", "up": [{"create": "x"}]})"),
+                 kUp, 2, "002_x.json: \"version\" must be a positive integer"},
+        BadInput{
+            "fractional_version",
+            File("002_x.json", R"({"version": 2.5, "description": "x", "up": [{"create": "x"}]})"),
+            kUp, 2, "002_x.json: \"version\" must be a positive integer"},
+        BadInput{"missing_up", File("002_x.json", R"({"version": 2, "description": "x"})"), kUp, 2,
+                 "002_x.json: \"up\" is missing: list the commands that apply this migration"},
+        BadInput{"up_not_array",
+                 File("002_x.json", R"({"version": 2, "description": "x", "up": {"create": "x"}})"),
+                 kUp, 2, "002_x.json: \"up\" must be an array of commands"},
+        BadInput{"empty_up", File("002_x.json", R"({"version": 2, "description": "x", "up": []})"),
+                 kUp, 2, "002_x.json: \"up\" has no steps"},
+        BadInput{"step_not_document",
+                 File("002_x.json", R"({"version": 2, "description": "x", "up": [42]})"), kUp, 2,
+                 "002_x.json: up[0] must be a command document"},
+        BadInput{"step_empty_document",
+                 File("002_x.json", R"({"version": 2, "description": "x", "up": [{}]})"), kUp, 2,
+                 "002_x.json: up[0] must be a command document"},
+        BadInput{
+            "step_starts_with_operator",
+            File("002_x.json", R"({"version": 2, "description": "x", "up": [{"$set": {"a": 1}}]})"),
+            kUp, 2, "002_x.json: up[0]: a command's first field is its name, not \"$set\""},
+        BadInput{
+            "wrapped_step_unknown_field",
+            File(
+                "002_x.json",
+                R"({"version": 2, "description": "x", "up": [{"command": {"create": "x"}, "tolerat": []}]})"),
+            kUp, 2, "002_x.json: up[0]: unknown field \"tolerat\""},
+        BadInput{
+            "tolerate_wrong_type",
+            File(
+                "002_x.json",
+                R"({"version": 2, "description": "x", "up": [{"command": {"create": "x"}, "tolerate": [true]}]})"),
+            kUp, 2, "002_x.json: up[0].tolerate entries must be error code names"},
+        BadInput{
+            "down_not_array",
+            File("002_x.json",
+                 R"({"version": 2, "description": "x", "up": [{"create": "x"}], "down": "drop"})"),
+            kUp, 2, "002_x.json: \"down\" must be an array of commands"},
+        BadInput{"unknown_top_level_field",
+                 File("002_x.json",
+                      R"({"version": 2, "description": "x", "up": [{"create": "x"}], "dwon": []})"),
+                 kUp, 2, "002_x.json: unknown field \"dwon\""},
+        BadInput{"missing_description",
+                 File("002_x.json", R"({"version": 2, "up": [{"create": "x"}]})"), kUp, 2,
+                 "002_x.json: \"description\" must be a non-empty string"},
+        BadInput{
+            "bad_date",
+            File(
+                "002_x.json",
+                R"({"version": 2, "description": "x", "up": [{"insert": "data", "documents": [{"at": {"$date": "yesterday"}}]}]})"),
+            kUp, 2,
+            "invalid Extended JSON at up[0].documents[0].at: $date string must be ISO-8601"},
+        BadInput{
+            "bad_oid",
+            File(
+                "002_x.json",
+                R"({"version": 2, "description": "x", "up": [{"insert": "data", "documents": [{"_id": {"$oid": "xyz"}}]}]})"),
+            kUp, 2,
+            "invalid Extended JSON at up[0].documents[0]._id: $oid must be a 24-character hex "
+            "string"},
+        BadInput{"file_name_too_few_digits", File("2_x.json", kGood), kUp, 2,
+                 "2_x.json: migration files are named NNN_snake_case_name.json"},
+        BadInput{"file_name_not_snake_case", File("002_AddField.json", kGood), kUp, 2,
+                 "002_AddField.json: migration files are named NNN_snake_case_name.json"},
+        BadInput{"javascript_file", File("002_x.js", "module.exports = {}"), kUp, 2,
+                 "002_x.js: JavaScript migrations are not supported yet"},
+        BadInput{"dangling_link",
+                 [](const std::string& dir) {
+                   fs::create_symlink("/nonexistent/002_x.json", dir + "/002_x.json");
+                 },
+                 kUp, 2, "002_x.json: cannot be read (not a regular file, or a link to nothing)"},
+        BadInput{"fifty_megabyte_file",
+                 [](const std::string& dir) {
+                   std::ofstream f(dir + "/002_big.json");
+                   f << R"({"version": 2, "description": "big", "comment": ")"
+                     << std::string(50 * 1024 * 1024, 'x') << R"(", "up": [{"create": "big"}]})";
+                 },
+                 kUp, 2, "002_big.json: is 50 MB, larger than a migration can be (16 MB"},
+        BadInput{"empty_directory",
+                 [](const std::string& dir) { fs::remove(dir + "/001_first.json"); }, kUp, 2,
+                 "no migration files in"},
+        BadInput{"missing_directory",
+                 [](const std::string&) {},
+                 {"--dir", "/nonexistent/migrations", "--uri", "{uri}", "up"},
+                 2,
+                 "migrations directory /nonexistent/migrations does not exist"},
+        BadInput{"uri_without_database",
+                 [](const std::string&) {},
+                 {"--dir", "{dir}", "--uri", "mongodb://127.0.0.1:1", "up"},
+                 2,
+                 "names no database: put it in the path"},
+        BadInput{"malformed_uri",
+                 [](const std::string&) {},
+                 {"--dir", "{dir}", "--uri", "mongodb://", "up"},
+                 2,
+                 "invalid MongoDB URI mongodb://"},
+        BadInput{"not_a_mongodb_uri",
+                 [](const std::string&) {},
+                 {"--dir", "{dir}", "--uri", "http://example/db", "up"},
+                 2,
+                 "invalid MongoDB URI http://example/db"},
+        BadInput{"unreachable_server",
+                 [](const std::string&) {},
+                 {"--dir", "{dir}", "--uri",
+                  "mongodb://127.0.0.1:1/db?serverSelectionTimeoutMS=300", "up"},
+                 4,
+                 "could not connect to mongodb://127.0.0.1:1/db?serverSelectionTimeoutMS=300"},
+        BadInput{"unknown_target_version",
+                 [](const std::string&) {},
+                 {"--dir", "{dir}", "--uri", "{uri}", "up", "9"},
+                 2,
+                 "no migration has version 9 (the highest is 1)"},
+        BadInput{"zero_steps",
+                 [](const std::string&) {},
+                 {"--dir", "{dir}", "--uri", "{uri}", "down", "0"},
+                 2,
+                 "STEPS: Value 0 not in range"},
+        BadInput{"unknown_command",
+                 [](const std::string&) {},
+                 {"--dir", "{dir}", "frobnicate"},
+                 2,
+                 "error: unknown command 'frobnicate' (commands: up, down, status"}),
+    [](const ::testing::TestParamInfo<BadInput>& info) { return std::string(info.param.name); });
+
+// A server that goes away in the middle of a migration: exit 4, and the version stays
+// `running` (the runner cannot know how far the step got).
+TEST(ServerGoneMidRun, ExitsWithConnectionFailure) {
+  char tmpl[] = "/tmp/mm-gone-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  Write(
+      dir, "001_slow.json",
+      R"({"version": 1, "description": "slow", "up": [{"create": "a"}, {"sleep": 1, "millis": 30000}]})");
+  auto server = std::make_unique<DevmongodProcess>("--setParameter enableTestCommands=1");
+  std::string uri = server->uri("db") + "?serverSelectionTimeoutMS=500";
+  ProcessResult result;
+  std::thread runner([&] {
+    result = RunProcess({MONGO_MIGRATE_PATH, "--dir", dir, "--uri", uri, "up"}, {"MONGODB_URI="});
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  server.reset();  // SIGTERM: devmongod closes every connection
+  runner.join();
+  EXPECT_EQ(result.exit_code, 4) << result.out << result.err;
+  EXPECT_NE(result.err.find("could not connect to"), std::string::npos) << result.err;
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace mm::testing
