@@ -128,7 +128,8 @@ void Renderer::StatusTable(const std::vector<plan::StatusRow>& rows) {
     if (r.state != plan::State::kMissing) ++known;
   }
   if (options_.json) return;
-  Line("Version  State                           Description");
+  // On a terminal each row starts with a symbol; indent the header to match.
+  Line(std::string(options_.color ? "   " : "") + "Version  State                           Description");
   Line(std::string(72, '-'));
   for (const auto& r : rows) {
     std::string state = StateText(r);
