@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
   app.add_option("--replSet", options.repl_set,
                  "Answer the handshake as the primary of a one-member replica set NAME");
+  app.add_flag("--auth", options.auth,
+               "Require authentication (SCRAM-SHA-256); the first user may be created from an "
+               "unauthenticated connection with createUser");
   std::vector<std::string> parameters;
   app.add_option("--setParameter", parameters,
                  "NAME=VALUE; devmongod knows enableTestCommands=1 (enables `sleep`)");
@@ -38,6 +41,8 @@ int main(int argc, char** argv) {
           return service.HandleFrame(conn, frame, len);
         },
         mm::wire::kMaxMessageSizeBytes);
+    server.OnDisconnect(
+        [&service](const mm::net::ConnectionInfo& c) { service.Disconnected(c.id); });
     uint16_t bound = server.Listen(options.bind_ip, static_cast<uint16_t>(port));
     std::printf("devmongod listening on %s:%u\n", options.bind_ip.c_str(), bound);
     std::fflush(stdout);

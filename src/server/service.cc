@@ -9,10 +9,16 @@ namespace mm {
 Service::Service(commands::ServerOptions options, std::unique_ptr<storage::Storage> storage)
     : options_(std::move(options)), storage_(std::move(storage)), catalog_(storage_.get()) {}
 
+void Service::Disconnected(int32_t id) {
+  std::lock_guard lock(mutex_);
+  connections_.erase(id);
+}
+
 Document Service::Run(const Document& command, const std::string& db) {
   commands::ClientInfo client{0, options_.bind_ip + ":" + std::to_string(options_.port)};
   std::lock_guard lock(mutex_);
-  commands::CommandContext ctx{catalog_, cursors_, options_, client, db, &shutting_down_};
+  commands::CommandContext ctx{catalog_, cursors_,        options_,         client,
+                               db,       &shutting_down_, &connections_[0], &users_};
   return commands::RunCommand(command, ctx);
 }
 
@@ -36,16 +42,17 @@ net::FrameResult Service::HandleFrame(const net::ConnectionInfo& conn, const uin
     }
   } else {
     commands::ClientInfo client{conn.id, conn.local_address};
-    commands::CommandContext ctx{catalog_, cursors_, options_, client, request.db, &shutting_down_};
     const commands::CommandSpec* spec =
         request.command.empty() ? nullptr
                                 : commands::FindCommand(request.command.fields().front().key);
-    if (spec && !spec->takes_engine_lock) {
-      reply = commands::RunCommand(request.command, ctx);
-    } else {
-      std::lock_guard lock(mutex_);
-      reply = commands::RunCommand(request.command, ctx);
-    }
+    std::unique_lock lock(mutex_);
+    // Map nodes are stable and only this connection's thread touches its own state, so the
+    // pointer stays valid after the lock is released for a lock-free command.
+    commands::CommandContext ctx{
+        catalog_, cursors_, options_, client, request.db, &shutting_down_, &connections_[conn.id],
+        &users_};
+    if (spec && !spec->takes_engine_lock) lock.unlock();
+    reply = commands::RunCommand(request.command, ctx);
   }
   if (request.more_to_come) return net::FrameResult{};
   return net::FrameResult{wire::BuildReply(request, reply, next_reply_id_++), false};

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -20,7 +21,11 @@ class Service {
   // Asks long-running commands (`sleep`) to end now: the server is shutting down.
   void BeginShutdown() { shutting_down_ = true; }
 
-  // Runs one command as if it arrived on the wire (for in-process tests).
+  // Forgets what connection `id` had established (authentication).
+  void Disconnected(int32_t id);
+
+  // Runs one command as if it arrived on the wire (for in-process tests), on one connection
+  // that persists across calls.
   Document Run(const Document& command, const std::string& db);
 
  private:
@@ -30,6 +35,8 @@ class Service {
   std::mutex mutex_;
   engine::Catalog catalog_;
   commands::CursorStore cursors_;
+  commands::UserStore users_;
+  std::map<int32_t, commands::ConnectionState> connections_;
   std::atomic<int32_t> next_reply_id_{1};
   std::atomic<bool> shutting_down_{false};
 };

@@ -72,6 +72,14 @@ std::string CodeName(int code) {
       return "DuplicateKey";
     case kUnsupportedOpQueryCommand:
       return "UnsupportedOpQueryCommand";
+    case kLockBusy:
+      return "LockBusy";
+    case kUnauthorized:
+      return "Unauthorized";
+    case kAuthenticationFailed:
+      return "AuthenticationFailed";
+    case kMechanismUnavailable:
+      return "MechanismUnavailable";
     case kInvalidBson:
       return "InvalidBSON";
     default:

@@ -32,6 +32,35 @@ TEST_F(CommandsTest, UnknownCommandIsCommandNotFound) {
       R"({ "ok" : 0.0, "errmsg" : "no such command: 'frobnicate'", "code" : 59, "codeName" : "CommandNotFound" })");
 }
 
+TEST_F(CommandsTest, ScramWithAWrongProofIsAuthenticationFailed18) {
+  commands::ServerOptions options;
+  options.auth = true;
+  Service server(options, storage::MakeMemoryStorage());
+  ASSERT_EQ(
+      ToRelaxedJson(server.Run(Json(R"({"createUser": "u", "pwd": "pw", "roles": []})"), "admin")),
+      R"({ "ok" : 1.0 })");
+  Document start{{"saslStart", 1},
+                 {"mechanism", "SCRAM-SHA-256"},
+                 {"payload", Binary{0, "n,,n=u,r=clientnonce"}},
+                 {"options", Document{{"skipEmptyExchange", true}}}};
+  Document first = server.Run(start, "admin");
+  ASSERT_TRUE(first.Has("payload")) << ToRelaxedJson(first);
+  std::string server_first = first.Get("payload")->As<Binary>().bytes;
+  ASSERT_EQ(server_first.rfind("r=clientnonce", 0), 0u) << server_first;
+  std::string nonce = server_first.substr(2, server_first.find(',') - 2);
+  std::string bad_proof = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";  // 32 zero bytes
+  Document cont{{"saslContinue", 1},
+                {"conversationId", 1},
+                {"payload", Binary{0, "c=biws,r=" + nonce + ",p=" + bad_proof}}};
+  EXPECT_EQ(
+      ToRelaxedJson(server.Run(cont, "admin")),
+      R"({ "ok" : 0.0, "errmsg" : "Authentication failed.", "code" : 18, "codeName" : "AuthenticationFailed" })");
+  EXPECT_EQ(Code(server.Run(Json(R"({"find": "x"})"), "admin")), 13);
+  EXPECT_EQ(Code(server.Run(Json(R"({"saslStart": 1, "mechanism": "SCRAM-SHA-1", "payload": ""})"),
+                            "admin")),
+            334);
+}
+
 TEST_F(CommandsTest, TestCommandsDoNotExistUnlessEnabled) {
   EXPECT_EQ(Code(Run(R"({"sleep": 1, "millis": 1})")), 59);
   commands::ServerOptions options;

@@ -7,6 +7,11 @@
 #include <string_view>
 #include <vector>
 
+#include <map>
+#include <optional>
+#include <set>
+
+#include "server/auth/scram.h"
 #include "server/commands/cursor_store.h"
 #include "server/engine/catalog.h"
 #include "value/status.h"
@@ -20,6 +25,22 @@ struct ServerOptions {
   uint16_t port = 0;
   // --setParameter enableTestCommands=1, as mongod: enables `sleep`.
   bool test_commands = false;
+  // --auth: commands need an authenticated connection (SCRAM-SHA-256 users).
+  bool auth = false;
+};
+
+// Users, keyed "db.name", with SCRAM credentials (never passwords).
+using UserStore = std::map<std::string, auth::ScramCredentials>;
+
+// What one connection has established: its authenticated users and a SCRAM exchange.
+struct ConnectionState {
+  std::set<std::string> authenticated;
+  struct Scram {
+    auth::ScramConversation conversation;
+    std::string user;
+    bool proof_checked = false;  // waiting only for the client's empty final message
+  };
+  std::optional<Scram> scram;
 };
 
 struct ClientInfo {
@@ -34,6 +55,8 @@ struct CommandContext {
   const ClientInfo& client;
   std::string db;
   const std::atomic<bool>* shutting_down = nullptr;  // set while the server stops
+  ConnectionState* connection = nullptr;
+  UserStore* users = nullptr;
 };
 
 using Handler = std::function<StatusOr<Document>(const Document& cmd, CommandContext& ctx)>;
@@ -53,6 +76,8 @@ struct CommandSpec {
   // Whether the handler runs under the engine lock. Only commands that touch no data (and may
   // take long, like `sleep`) run without it.
   bool takes_engine_lock = true;
+  // With --auth, whether an unauthenticated connection is refused (13 Unauthorized).
+  bool requires_auth = true;
 };
 
 // The table row for `name`, or nullptr.

@@ -30,6 +30,9 @@ CommandSpec ListIndexesCommand();
 CommandSpec PingCommand();
 CommandSpec RenameCollectionCommand();
 CommandSpec SleepCommand();
+CommandSpec SaslStartCommand();
+CommandSpec SaslContinueCommand();
+CommandSpec CreateUserCommand();
 CommandSpec UpdateCommand();
 
 }  // namespace mm::commands

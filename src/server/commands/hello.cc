@@ -28,6 +28,11 @@ StatusOr<Document> Hello(const Document& cmd, CommandContext& ctx) {
     reply.Append("isWritablePrimary", true);
   }
   if (hello_ok) reply.Append("helloOk", true);
+  // Tells the driver which SCRAM mechanism the user can use ("db.user" in the request).
+  if (const Value* who = cmd.Get("saslSupportedMechs");
+      who && who->Is<std::string>() && ctx.users && ctx.users->count(who->As<std::string>())) {
+    reply.Append("saslSupportedMechs", Array{{Value("SCRAM-SHA-256")}});
+  }
   if (!ctx.options.repl_set.empty()) {
     const std::string& me = ctx.client.local_address;
     reply.Append("hosts", Array{{Value(me)}});

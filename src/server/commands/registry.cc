@@ -55,9 +55,18 @@ const std::vector<CommandSpec>& CommandTable() {
         PingCommand(),
         RenameCollectionCommand(),
         SleepCommand(),
+        SaslStartCommand(),
+        SaslContinueCommand(),
+        CreateUserCommand(),
         UpdateCommand(),
     };
     std::sort(t->begin(), t->end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    // What a client may run before authenticating under --auth, as in mongod (createUser
+    // checks the localhost exception itself).
+    constexpr std::string_view kOpen[] = {"hello",     "isMaster",     "ismaster",
+                                          "ping",      "buildInfo",    "endSessions",
+                                          "saslStart", "saslContinue", "createUser"};
+    for (CommandSpec& spec : *t) spec.requires_auth = !Contains(kOpen, spec.name);
     return t;
   }();
   return *table;
@@ -77,6 +86,10 @@ Document RunCommand(const Document& cmd, CommandContext& ctx) {
   // Test-only commands do not exist unless enabled, exactly as in mongod.
   if (!it || (it->name == "sleep" && !ctx.options.test_commands)) {
     return ErrorReply(Status(kCommandNotFound, "no such command: '" + name + "'"));
+  }
+  if (ctx.options.auth && it->requires_auth && ctx.connection &&
+      ctx.connection->authenticated.empty()) {
+    return ErrorReply(Status(kUnauthorized, "Command " + name + " requires authentication"));
   }
   for (size_t i = 1; i < cmd.fields().size(); ++i) {
     const std::string& field = cmd.fields()[i].key;

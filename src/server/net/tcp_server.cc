@@ -132,6 +132,7 @@ void TcpServer::Serve(Connection* conn, ConnectionInfo info) {
   // shutdown() on it without racing a close.
   asio::error_code ignored;
   conn->socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  if (on_disconnect_) on_disconnect_(info);
   conn->done = true;
 }
 

@@ -46,6 +46,10 @@ class TcpServer {
   // `on_stop` runs once when stopping begins, so that long requests can end early.
   void Run(bool handle_signals, std::function<void()> on_stop = {});
   void Stop();
+  // Called on the connection's thread when it ends.
+  void OnDisconnect(std::function<void(const ConnectionInfo&)> fn) {
+    on_disconnect_ = std::move(fn);
+  }
 
  private:
   struct Connection {
@@ -69,6 +73,7 @@ class TcpServer {
   std::atomic<int32_t> next_connection_id_{1};
   std::atomic<bool> stopping_{false};
   std::function<void()> on_stop_;
+  std::function<void(const ConnectionInfo&)> on_disconnect_;
 };
 
 }  // namespace mm::net
