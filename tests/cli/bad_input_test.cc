@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "cli/cli_fixture.h"
+#include "support/temp_dir.h"
 
 namespace mm::testing {
 namespace {
@@ -49,9 +50,9 @@ class BadInputTable : public CliTest, public ::testing::WithParamInterface<BadIn
 
 TEST_P(BadInputTable, RefusedWithoutChangingAnything) {
   const BadInput& c = GetParam();
-  char tmpl[] = "/tmp/mm-bad-XXXXXX";
-  std::string dir = mkdtemp(tmpl);
-  Write(dir, "001_first.json", kGood);
+  TempDir temp;
+  const std::string& dir = temp.path();
+  temp.Write("001_first.json", kGood);
   ASSERT_EQ(Migrate({"--dir", dir, "--uri", Uri(), "up"}).exit_code, 0);
   std::string before = Snapshot();
   c.setup(dir);
@@ -68,7 +69,6 @@ TEST_P(BadInputTable, RefusedWithoutChangingAnything) {
   EXPECT_NE(r.err.find(c.message), std::string::npos) << "stderr: " << r.err;
   EXPECT_LT(seconds, 5.0) << "a refusal must be quick";
   EXPECT_EQ(Snapshot(), before);
-  fs::remove_all(dir);
 }
 
 const std::vector<std::string> kUp{"--dir", "{dir}", "--uri", "{uri}", "up"};
@@ -221,23 +221,22 @@ INSTANTIATE_TEST_SUITE_P(
 // A server that goes away in the middle of a migration: exit 4, and the version stays
 // `running` (the runner cannot know how far the step got).
 TEST(ServerGoneMidRun, ExitsWithConnectionFailure) {
-  char tmpl[] = "/tmp/mm-gone-XXXXXX";
-  std::string dir = mkdtemp(tmpl);
-  Write(
-      dir, "001_slow.json",
+  TempDir dir;
+  dir.Write(
+      "001_slow.json",
       R"({"version": 1, "description": "slow", "up": [{"create": "a"}, {"sleep": 1, "millis": 30000}]})");
   auto server = std::make_unique<DevmongodProcess>("--setParameter enableTestCommands=1");
   std::string uri = server->uri("db") + "?serverSelectionTimeoutMS=500";
   ProcessResult result;
   std::thread runner([&] {
-    result = RunProcess({MONGO_MIGRATE_PATH, "--dir", dir, "--uri", uri, "up"}, {"MONGODB_URI="});
+    result =
+        RunProcess({MONGO_MIGRATE_PATH, "--dir", dir.path(), "--uri", uri, "up"}, {"MONGODB_URI="});
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   server.reset();  // SIGTERM: devmongod closes every connection
   runner.join();
   EXPECT_EQ(result.exit_code, 4) << result.out << result.err;
   EXPECT_NE(result.err.find("could not connect to"), std::string::npos) << result.err;
-  fs::remove_all(dir);
 }
 
 }  // namespace

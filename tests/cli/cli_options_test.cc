@@ -7,31 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_fixture.h"
+#include "support/temp_dir.h"
 
 namespace mm::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/mm-cli-XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-  void Write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ + "/" + name) << text;
-  }
-  std::string Read(const std::string& name) const {
-    std::ifstream in(path_ + "/" + name);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-
- private:
-  std::string path_;
-};
 
 class CliOptions : public CliTest {
  protected:

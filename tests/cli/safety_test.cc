@@ -8,35 +8,25 @@
 #include <thread>
 
 #include "cli/cli_fixture.h"
+#include "support/temp_dir.h"
 
 namespace mm::testing {
 namespace {
 
 namespace fs = std::filesystem;
 
-class MigrationsDir {
- public:
-  MigrationsDir() {
-    char tmpl[] = "/tmp/mm-safety-XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~MigrationsDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-  void Write(int version, const std::string& up_steps) const {
-    char name[64];
-    std::snprintf(name, sizeof name, "%03d_step_%d.json", version, version);
-    std::ofstream(path_ + "/" + name) << "{\"version\": " << version << ", \"description\": \"step "
-                                      << version << "\", \"up\": [" << up_steps << "]}";
-  }
-
- private:
-  std::string path_;
-};
+// Writes NNN_step_N.json with the given `up` steps.
+void WriteStep(const TempDir& dir, int version, const std::string& up_steps) {
+  char name[64];
+  std::snprintf(name, sizeof name, "%03d_step_%d.json", version, version);
+  dir.Write(name, "{\"version\": " + std::to_string(version) + ", \"description\": \"step " +
+                      std::to_string(version) + "\", \"up\": [" + up_steps + "]}");
+}
 
 TEST_F(CliTest, EightRunnersAtOnceApplyEachMigrationExactlyOnce) {
-  MigrationsDir dir;
+  TempDir dir;
   for (int v = 1; v <= 20; ++v) {
-    dir.Write(v, "{\"insert\": \"log\", \"documents\": [{\"v\": " + std::to_string(v) + "}]}");
+    WriteStep(dir, v, "{\"insert\": \"log\", \"documents\": [{\"v\": " + std::to_string(v) + "}]}");
   }
   std::vector<ProcessResult> results(8);
   std::vector<std::thread> runners;
@@ -98,12 +88,12 @@ class KilledRunner : public ::testing::Test {
     }
     return out;
   }
-  MigrationsDir dir_;
+  TempDir dir_;
 };
 
 TEST_F(KilledRunner, LeavesRunningWhichStopsEveryoneUntilForced) {
-  dir_.Write(1, R"({"create": "slow"}, {"sleep": 1, "millis": 60000})");
-  dir_.Write(2, R"({"create": "after"})");
+  WriteStep(dir_, 1, R"({"create": "slow"}, {"sleep": 1, "millis": 60000})");
+  WriteStep(dir_, 2, R"({"create": "after"})");
   pid_t runner = SpawnProcess({MONGO_MIGRATE_PATH, "--dir", dir_.path(), "--uri",
                                server_.uri("app"), "--lock-lease", "2", "up"},
                               {"MONGODB_URI="});
@@ -161,22 +151,24 @@ TEST_F(KilledRunner, LeavesRunningWhichStopsEveryoneUntilForced) {
 }
 
 TEST_F(KilledRunner, AMigrationThatDropsTheHistoryCannotEraseIt) {
-  dir_.Write(1, R"({"create": "a"})");
+  WriteStep(dir_, 1, R"({"create": "a"})");
   // What the seed's own 002 `down` does: drop the tool's history collection.
-  dir_.Write(2, R"({"drop": "migrationHistory"}, {"create": "b"})");
+  WriteStep(dir_, 2, R"({"drop": "migrationHistory"}, {"create": "b"})");
   auto up = Migrate({"up"});
   EXPECT_EQ(up.exit_code, 0) << up.err;
-  EXPECT_NE(up.err.find("warning: migration 2 removed 1 record(s) from migrationHistory; restored them"),
-            std::string::npos)
+  EXPECT_NE(
+      up.err.find("warning: migration 2 removed 1 record(s) from migrationHistory; restored them"),
+      std::string::npos)
       << up.err;
   EXPECT_EQ(HistoryStatus(),
-            "{ \"version\" : 1, \"status\" : \"applied\" }\n{ \"version\" : 2, \"status\" : \"applied\" }\n");
+            "{ \"version\" : 1, \"status\" : \"applied\" }\n{ \"version\" : 2, \"status\" : "
+            "\"applied\" }\n");
 }
 
 TEST_F(KilledRunner, ValidateRepairAndBaseline) {
-  dir_.Write(1, R"({"create": "a"})");
-  dir_.Write(2, R"({"create": "b"})");
-  dir_.Write(3, R"({"create": "c"})");
+  WriteStep(dir_, 1, R"({"create": "a"})");
+  WriteStep(dir_, 2, R"({"create": "b"})");
+  WriteStep(dir_, 3, R"({"create": "c"})");
   auto baseline = Migrate({"baseline", "2"});
   ASSERT_EQ(baseline.exit_code, 0) << baseline.err;
   EXPECT_NE(baseline.out.find("recorded as baseline (not run): 1, 2"), std::string::npos)
@@ -195,7 +187,7 @@ TEST_F(KilledRunner, ValidateRepairAndBaseline) {
   EXPECT_EQ(ToRelaxedJson(colls.Get("cursor")->As<Document>().Get("firstBatch")->As<Array>()),
             R"([ { "name" : "c", "type" : "collection" } ])");
 
-  dir_.Write(2, R"({"create": "b2"})");  // edited after it was applied
+  WriteStep(dir_, 2, R"({"create": "b2"})");  // edited after it was applied
   auto validate = Migrate({"validate"});
   EXPECT_EQ(validate.exit_code, 1);
   EXPECT_NE(validate.err.find("2 (002_step_2.json): changed"), std::string::npos) << validate.err;
