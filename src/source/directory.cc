@@ -56,8 +56,9 @@ StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir)
     // A dangling link or a directory named like a migration is a mistake, not something to
     // skip silently.
     if (!std::filesystem::is_regular_file(path, ec)) {
-      return Status(kBadValue, path.string() + ": cannot be read (not a regular file, or a "
-                                               "link to nothing)");
+      return Status(kBadValue, path.string() +
+                                   ": cannot be read (not a regular file, or a "
+                                   "link to nothing)");
     }
     if (auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxFileBytes) {
       return Status(kBadValue, path.string() + ": is " + std::to_string(size / (1024 * 1024)) +
@@ -72,14 +73,17 @@ StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir)
     }
     if (js) continue;
     auto parts = ParseFileName(name);
-    if (!parts.ok())
-      return Status(parts.status().code(), (dir / parts.status().message()).string());
+    // Errors from the parsers start with the file's name; prefix its directory.
+    auto in_dir = [&](const Status& st) {
+      return Status(st.code(), (dir / st.message()).string());
+    };
+    if (!parts.ok()) return in_dir(parts.status());
     std::ifstream in(dir / name, std::ios::binary);
     std::stringstream bytes;
     bytes << in.rdbuf();
     if (!in) return Status(kBadValue, (dir / name).string() + ": cannot be read");
     auto m = ParseJsonMigration(name, bytes.str());
-    if (!m.ok()) return Status(m.status().code(), (dir / m.status().message()).string());
+    if (!m.ok()) return in_dir(m.status());
     if (m->version != parts->version) {
       return Status(kFailedToParse, (dir / name).string() + ": \"version\" is " +
                                         std::to_string(m->version) + " but the file name says " +
