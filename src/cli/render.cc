@@ -19,19 +19,10 @@ std::string Padded(int64_t version) {
   return buf;
 }
 
-std::string IsoTime(const DateTime& t) {
-  std::time_t secs = static_cast<std::time_t>(t.millis / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 std::string StateText(const plan::StatusRow& r) {
   switch (r.state) {
     case plan::State::kApplied:
-      return "applied " + (r.applied_at ? IsoTime(*r.applied_at) : "");
+      return "applied " + (r.applied_at ? FormatUtc(*r.applied_at) : "");
     case plan::State::kPending:
       return "pending";
     case plan::State::kChanged:
@@ -129,7 +120,8 @@ void Renderer::StatusTable(const std::vector<plan::StatusRow>& rows) {
   }
   if (options_.json) return;
   // On a terminal each row starts with a symbol; indent the header to match.
-  Line(std::string(options_.color ? "   " : "") + "Version  State                           Description");
+  Line(std::string(options_.color ? "   " : "") +
+       "Version  State                           Description");
   Line(std::string(72, '-'));
   for (const auto& r : rows) {
     std::string state = StateText(r);
@@ -217,7 +209,7 @@ void Renderer::Finish(bool ok) {
              {"description", r.description},
              {"file", r.file},
              {"state", std::string(plan::StateName(r.state))}};
-      if (r.applied_at) j["appliedAt"] = IsoTime(*r.applied_at);
+      if (r.applied_at) j["appliedAt"] = FormatUtc(*r.applied_at);
       rows.push_back(j);
       if (r.state != plan::State::kPending) ++applied;
       if (r.state != plan::State::kMissing) ++known;

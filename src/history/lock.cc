@@ -22,15 +22,7 @@ std::string Hostname() {
   return host;
 }
 
-std::string IsoTime(const std::optional<DateTime>& t) {
-  if (!t) return "?";
-  std::time_t secs = static_cast<std::time_t>(t->millis / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string IsoTime(const std::optional<DateTime>& t) { return t ? FormatUtc(*t) : "?"; }
 
 LockHolder HolderFrom(const Document& d) {
   LockHolder h;

@@ -18,14 +18,7 @@ long double NumberAsLongDouble(const Value& v) {
   if (auto i = v.If<int32_t>()) return *i;
   if (auto l = v.If<int64_t>()) return static_cast<long double>(*l);
   if (auto d = v.If<double>()) return *d;
-  const Decimal128& dec = v.As<Decimal128>();
-  bson_decimal128_t raw{dec.low, dec.high};
-  char text[BSON_DECIMAL128_STRING];
-  bson_decimal128_to_string(&raw, text);
-  if (std::strcmp(text, "NaN") == 0) return NAN;
-  if (std::strcmp(text, "Infinity") == 0) return INFINITY;
-  if (std::strcmp(text, "-Infinity") == 0) return -INFINITY;
-  return std::strtold(text, nullptr);
+  return DecimalToLongDouble(v.As<Decimal128>());
 }
 
 int CompareNumbers(const Value& a, const Value& b) {

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <ctime>
 
 namespace mm {
 
@@ -92,7 +93,7 @@ bool Value::Truthy() const {
   return true;
 }
 
-static long double DecimalToLongDouble(const Decimal128& d) {
+long double DecimalToLongDouble(const Decimal128& d) {
   bson_decimal128_t raw{d.low, d.high};
   char text[BSON_DECIMAL128_STRING];
   bson_decimal128_to_string(&raw, text);
@@ -101,6 +102,15 @@ static long double DecimalToLongDouble(const Decimal128& d) {
   if (s == "Infinity") return INFINITY;
   if (s == "-Infinity") return -INFINITY;
   return std::strtold(text, nullptr);
+}
+
+std::string FormatUtc(const DateTime& t) {
+  std::time_t secs = static_cast<std::time_t>(t.millis / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 double Value::AsDouble() const {

@@ -183,6 +183,12 @@ struct Field {
   bool operator==(const Field& other) const = default;
 };
 
+// A decimal128's value as a long double (NaN and ±Infinity included).
+long double DecimalToLongDouble(const Decimal128& d);
+
+// "2026-11-25T12:00:00Z": a date as mongo-migrate prints it.
+std::string FormatUtc(const DateTime& t);
+
 // The MongoDB alias of a type ("double", "string", "object", …) as `$type` accepts it.
 std::string_view TypeAlias(BsonType type);
 std::optional<BsonType> TypeFromAlias(std::string_view alias);

@@ -90,24 +90,38 @@ Status Collection::CheckValidation(const Document& doc, const Document* before) 
       .WithDetails(Document{{"errInfo", info}});
 }
 
+namespace {
+
+// MongoDB's 11000 for `index` meeting `key`, with keyPattern/keyValue beside errmsg.
+Status DuplicateKeyError(const IndexKeys& index, const std::string& ns, const Value& key,
+                         const std::string& prefix) {
+  Document key_value = index.KeyValue(key);
+  std::string shown;
+  for (const Field& f : key_value.fields()) {
+    shown += (shown.empty() ? "" : ", ") + f.key + ": " + ToRelaxedJson(f.value);
+  }
+  return Status(kDuplicateKey, prefix + "E11000 duplicate key error collection: " + ns +
+                                   " index: " + index.spec().name + " dup key: { " + shown + " }")
+      .WithDetails(Document{{"keyPattern", index.spec().key}, {"keyValue", key_value}});
+}
+
+// The first of `keys` that another record than `self` already holds in `index`.
+std::optional<Value> ConflictingKey(const IndexKeys& index, const std::vector<Value>& keys,
+                                    RecordId self) {
+  for (const Value& k : keys) {
+    if (index.FindConflict({k}, self)) return k;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Status Collection::CheckUnique(const std::vector<std::vector<Value>>& keys, RecordId self) const {
   for (size_t i = 0; i < indexes_.size(); ++i) {
     const IndexKeys& index = *indexes_[i];
     if (!index.spec().unique) continue;
-    if (auto other = index.FindConflict(keys[i], self)) {
-      (void)other;
-      const Value* dup = nullptr;
-      for (const Value& k : keys[i]) {
-        if (index.FindConflict({k}, self)) dup = &k;
-      }
-      Document key_value = index.KeyValue(*dup);
-      std::string shown;
-      for (const Field& f : key_value.fields()) {
-        shown += (shown.empty() ? "" : ", ") + f.key + ": " + ToRelaxedJson(f.value);
-      }
-      return Status(kDuplicateKey, "E11000 duplicate key error collection: " + ns() + " index: " +
-                                       index.spec().name + " dup key: { " + shown + " }")
-          .WithDetails(Document{{"keyPattern", index.spec().key}, {"keyValue", key_value}});
+    if (auto dup = ConflictingKey(index, keys[i], self)) {
+      return DuplicateKeyError(index, ns(), *dup, "");
     }
   }
   return Status::Ok();
@@ -232,20 +246,8 @@ Status Collection::CreateIndex(IndexSpec spec, bool* created) {
   for (const auto& [rid, doc] : records_) {
     auto keys = index->KeysFor(doc);
     if (index->spec().unique) {
-      if (auto other = index->FindConflict(keys, rid)) {
-        Value dup = keys.front();
-        for (const Value& k : keys) {
-          if (index->FindConflict({k}, rid)) dup = k;
-        }
-        Document key_value = index->KeyValue(dup);
-        std::string shown;
-        for (const Field& f : key_value.fields()) {
-          shown += (shown.empty() ? "" : ", ") + f.key + ": " + ToRelaxedJson(f.value);
-        }
-        return Status(kDuplicateKey,
-                      "Index build failed: E11000 duplicate key error collection: " + ns() +
-                          " index: " + index->spec().name + " dup key: { " + shown + " }")
-            .WithDetails(Document{{"keyPattern", index->spec().key}, {"keyValue", key_value}});
+      if (auto dup = ConflictingKey(*index, keys, rid)) {
+        return DuplicateKeyError(*index, ns(), *dup, "Index build failed: ");
       }
     }
     index->Add(keys, rid);

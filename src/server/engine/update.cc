@@ -199,9 +199,9 @@ Status ApplyAtPath(const UpdateOp& u, const std::vector<std::string>& path, Docu
     if (!existing) slot = Array{};
     Array* arr = slot.If<Array>();
     if (!arr) {
-      return Status(op == "$pop" || op == "$pull" || op == "$pullAll" ? kBadValue : kBadValue,
-                    "The field '" + dotted + "' must be an array but is of type " +
-                        std::string(TypeAlias(slot.type())) + " in document " + DescribeDoc(*doc));
+      return Status(kBadValue, "The field '" + dotted + "' must be an array but is of type " +
+                                   std::string(TypeAlias(slot.type())) + " in document " +
+                                   DescribeDoc(*doc));
     }
     if (op == "$push") return PushValues(arr, u.arg);
     if (op == "$addToSet") {
