@@ -17,8 +17,8 @@ void Service::Disconnected(int32_t id) {
 Document Service::Run(const Document& command, const std::string& db) {
   commands::ClientInfo client{0, options_.bind_ip + ":" + std::to_string(options_.port)};
   std::lock_guard lock(mutex_);
-  commands::CommandContext ctx{catalog_, cursors_,        options_,         client,
-                               db,       &shutting_down_, &connections_[0], &users_};
+  commands::CommandContext ctx{catalog_,        cursors_,         options_, client,    db,
+                               &shutting_down_, &connections_[0], &users_,  &sessions_};
   return commands::RunCommand(command, ctx);
 }
 
@@ -49,8 +49,8 @@ net::FrameResult Service::HandleFrame(const net::ConnectionInfo& conn, const uin
     // Map nodes are stable and only this connection's thread touches its own state, so the
     // pointer stays valid after the lock is released for a lock-free command.
     commands::CommandContext ctx{
-        catalog_, cursors_, options_, client, request.db, &shutting_down_, &connections_[conn.id],
-        &users_};
+        catalog_, cursors_,  options_, client, request.db, &shutting_down_, &connections_[conn.id],
+        &users_,  &sessions_};
     if (spec && !spec->takes_engine_lock) lock.unlock();
     reply = commands::RunCommand(request.command, ctx);
   }

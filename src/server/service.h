@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "server/commands/command.h"
+#include "server/commands/sessions.h"
 #include "server/engine/catalog.h"
 #include "server/net/tcp_server.h"
 #include "server/storage/storage.h"
@@ -36,6 +37,7 @@ class Service {
   engine::Catalog catalog_;
   commands::CursorStore cursors_;
   commands::UserStore users_;
+  commands::SessionStore sessions_;
   std::map<int32_t, commands::ConnectionState> connections_;
   std::atomic<int32_t> next_reply_id_{1};
   std::atomic<bool> shutting_down_{false};

@@ -68,6 +68,16 @@ std::string CodeName(int code) {
       return "NotImplemented";
     case kNoSuchTransaction:
       return "NoSuchTransaction";
+    case kWriteConflict:
+      return "WriteConflict";
+    case kConflictingOperationInProgress:
+      return "ConflictingOperationInProgress";
+    case kTransactionTooOld:
+      return "TransactionTooOld";
+    case kTransactionCommitted:
+      return "TransactionCommitted";
+    case kOperationNotSupportedInTransaction:
+      return "OperationNotSupportedInTransaction";
     case kDuplicateKey:
       return "DuplicateKey";
     case kUnsupportedOpQueryCommand:

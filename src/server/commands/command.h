@@ -19,6 +19,8 @@
 
 namespace mm::commands {
 
+class SessionStore;
+
 struct ServerOptions {
   std::string repl_set;  // empty: standalone
   std::string bind_ip = "127.0.0.1";
@@ -57,6 +59,9 @@ struct CommandContext {
   const std::atomic<bool>* shutting_down = nullptr;  // set while the server stops
   ConnectionState* connection = nullptr;
   UserStore* users = nullptr;
+  SessionStore* sessions = nullptr;
+  // Set while a statement runs on a transaction's snapshot (`catalog` is then the snapshot).
+  bool in_transaction = false;
 };
 
 using Handler = std::function<StatusOr<Document>(const Document& cmd, CommandContext& ctx)>;
@@ -89,6 +94,14 @@ const std::vector<CommandSpec>& CommandTable();
 // Runs `cmd` (its first field names the command) and returns MongoDB's reply document,
 // `{ok: 0, errmsg, code, codeName}` on failure, never throwing.
 Document RunCommand(const Document& cmd, CommandContext& ctx);
+
+// Transactions (transactions.cc). Whether `cmd` carries txnNumber/autocommit/startTransaction,
+// which only a replica set accepts; whether it is a statement of a transaction; and running it
+// on its session's snapshot.
+bool UsesSessionTransactionFields(const Document& cmd);
+bool IsTransactionStatement(const Document& cmd);
+StatusOr<Document> RunInTransaction(const CommandSpec& spec, const Document& cmd,
+                                    CommandContext& ctx);
 
 // Shared argument readers; each fails with MongoDB's code and message for a wrong type.
 StatusOr<std::string> CollectionName(const Document& cmd);

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "server/commands/handlers.h"
+#include "server/commands/sessions.h"
 #include "server/wire/message.h"
 
 namespace mm::commands {
@@ -57,13 +58,18 @@ CommandSpec GetParameterCommand() {
 
 CommandSpec EndSessionsCommand() {
   return CommandSpec{"endSessions",
-                     "Ends logical sessions; devmongod keeps no session state.",
+                     "Ends logical sessions, aborting their open transactions.",
                      {},
                      {},
-                     [](const Document& cmd, CommandContext&) -> StatusOr<Document> {
-                       if (!cmd.fields().front().value.Is<Array>()) {
-                         return TypeMismatch("endSessions", "endSessions", "array",
-                                             cmd.fields().front().value);
+                     [](const Document& cmd, CommandContext& ctx) -> StatusOr<Document> {
+                       const Value& ids = cmd.fields().front().value;
+                       if (!ids.Is<Array>()) {
+                         return TypeMismatch("endSessions", "endSessions", "array", ids);
+                       }
+                       for (const Value& id : ids.As<Array>().items) {
+                         if (id.Is<Document>() && ctx.sessions) {
+                           ctx.sessions->End(id.As<Document>());
+                         }
                        }
                        return Document{{"ok", 1.0}};
                      }};

@@ -5,9 +5,11 @@
 
 namespace mm::commands {
 
+CommandSpec AbortTransactionCommand();
 CommandSpec AggregateCommand();
 CommandSpec BuildInfoCommand();
 CommandSpec CollModCommand();
+CommandSpec CommitTransactionCommand();
 CommandSpec CountCommand();
 CommandSpec CreateCommand();
 CommandSpec CreateIndexesCommand();

@@ -23,6 +23,11 @@ StatusOr<Document> CreateIndexes(const Document& cmd, CommandContext& ctx) {
     specs.push_back(std::move(spec).value());
   }
   MM_RETURN_IF_ERROR(engine::Catalog::ValidateCollectionName(ctx.db, *name));
+  if (ctx.in_transaction && ctx.catalog.ExistedAtSnapshot(ctx.db, *name)) {
+    return Status(kOperationNotSupportedInTransaction,
+                  "Cannot create new indexes on existing collection " + ctx.db + "." + *name +
+                      " in a multi-document transaction.");
+  }
   bool created_collection = false;
   auto coll = ctx.catalog.GetOrCreate(ctx.db, *name, &created_collection);
   if (!coll.ok()) return coll.status();

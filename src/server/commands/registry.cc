@@ -8,9 +8,9 @@ namespace {
 
 // Fields every command accepts (drivers add them to any command).
 constexpr std::string_view kGenericFields[] = {
-    "$db",         "lsid",         "txnNumber",  "$clusterTime", "$readPreference",
-    "readConcern", "writeConcern", "apiVersion", "apiStrict",    "apiDeprecationErrors",
-    "comment",     "maxTimeMS"};
+    "$db",         "lsid",         "txnNumber",  "$clusterTime",    "$readPreference",
+    "readConcern", "writeConcern", "apiVersion", "apiStrict",       "apiDeprecationErrors",
+    "comment",     "maxTimeMS",    "autocommit", "startTransaction"};
 
 bool Contains(const auto& list, std::string_view s) {
   return std::find(std::begin(list), std::end(list), s) != std::end(list);
@@ -28,9 +28,11 @@ Document ErrorReply(const Status& s) {
 const std::vector<CommandSpec>& CommandTable() {
   static const std::vector<CommandSpec>* table = [] {
     auto* t = new std::vector<CommandSpec>{
+        AbortTransactionCommand(),
         AggregateCommand(),
         BuildInfoCommand(),
         CollModCommand(),
+        CommitTransactionCommand(),
         CountCommand(),
         CreateCommand(),
         CreateIndexesCommand(),
@@ -102,7 +104,13 @@ Document RunCommand(const Document& cmd, CommandContext& ctx) {
     return ErrorReply(
         Status(kUnknownField, "BSON field '" + name + "." + field + "' is an unknown field."));
   }
-  StatusOr<Document> reply = it->handler(cmd, ctx);
+  if (UsesSessionTransactionFields(cmd) && ctx.options.repl_set.empty()) {
+    return ErrorReply(Status(kIllegalOperation,
+                             "Transaction numbers are only allowed on a replica set member or "
+                             "mongos"));
+  }
+  StatusOr<Document> reply =
+      IsTransactionStatement(cmd) ? RunInTransaction(*it, cmd, ctx) : it->handler(cmd, ctx);
   if (!reply.ok()) return ErrorReply(reply.status());
   Document out = std::move(reply).value();
   if (!out.Has("ok")) out.Append("ok", 1.0);

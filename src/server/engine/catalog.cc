@@ -82,6 +82,65 @@ Status Catalog::Rename(const std::string& from_db, const std::string& from,
   return Status::Ok();
 }
 
+std::unique_ptr<Catalog> Catalog::Snapshot() const {
+  auto sink = storage::MakeMemoryStorage();
+  auto copy = std::make_unique<Catalog>(sink.get());
+  copy->own_storage_ = std::move(sink);
+  for (const auto& [db, colls] : dbs_) {
+    for (const auto& [name, coll] : colls) {
+      copy->dbs_[db][name] = coll->Clone(copy->storage_);
+      copy->base_versions_[coll->ns()] = coll->version();
+    }
+  }
+  return copy;
+}
+
+bool Catalog::ExistedAtSnapshot(const std::string& db, const std::string& name) const {
+  return base_versions_.count(db + "." + name) > 0;
+}
+
+std::vector<std::pair<std::string, std::string>> Catalog::ChangedIn(const Catalog& snapshot) const {
+  std::vector<std::pair<std::string, std::string>> changed;
+  for (const auto& [db, colls] : snapshot.dbs_) {
+    for (const auto& [name, coll] : colls) {
+      auto base = snapshot.base_versions_.find(coll->ns());
+      if (base == snapshot.base_versions_.end() || base->second != coll->version()) {
+        changed.emplace_back(db, name);
+      }
+    }
+  }
+  return changed;
+}
+
+Status Catalog::CheckConflicts(const Catalog& snapshot) const {
+  for (const auto& [db, name] : ChangedIn(snapshot)) {
+    auto base = snapshot.base_versions_.find(db + "." + name);
+    const Collection* now = nullptr;
+    if (auto d = dbs_.find(db); d != dbs_.end()) {
+      if (auto c = d->second.find(name); c != d->second.end()) now = c->second.get();
+    }
+    const bool existed = base != snapshot.base_versions_.end();
+    const bool unchanged = existed ? now && now->version() == base->second : !now;
+    if (!unchanged) {
+      return Status(kWriteConflict,
+                    "Write conflict during plan execution and yielding is disabled. :: Please "
+                    "retry your operation or multi-document transaction.");
+    }
+  }
+  return Status::Ok();
+}
+
+void Catalog::Commit(Catalog& snapshot) {
+  for (const auto& [db, name] : ChangedIn(snapshot)) {
+    std::unique_ptr<Collection>& adopted = snapshot.dbs_[db][name];
+    adopted->set_storage(storage_);
+    storage_->DropCollection(db + "." + name);
+    adopted->PersistAll();
+    dbs_[db][name] = std::move(adopted);
+  }
+  snapshot.dbs_.clear();
+}
+
 std::vector<std::string> Catalog::DatabaseNames() const {
   std::vector<std::string> out;
   for (const auto& [name, colls] : dbs_) out.push_back(name);

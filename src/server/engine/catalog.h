@@ -29,12 +29,30 @@ class Catalog {
   std::vector<std::string> DatabaseNames() const;
   std::vector<Collection*> Collections(const std::string& db) const;
 
+  // A transaction's private snapshot: every collection copied, writing to no storage. It
+  // remembers each collection's version so that Commit can tell what changed on either side.
+  std::unique_ptr<Catalog> Snapshot() const;
+  // Whether `ns` existed when this snapshot was taken (createIndexes in a transaction may
+  // only touch collections it created).
+  bool ExistedAtSnapshot(const std::string& db, const std::string& name) const;
+  // Fails with WriteConflict (112) when a collection that `snapshot` changed was also changed
+  // here since the snapshot was taken. Conflicts are per collection, not per document.
+  Status CheckConflicts(const Catalog& snapshot) const;
+  // Adopts every collection `snapshot` changed (CheckConflicts must have passed).
+  void Commit(Catalog& snapshot);
+
   // Fails with InvalidNamespace (73) for names MongoDB refuses.
   static Status ValidateCollectionName(const std::string& db, const std::string& name);
 
  private:
+  // Collections `snapshot` changed since it was taken, as (db, name).
+  std::vector<std::pair<std::string, std::string>> ChangedIn(const Catalog& snapshot) const;
+
   storage::Storage* storage_;
   std::map<std::string, std::map<std::string, std::unique_ptr<Collection>>> dbs_;
+  // A snapshot's own sink (writes nowhere) and the versions it started from, by namespace.
+  std::unique_ptr<storage::Storage> own_storage_;
+  std::map<std::string, uint64_t> base_versions_;
 };
 
 }  // namespace mm::engine

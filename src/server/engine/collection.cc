@@ -30,7 +30,12 @@ Binary NewUuid() {
   return Binary{4, bytes};
 }
 
+// Guarded by the engine lock, like every collection.
+uint64_t next_version = 0;
+
 }  // namespace
+
+void Collection::Touch() const { version_ = ++next_version; }
 
 Collection::Collection(std::string db, std::string name, Document options,
                        storage::Storage* storage)
@@ -160,6 +165,7 @@ Status Collection::Insert(Document doc, Document* stored) {
   ++next_id_;
   for (size_t i = 0; i < indexes_.size(); ++i) indexes_[i]->Add(keys[i], rid);
   storage_->PutDocument(ns(), rid, doc);
+  Touch();
   if (stored) *stored = doc;
   records_.emplace(rid, std::move(doc));
   return Status::Ok();
@@ -175,6 +181,7 @@ Status Collection::Replace(RecordId id, Document doc) {
   Index(it->second, id, false);
   for (size_t i = 0; i < indexes_.size(); ++i) indexes_[i]->Add(keys[i], id);
   storage_->PutDocument(ns(), id, doc);
+  Touch();
   it->second = std::move(doc);
   return Status::Ok();
 }
@@ -185,6 +192,7 @@ void Collection::Remove(RecordId id) {
   Index(it->second, id, false);
   records_.erase(it);
   storage_->DeleteDocument(ns(), id);
+  Touch();
 }
 
 void Collection::Restore(RecordId id, Document doc) {
@@ -307,6 +315,28 @@ Document Collection::Metadata() const {
   return Document{{"options", options_}, {"indexes", std::move(specs)}};
 }
 
-void Collection::Persist() const { storage_->PutCollection(ns(), Metadata()); }
+void Collection::Persist() const {
+  storage_->PutCollection(ns(), Metadata());
+  Touch();
+}
+
+void Collection::PersistAll() const {
+  storage_->PutCollection(ns(), Metadata());
+  for (const auto& [id, doc] : records_) storage_->PutDocument(ns(), id, doc);
+}
+
+std::unique_ptr<Collection> Collection::Clone(storage::Storage* storage) const {
+  auto copy = std::make_unique<Collection>(db_, name_, options_, storage);
+  copy->uuid_ = uuid_;
+  copy->records_ = records_;
+  copy->next_id_ = next_id_;
+  copy->indexes_.clear();
+  for (const auto& index : indexes_) copy->indexes_.push_back(std::make_unique<IndexKeys>(*index));
+  copy->validator_ = validator_;
+  copy->validation_level_ = validation_level_;
+  copy->validation_action_ = validation_action_;
+  copy->version_ = version_;
+  return copy;
+}
 
 }  // namespace mm::engine

@@ -60,6 +60,15 @@ class Collection {
   }
   Document Metadata() const;
   void Persist() const;
+  // Writes metadata and every record to storage (after a transaction's copy is adopted).
+  void PersistAll() const;
+
+  // A private copy for a transaction: same uuid and version, writing to `storage`.
+  std::unique_ptr<Collection> Clone(storage::Storage* storage) const;
+  void set_storage(storage::Storage* storage) { storage_ = storage; }
+  // Changes whenever the collection does (documents, indexes, options); unique across all
+  // collections of the process, so a dropped and re-created collection never matches.
+  uint64_t version() const { return version_; }
   // Restores a record read back from storage.
   void Restore(RecordId id, Document doc);
 
@@ -67,6 +76,7 @@ class Collection {
   Status CheckValidation(const Document& doc, const Document* before) const;
   Status CheckUnique(const std::vector<std::vector<Value>>& keys, RecordId self) const;
   void Index(const Document& doc, RecordId id, bool add);
+  void Touch() const;
 
   std::string db_;
   std::string name_;
@@ -79,6 +89,7 @@ class Collection {
   std::shared_ptr<const Matcher> validator_;
   std::string validation_level_ = "strict";
   std::string validation_action_ = "error";
+  mutable uint64_t version_ = 0;
 };
 
 }  // namespace mm::engine

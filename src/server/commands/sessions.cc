@@ -1,0 +1,17 @@
+#include "server/commands/sessions.h"
+
+#include "value/bson_codec.h"
+
+namespace mm::commands {
+namespace {
+
+// The session's identity: its id (and uid, when a mongos sends one), as canonical text.
+std::string SessionKey(const Document& lsid) { return ToRelaxedJson(Value(lsid)); }
+
+}  // namespace
+
+Transaction& SessionStore::For(const Document& lsid) { return sessions_[SessionKey(lsid)]; }
+
+void SessionStore::End(const Document& lsid) { sessions_.erase(SessionKey(lsid)); }
+
+}  // namespace mm::commands

@@ -1,0 +1,43 @@
+// Logical sessions and their transactions (replica-set mode only, as in mongod).
+//
+// A transaction works on a private snapshot of the whole catalog taken at its first statement;
+// commit adopts the collections it changed unless another writer changed one of them meanwhile
+// (WriteConflict 112). devmongod's engine is small and single-locked, so a full copy is the
+// obviously-correct way to get snapshot isolation; conflicts are per collection, not per
+// document (KNOWN_DIFFERENCES.md).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "server/engine/catalog.h"
+#include "value/value.h"
+
+namespace mm::commands {
+
+struct Transaction {
+  enum class State { kNone, kInProgress, kCommitted, kAborted };
+  int64_t number = -1;  // the session's highest txnNumber seen
+  State state = State::kNone;
+  std::unique_ptr<engine::Catalog> snapshot;  // while kInProgress
+
+  void Abort() {
+    state = State::kAborted;
+    snapshot.reset();
+  }
+};
+
+class SessionStore {
+ public:
+  // The transaction state of the session `lsid` ({id: UUID}), created on first use.
+  Transaction& For(const Document& lsid);
+  // endSessions: forgets the sessions, aborting their open transactions.
+  void End(const Document& lsid);
+
+ private:
+  std::map<std::string, Transaction> sessions_;
+};
+
+}  // namespace mm::commands
