@@ -21,6 +21,10 @@ class MigrationAction {
   // `note` receives lines worth showing the user (e.g. a tolerated error).
   virtual Status Run(mongo::Database& db,
                      const std::function<void(const std::string&)>& note) const = 0;
+  // Why this action cannot run inside a multi-document transaction ("" when it can): a
+  // command MongoDB refuses in one, or an error the action tolerates (any failed statement
+  // aborts a transaction).
+  virtual std::string TransactionBlocker() const { return ""; }
 };
 
 struct Migration {
@@ -30,6 +34,10 @@ struct Migration {
   std::string checksum;  // SHA-256 of the file's bytes (hex); "" for C++ migrations
   std::shared_ptr<const MigrationAction> up;
   std::shared_ptr<const MigrationAction> down;  // null: this version cannot be rolled back
+  // Where the deployment supports transactions, whether the steps and the history record
+  // commit together in one. False for steps MongoDB refuses inside a transaction (creating
+  // indexes on an existing collection, dropping a collection).
+  bool transactional = true;
 };
 
 // Migrations written in C++, for services that embed the runner and migrate at start-up.

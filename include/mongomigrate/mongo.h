@@ -10,10 +10,13 @@
 #include "value/value.h"
 
 struct _mongoc_client_pool_t;
+struct _mongoc_client_t;
+struct _mongoc_client_session_t;
 
 namespace mm::mongo {
 
 class Database;
+class Session;
 
 // A client over libmongoc's connection pool: safe to use from several threads (the lock's
 // lease is renewed from a background thread while a migration runs). Closed on destruction.
@@ -31,11 +34,39 @@ class Client {
   Database database(const std::string& name);
   // Runs `ping` on admin: confirms a server can be reached and selected.
   Status Ping();
+  // Whether the deployment runs multi-document transactions: a replica set member or a mongos
+  // answers `hello` with setName or msg "isdbgrid"; a standalone does not.
+  StatusOr<bool> SupportsTransactions();
 
  private:
   Client(_mongoc_client_pool_t* pool, std::string default_database);
   _mongoc_client_pool_t* pool_;
   std::string default_database_;
+  friend class Database;
+  friend class Session;
+};
+
+// A logical session on one pooled connection, with at most one transaction at a time.
+// Destroying it ends the session; the server aborts a transaction left open.
+class Session {
+ public:
+  static StatusOr<std::unique_ptr<Session>> Start(Client& client);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  Status StartTransaction();
+  // Commits; a failure (WriteConflict, a lost connection) means nothing was committed
+  // unless the error says otherwise (UnknownTransactionCommitResult).
+  Status CommitTransaction();
+  Status AbortTransaction();
+
+ private:
+  Session(_mongoc_client_pool_t* pool, _mongoc_client_t* client, _mongoc_client_session_t* s)
+      : pool_(pool), client_(client), session_(s) {}
+  _mongoc_client_pool_t* pool_;
+  _mongoc_client_t* client_;
+  _mongoc_client_session_t* session_;
   friend class Database;
 };
 
@@ -44,6 +75,14 @@ class Database {
  public:
   Database(Client* client, std::string name) : client_(client), name_(std::move(name)) {}
   const std::string& name() const { return name_; }
+  // The same database with every command sent in `session` (inside its open transaction).
+  Database InSession(Session* session) const {
+    Database copy = *this;
+    copy.session_ = session;
+    return copy;
+  }
+  Session* session() const { return session_; }
+  Client* client() const { return client_; }
 
   // Runs one command and returns the server's reply. A reply with ok: 0 (or a network
   // failure) becomes a Status with the server's code; its codeName is kept in the details.
@@ -56,6 +95,7 @@ class Database {
  private:
   Client* client_;
   std::string name_;
+  Session* session_ = nullptr;
 };
 
 // The codeName a failed command carried ("IndexNotFound"), or "" if none was sent.

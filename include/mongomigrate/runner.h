@@ -22,6 +22,9 @@ struct RunnerOptions {
   std::chrono::milliseconds lock_lease{30000};    // how long a dead runner's lock lives
   bool dry_run = false;                           // plan and report; run nothing, write nothing
   bool allow_out_of_order = false;  // apply pending versions below the highest applied
+  // Where the deployment supports them, run each transactional migration and its history
+  // record in one transaction (--no-transaction turns this off).
+  bool use_transactions = true;
   std::string tool_version = "0.1.0";
 };
 

@@ -47,6 +47,7 @@ struct Options {
   bool quiet = false;
   bool no_color = false;
   bool allow_out_of_order = false;
+  bool no_transaction = false;
   std::optional<int64_t> target;
   int64_t steps = 1;
   int64_t version = 0;
@@ -99,6 +100,7 @@ class Command {
     options.lock_lease = std::chrono::milliseconds(static_cast<int64_t>(o_.lock_lease_s * 1000));
     options.dry_run = o_.dry_run;
     options.allow_out_of_order = o_.allow_out_of_order;
+    options.use_transactions = !o_.no_transaction;
     options.tool_version = kVersion;
     mm::Runner runner((*client)->database(db_name), std::move(migrations).value(), options);
     return Dispatch(runner);
@@ -236,6 +238,9 @@ int main(int argc, char** argv) {
   app.add_flag("--no-color", o.no_color, "No colours or symbols, even on a terminal");
   app.add_flag("--allow-out-of-order", o.allow_out_of_order,
                "Apply pending versions lower than the highest applied one");
+  app.add_flag("--no-transaction", o.no_transaction,
+               "Never wrap a migration and its history record in a transaction (by default "
+               "they commit together where the deployment supports transactions)");
 
   CLI::App* up =
       app.add_subcommand("up", "Apply pending migrations, up to VERSION (inclusive) if given");
@@ -282,9 +287,9 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg.starts_with("-")) {
-      static const std::set<std::string> kTakesValue = {"--uri", "--dir", "--collection",
-                                                        "--lock-collection", "--env-file",
-                                                        "--lock-timeout", "--lock-lease"};
+      static const std::set<std::string> kTakesValue = {
+          "--uri",      "--dir",          "--collection", "--lock-collection",
+          "--env-file", "--lock-timeout", "--lock-lease"};
       if (kTakesValue.count(arg)) ++i;  // its value is not a command
       continue;
     }

@@ -85,31 +85,34 @@ StatusOr<int> History::RestoreMissing(const std::vector<Document>& snapshot) {
   if (missing.items.empty()) return 0;
   MM_RETURN_IF_ERROR(EnsureIndex());
   int n = static_cast<int>(missing.items.size());
-  auto reply = db_.RunCommand(Document{{"insert", collection_},
-                                       {"documents", std::move(missing)},
-                                       {"ordered", false},
-                                       {"writeConcern", kMajority}});
+  auto reply = db_.RunCommand(Durable(
+      Document{{"insert", collection_}, {"documents", std::move(missing)}, {"ordered", false}}));
   if (!reply.ok()) return reply.status();
   return n;
 }
 
+Document History::Durable(Document command) const {
+  // Inside a transaction the write concern belongs to the commit; MongoDB refuses it on a
+  // statement (InvalidOptions).
+  if (!db_.session()) command.Append("writeConcern", kMajority);
+  return command;
+}
+
 Status History::EnsureIndex() {
   auto reply = db_.RunCommand(
-      Document{{"createIndexes", collection_},
-               {"indexes",
-                Array{{Value(Document{
-                    {"key", Document{{"version", 1}}}, {"name", "version_1"}, {"unique", true}})}}},
-               {"writeConcern", kMajority}});
+      Durable(Document{{"createIndexes", collection_},
+                       {"indexes", Array{{Value(Document{{"key", Document{{"version", 1}}},
+                                                         {"name", "version_1"},
+                                                         {"unique", true}})}}}}));
   return reply.ok() ? Status::Ok() : reply.status();
 }
 
 Status History::Write(int64_t version, Document update, bool upsert) {
-  auto reply = db_.RunCommand(Document{
-      {"update", collection_},
-      {"updates",
-       Array{{Value(Document{
-           {"q", Document{{"version", version}}}, {"u", std::move(update)}, {"upsert", upsert}})}}},
-      {"writeConcern", kMajority}});
+  auto reply = db_.RunCommand(
+      Durable(Document{{"update", collection_},
+                       {"updates", Array{{Value(Document{{"q", Document{{"version", version}}},
+                                                         {"u", std::move(update)},
+                                                         {"upsert", upsert}})}}}}));
   return reply.ok() ? Status::Ok() : reply.status();
 }
 

@@ -47,6 +47,8 @@ class History {
  private:
   // Applies `update` to the record of `version` with majority write concern.
   Status Write(int64_t version, Document update, bool upsert);
+  // `command` with majority write concern, unless it runs inside a transaction.
+  Document Durable(Document command) const;
 
   mongo::Database db_;
   std::string collection_;

@@ -60,7 +60,8 @@ namespace {
 // A client borrowed from the pool for one command.
 class PooledClient {
  public:
-  explicit PooledClient(mongoc_client_pool_t* pool) : pool_(pool), client_(mongoc_client_pool_pop(pool)) {}
+  explicit PooledClient(mongoc_client_pool_t* pool)
+      : pool_(pool), client_(mongoc_client_pool_pop(pool)) {}
   ~PooledClient() { mongoc_client_pool_push(pool_, client_); }
   PooledClient(const PooledClient&) = delete;
   PooledClient& operator=(const PooledClient&) = delete;
@@ -79,29 +80,50 @@ Status Client::Ping() {
   return reply.ok() ? Status::Ok() : reply.status();
 }
 
+namespace {
+
+// A driver error as a Status: the server's code, its codeName and the fields MongoDB adds
+// beside errmsg; network and server-selection failures are marked `connection`.
+Status DriverError(const bson_error_t& error, const StatusOr<Document>& reply) {
+  Document details;
+  if (reply.ok()) {
+    if (const Value* name = reply->Get("codeName")) details.Append("codeName", *name);
+    for (const char* k : {"keyPattern", "keyValue", "errInfo", "writeErrors", "errorLabels"}) {
+      if (const Value* v = reply->Get(k)) details.Append(k, *v);
+    }
+  }
+  if (error.domain == MONGOC_ERROR_STREAM || error.domain == MONGOC_ERROR_SERVER_SELECTION) {
+    details.Set("connection", true);
+  }
+  return Status(static_cast<int>(error.code), error.message).WithDetails(std::move(details));
+}
+
+}  // namespace
+
 StatusOr<Document> Database::RunCommand(const Document& command) {
   BsonPtr cmd = ToBsonT(command);
   bson_t reply;
   bson_error_t error;
-  PooledClient client(client_->pool_);
-  bool ok = mongoc_client_command_simple(client.get(), name_.c_str(), cmd.get(), nullptr, &reply,
-                                         &error);
+  bool ok = false;
+  if (session_) {
+    // In a session, libmongoc adds lsid and, inside a transaction, txnNumber/autocommit.
+    bson_t opts = BSON_INITIALIZER;
+    ok = mongoc_client_session_append(session_->session_, &opts, &error);
+    if (ok) {
+      ok = mongoc_client_command_with_opts(session_->client_, name_.c_str(), cmd.get(), nullptr,
+                                           &opts, &reply, &error);
+    } else {
+      bson_init(&reply);
+    }
+    bson_destroy(&opts);
+  } else {
+    PooledClient client(client_->pool_);
+    ok = mongoc_client_command_simple(client.get(), name_.c_str(), cmd.get(), nullptr, &reply,
+                                      &error);
+  }
   auto decoded = DecodeBson(&reply);
   bson_destroy(&reply);
-  if (!ok) {
-    Document details;
-    if (decoded.ok()) {
-      if (const Value* name = decoded->Get("codeName")) details.Append("codeName", *name);
-      for (const char* k : {"keyPattern", "keyValue", "errInfo", "writeErrors"}) {
-        if (const Value* v = decoded->Get(k)) details.Append(k, *v);
-      }
-    }
-    // Network and server-selection failures come from the driver's own domains.
-    if (error.domain == MONGOC_ERROR_STREAM || error.domain == MONGOC_ERROR_SERVER_SELECTION) {
-      details.Set("connection", true);
-    }
-    return Status(static_cast<int>(error.code), error.message).WithDetails(std::move(details));
-  }
+  if (!ok) return DriverError(error, decoded);
   if (!decoded.ok()) return decoded.status();
   // Write commands report per-document failures with ok: 1; surface the first as the error.
   if (const Value* errors = decoded->Get("writeErrors");
@@ -115,6 +137,55 @@ StatusOr<Document> Database::RunCommand(const Document& command) {
         .WithDetails(std::move(details));
   }
   return decoded;
+}
+
+StatusOr<bool> Client::SupportsTransactions() {
+  auto hello = database("admin").RunCommand(Document{{"hello", 1}});
+  if (!hello.ok()) return hello.status();
+  const Value* msg = hello->Get("msg");
+  return hello->Has("setName") ||
+         (msg && msg->Is<std::string>() && msg->As<std::string>() == "isdbgrid");
+}
+
+StatusOr<std::unique_ptr<Session>> Session::Start(Client& client) {
+  mongoc_client_t* c = mongoc_client_pool_pop(client.pool_);
+  bson_error_t error;
+  mongoc_client_session_t* s = mongoc_client_start_session(c, nullptr, &error);
+  if (!s) {
+    mongoc_client_pool_push(client.pool_, c);
+    return DriverError(error, Document{});
+  }
+  return std::unique_ptr<Session>(new Session(client.pool_, c, s));
+}
+
+Session::~Session() {
+  mongoc_client_session_destroy(session_);
+  mongoc_client_pool_push(pool_, client_);
+}
+
+Status Session::StartTransaction() {
+  bson_error_t error;
+  if (!mongoc_client_session_start_transaction(session_, nullptr, &error)) {
+    return DriverError(error, Document{});
+  }
+  return Status::Ok();
+}
+
+Status Session::CommitTransaction() {
+  bson_t reply;
+  bson_error_t error;
+  bool ok = mongoc_client_session_commit_transaction(session_, &reply, &error);
+  auto decoded = DecodeBson(&reply);
+  bson_destroy(&reply);
+  return ok ? Status::Ok() : DriverError(error, decoded);
+}
+
+Status Session::AbortTransaction() {
+  bson_error_t error;
+  if (!mongoc_client_session_abort_transaction(session_, &error)) {
+    return DriverError(error, Document{});
+  }
+  return Status::Ok();
 }
 
 StatusOr<std::vector<Document>> Database::Find(const std::string& collection,

@@ -16,6 +16,39 @@ Status Marked(Status s, const char* mark) {
 
 LockInfo InfoOf(const history::LockHolder& h) { return LockInfo{history::Describe(h), h.live}; }
 
+int64_t MillisecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               start)
+      .count();
+}
+
+// Runs one direction of `m` and writes its history record in one transaction: either both
+// commit or neither does, so a failure leaves no writes and no record behind.
+Status RunInTransaction(mongo::Database& db, const std::string& history_collection,
+                        const Migration& m, bool up, const history::AppliedBy& by,
+                        const std::function<void(const std::string&)>& note,
+                        std::chrono::steady_clock::time_point start) {
+  auto session = mongo::Session::Start(*db.client());
+  if (!session.ok()) return session.status();
+  MM_RETURN_IF_ERROR((*session)->StartTransaction());
+  mongo::Database in_transaction = db.InSession(session->get());
+  history::History history(in_transaction, history_collection);
+  Status s = (up ? m.up : m.down)->Run(in_transaction, note);
+  if (s.ok()) {
+    s = up ? history.MarkApplied(m, MillisecondsSince(start), by)
+           : history.MarkReverted(m, MillisecondsSince(start), by);
+  }
+  if (s.ok()) return (*session)->CommitTransaction();
+  (void)(*session)->AbortTransaction();
+  return s;
+}
+
+// Why `m` runs outside a transaction on a deployment that has them ("" when it does not).
+std::string OutsideTransactionReason(const Migration& m, bool up) {
+  if (!m.transactional) return "the file says \"transaction\": false";
+  return (up ? m.up : m.down)->TransactionBlocker();
+}
+
 }  // namespace
 
 FailureKind Classify(const Status& status) {
@@ -105,21 +138,30 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned, const EventSi
   MM_RETURN_IF_ERROR(history.EnsureIndex());
   const history::AppliedBy by{history::CurrentUserAtHost(), options_.tool_version};
   const bool up = plan.direction == plan::Direction::kUp;
+  bool transactions = false;
+  if (options_.use_transactions) {
+    auto supported = db_.client()->SupportsTransactions();
+    if (!supported.ok()) return supported.status();
+    transactions = *supported;
+  }
   for (const Migration& m : plan.steps) {
+    auto note = [&](const std::string& text) {
+      events(RunEvent{RunEvent::Type::kNote, plan.direction, &m, 0, {}, text, nullptr});
+    };
+    const std::string outside = transactions ? OutsideTransactionReason(m, up) : "";
+    const bool in_transaction = transactions && outside.empty();
     // Kept to restore the history should this migration drop or rewrite it (the seed's own
     // 002 `down` drops migrationHistory).
     auto snapshot = history.Snapshot();
     if (!snapshot.ok()) return snapshot.status();
-    MM_RETURN_IF_ERROR(history.MarkStarted(m, plan.direction, by));
+    if (!in_transaction) MM_RETURN_IF_ERROR(history.MarkStarted(m, plan.direction, by));
     events(RunEvent{RunEvent::Type::kStarted, plan.direction, &m, 0, {}, {}, nullptr});
+    if (!outside.empty()) note("runs outside a transaction: " + outside);
     auto start = std::chrono::steady_clock::now();
-    auto note = [&](const std::string& text) {
-      events(RunEvent{RunEvent::Type::kNote, plan.direction, &m, 0, {}, text, nullptr});
-    };
-    mm::Status s = (up ? m.up : m.down)->Run(db_, note);
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::steady_clock::now() - start)
-                  .count();
+    mm::Status s = in_transaction
+                       ? RunInTransaction(db_, options_.history_collection, m, up, by, note, start)
+                       : (up ? m.up : m.down)->Run(db_, note);
+    const int64_t ms = MillisecondsSince(start);
     auto restored = history.RestoreMissing(*snapshot);
     if (!restored.ok()) return restored.status();
     if (*restored > 0) {
@@ -135,12 +177,26 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned, const EventSi
     }
     if (!s.ok()) {
       if (s.details().Has("connection")) return s;  // the record stays `running`: honest
-      (void)history.MarkFailed(m, plan.direction, s, ms);
+      if (in_transaction) {
+        std::string why = s.message() +
+                          "; the transaction was rolled back: no writes and no "
+                          "history record were left";
+        if (s.code() == kOperationNotSupportedInTransaction) {
+          why +=
+              ". MongoDB refuses this step inside a transaction: add \"transaction\": false "
+              "to the file, or run with --no-transaction";
+        }
+        s = mm::Status(s.code(), why).WithDetails(s.details());
+      } else {
+        (void)history.MarkFailed(m, plan.direction, s, ms);
+      }
       s = Marked(std::move(s), "migrationFailed");
       events(RunEvent{RunEvent::Type::kFailed, plan.direction, &m, ms, s, {}, nullptr});
       return s;
     }
-    MM_RETURN_IF_ERROR(up ? history.MarkApplied(m, ms, by) : history.MarkReverted(m, ms, by));
+    if (!in_transaction) {
+      MM_RETURN_IF_ERROR(up ? history.MarkApplied(m, ms, by) : history.MarkReverted(m, ms, by));
+    }
     events(RunEvent{RunEvent::Type::kFinished, plan.direction, &m, ms, {}, {}, nullptr});
   }
   return planned;

@@ -5,6 +5,9 @@
 // which sends only the inner command and carries on when the server answers with one of the
 // listed error code names or numbers. No MongoDB command is named "command", so the two
 // shapes cannot be confused, and nothing extra ever reaches the server.
+// "transaction": false runs the file's steps outside a transaction even where the deployment
+// supports them; without it, a direction runs in one unless a step cannot (see
+// TransactionBlocker).
 #include <algorithm>
 
 #include "source/source.h"
@@ -18,6 +21,10 @@ struct Step {
   std::vector<std::string> tolerated_names;
   std::vector<int> tolerated_codes;
 };
+
+// What mongod runs inside a transaction (createIndexes only on a collection created in it).
+constexpr std::string_view kTransactionalCommands[] = {
+    "aggregate", "create", "delete", "distinct", "find", "findAndModify", "insert", "update"};
 
 class JsonAction : public MigrationAction {
  public:
@@ -52,6 +59,28 @@ class JsonAction : public MigrationAction {
           .WithDetails(std::move(details));
     }
     return Status::Ok();
+  }
+
+  std::string TransactionBlocker() const override {
+    std::vector<std::string> created;
+    for (size_t i = 0; i < steps_.size(); ++i) {
+      const Field& first = steps_[i].command.fields().front();
+      std::string where = direction_ + "[" + std::to_string(i) + "] (" + first.key + ")";
+      if (!steps_[i].tolerated_codes.empty() || !steps_[i].tolerated_names.empty()) {
+        return where + " tolerates an error, and an error aborts a transaction";
+      }
+      const std::string target = first.value.Is<std::string>() ? first.value.As<std::string>() : "";
+      if (first.key == "create") created.push_back(target);
+      if (first.key == "createIndexes" &&
+          std::find(created.begin(), created.end(), target) != created.end()) {
+        continue;
+      }
+      if (std::find(std::begin(kTransactionalCommands), std::end(kTransactionalCommands),
+                    first.key) == std::end(kTransactionalCommands)) {
+        return where + " cannot run in a transaction";
+      }
+    }
+    return "";
   }
 
  private:
@@ -123,9 +152,10 @@ StatusOr<Migration> ParseJsonMigration(const std::string& file, const std::strin
   const Document& doc = *parsed;
   for (const Field& f : doc.fields()) {
     if (f.key != "version" && f.key != "description" && f.key != "up" && f.key != "down" &&
-        f.key != "comment") {
+        f.key != "comment" && f.key != "transaction") {
       return Invalid(file, "unknown field \"" + f.key +
-                               "\" (a migration has version, description, up, down, comment)");
+                               "\" (a migration has version, description, up, down, "
+                               "transaction, comment)");
     }
   }
   Migration m;
@@ -140,6 +170,14 @@ StatusOr<Migration> ParseJsonMigration(const std::string& file, const std::strin
     return Invalid(file, "\"description\" must be a non-empty string");
   }
   m.description = description->As<std::string>();
+  if (const Value* transaction = doc.Get("transaction")) {
+    if (!transaction->Is<bool>()) {
+      return Invalid(file,
+                     "\"transaction\" must be true or false (false: run the steps outside "
+                     "a transaction, for commands MongoDB refuses inside one)");
+    }
+    m.transactional = transaction->As<bool>();
+  }
   const Value* up = doc.Get("up");
   if (!up) return Invalid(file, "\"up\" is missing: list the commands that apply this migration");
   auto up_steps = ParseSteps(file, "up", *up);

@@ -16,10 +16,19 @@ namespace mm::testing {
 
 class CliTest : public ::testing::Test {
  protected:
+  CliTest() = default;
+  // A devmongod started with `server_args`; `uri_options` are appended to every URI the tool
+  // gets ("?replicaSet=rs0").
+  CliTest(const std::string& server_args, std::string uri_options)
+      : server_(server_args), uri_options_(std::move(uri_options)) {}
+
   DevmongodProcess server_;
+  std::string uri_options_;
   MongocClient client_{server_.uri("neuronav")};
 
-  std::string Uri(const std::string& db = "neuronav") const { return server_.uri(db); }
+  std::string Uri(const std::string& db = "neuronav") const {
+    return server_.uri(db) + uri_options_;
+  }
 
   // mongo-migrate ARGS with MONGODB_URI unset, so only what the test passes counts.
   ProcessResult Migrate(std::vector<std::string> args, std::vector<std::string> env = {},

@@ -173,6 +173,14 @@ StatusOr<Document> RunInTransaction(const CommandSpec& spec, const Document& cmd
     }
     return NoSuchTransaction(fields->number, txn);
   }
+  if (cmd.Has("writeConcern")) {
+    return Status(kInvalidOptions, "Cannot set write concern after starting a transaction.");
+  }
+  if (cmd.Has("readConcern") && !OptionalBool(cmd, "startTransaction", false)) {
+    return Status(kInvalidOptions,
+                  "Only the first command in a transaction may specify a "
+                  "readConcern");
+  }
   if (std::find(std::begin(kAllowedInTransaction), std::end(kAllowedInTransaction), spec.name) ==
       std::end(kAllowedInTransaction)) {
     txn.Abort();
