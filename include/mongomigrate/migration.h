@@ -13,14 +13,18 @@
 
 namespace mm {
 
+// Where a running action's lines go.
+struct ActionOutput {
+  std::function<void(const std::string&)> note;   // the tool's remarks (a tolerated error)
+  std::function<void(const std::string&)> print;  // the migration's own output (console.log)
+};
+
 // One direction of a migration.
 class MigrationAction {
  public:
   virtual ~MigrationAction() = default;
   // Runs against the target database. A non-OK status means the migration failed.
-  // `note` receives lines worth showing the user (e.g. a tolerated error).
-  virtual Status Run(mongo::Database& db,
-                     const std::function<void(const std::string&)>& note) const = 0;
+  virtual Status Run(mongo::Database& db, const ActionOutput& out) const = 0;
   // Why this action cannot run inside a multi-document transaction ("" when it can): a
   // command MongoDB refuses in one, or an error the action tolerates (any failed statement
   // aborts a transaction).

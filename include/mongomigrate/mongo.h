@@ -87,6 +87,9 @@ class Database {
   // Runs one command and returns the server's reply. A reply with ok: 0 (or a network
   // failure) becomes a Status with the server's code; its codeName is kept in the details.
   StatusOr<Document> RunCommand(const Document& command);
+  // As RunCommand, but a reply with ok: 1 and writeErrors is returned as the server sent it
+  // (a driver reports each write error itself).
+  StatusOr<Document> RunCommandKeepingWriteErrors(const Document& command);
 
   // Every document of `collection` matching `filter`, sorted by `sort` (reads from primary).
   StatusOr<std::vector<Document>> Find(const std::string& collection, const Document& filter,

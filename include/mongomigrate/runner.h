@@ -29,13 +29,14 @@ struct RunnerOptions {
 };
 
 struct RunEvent {
-  enum class Type { kPlanned, kStarted, kFinished, kFailed, kNote, kWarning };
+  // kOutput: a line the migration printed itself (console.log).
+  enum class Type { kPlanned, kStarted, kFinished, kFailed, kNote, kWarning, kOutput };
   Type type = Type::kPlanned;
   plan::Direction direction = plan::Direction::kUp;
   const Migration* migration = nullptr;  // null for kPlanned and lock notes
   int64_t duration_ms = 0;               // kFinished, kFailed
   Status error;                          // kFailed
-  std::string note;                      // kNote, kWarning
+  std::string note;                      // kNote, kWarning, kOutput
   const plan::Plan* plan = nullptr;      // kPlanned
 };
 using EventSink = std::function<void(const RunEvent&)>;

@@ -90,6 +90,10 @@ void Renderer::Event(const RunEvent& e) {
       notes_.push_back(Redact(e.note));
       Line(Paint(kYellow, "  note: " + e.note));
       break;
+    case RunEvent::Type::kOutput:
+      output_.push_back(Redact(Padded(e.migration->version) + " | " + e.note));
+      Line(Paint(kDim, "  " + Padded(e.migration->version) + " | ") + e.note);
+      break;
     case RunEvent::Type::kWarning:
       notes_.push_back(Redact(e.note));
       Line(Paint(kYellow, "warning: " + e.note), /*to_stderr=*/true);
@@ -200,6 +204,7 @@ void Renderer::Finish(bool ok) {
     }
     out["ran"] = ran;
     out["notes"] = notes_;
+    if (!output_.empty()) out["output"] = output_;
   }
   if (have_status_) {
     Json rows = Json::array();

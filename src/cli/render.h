@@ -53,6 +53,7 @@ class Renderer {
   std::vector<Ran> ran_;
   std::vector<int64_t> planned_;
   std::vector<std::string> notes_;
+  std::vector<std::string> output_;  // what migrations printed (console.log), "NNN | line"
   std::vector<plan::StatusRow> status_;
   bool have_status_ = false;
   std::string database_;

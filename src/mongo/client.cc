@@ -101,6 +101,26 @@ Status DriverError(const bson_error_t& error, const StatusOr<Document>& reply) {
 }  // namespace
 
 StatusOr<Document> Database::RunCommand(const Document& command) {
+  auto decoded = RunCommandKeepingWriteErrors(command);
+  if (!decoded.ok()) return decoded;
+  // Write commands report per-document failures with ok: 1; surface the first as the error.
+  if (const Value* errors = decoded->Get("writeErrors");
+      errors && errors->Is<Array>() && !errors->As<Array>().items.empty()) {
+    const Document& first = errors->As<Array>().items.front().As<Document>();
+    const Value* code = first.Get("code");
+    const Value* msg = first.Get("errmsg");
+    int c = code && code->IsNumber() ? static_cast<int>(code->AsDouble()) : kInternalError;
+    Document details{{"codeName", CodeName(c)}};
+    for (const char* k : {"keyPattern", "keyValue", "errInfo"}) {
+      if (const Value* v = first.Get(k)) details.Append(k, *v);
+    }
+    return Status(c, msg && msg->Is<std::string>() ? msg->As<std::string>() : "write error")
+        .WithDetails(std::move(details));
+  }
+  return decoded;
+}
+
+StatusOr<Document> Database::RunCommandKeepingWriteErrors(const Document& command) {
   BsonPtr cmd = ToBsonT(command);
   bson_t reply;
   bson_error_t error;
@@ -124,18 +144,6 @@ StatusOr<Document> Database::RunCommand(const Document& command) {
   auto decoded = DecodeBson(&reply);
   bson_destroy(&reply);
   if (!ok) return DriverError(error, decoded);
-  if (!decoded.ok()) return decoded.status();
-  // Write commands report per-document failures with ok: 1; surface the first as the error.
-  if (const Value* errors = decoded->Get("writeErrors");
-      errors && errors->Is<Array>() && !errors->As<Array>().items.empty()) {
-    const Document& first = errors->As<Array>().items.front().As<Document>();
-    const Value* code = first.Get("code");
-    const Value* msg = first.Get("errmsg");
-    int c = code && code->IsNumber() ? static_cast<int>(code->AsDouble()) : kInternalError;
-    Document details{{"codeName", CodeName(c)}};
-    return Status(c, msg && msg->Is<std::string>() ? msg->As<std::string>() : "write error")
-        .WithDetails(std::move(details));
-  }
   return decoded;
 }
 

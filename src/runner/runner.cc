@@ -26,14 +26,13 @@ int64_t MillisecondsSince(std::chrono::steady_clock::time_point start) {
 // commit or neither does, so a failure leaves no writes and no record behind.
 Status RunInTransaction(mongo::Database& db, const std::string& history_collection,
                         const Migration& m, bool up, const history::AppliedBy& by,
-                        const std::function<void(const std::string&)>& note,
-                        std::chrono::steady_clock::time_point start) {
+                        const ActionOutput& out, std::chrono::steady_clock::time_point start) {
   auto session = mongo::Session::Start(*db.client());
   if (!session.ok()) return session.status();
   MM_RETURN_IF_ERROR((*session)->StartTransaction());
   mongo::Database in_transaction = db.InSession(session->get());
   history::History history(in_transaction, history_collection);
-  Status s = (up ? m.up : m.down)->Run(in_transaction, note);
+  Status s = (up ? m.up : m.down)->Run(in_transaction, out);
   if (s.ok()) {
     s = up ? history.MarkApplied(m, MillisecondsSince(start), by)
            : history.MarkReverted(m, MillisecondsSince(start), by);
@@ -148,6 +147,10 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned, const EventSi
     auto note = [&](const std::string& text) {
       events(RunEvent{RunEvent::Type::kNote, plan.direction, &m, 0, {}, text, nullptr});
     };
+    const ActionOutput out{
+        note, [&](const std::string& text) {
+          events(RunEvent{RunEvent::Type::kOutput, plan.direction, &m, 0, {}, text, nullptr});
+        }};
     const std::string outside = transactions ? OutsideTransactionReason(m, up) : "";
     const bool in_transaction = transactions && outside.empty();
     // Kept to restore the history should this migration drop or rewrite it (the seed's own
@@ -159,8 +162,8 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned, const EventSi
     if (!outside.empty()) note("runs outside a transaction: " + outside);
     auto start = std::chrono::steady_clock::now();
     mm::Status s = in_transaction
-                       ? RunInTransaction(db_, options_.history_collection, m, up, by, note, start)
-                       : (up ? m.up : m.down)->Run(db_, note);
+                       ? RunInTransaction(db_, options_.history_collection, m, up, by, out, start)
+                       : (up ? m.up : m.down)->Run(db_, out);
     const int64_t ms = MillisecondsSince(start);
     auto restored = history.RestoreMissing(*snapshot);
     if (!restored.ok()) return restored.status();

@@ -2,12 +2,21 @@
 #include <fstream>
 #include <sstream>
 
+#include "js/js_migration.h"
 #include "plan/plan.h"
 #include "source/source.h"
 
 namespace mm::source {
 namespace {
 constexpr uintmax_t kMaxFileBytes = 16 * 1024 * 1024;
+
+StatusOr<std::string> ReadAll(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  if (!in) return Status(kBadValue, path.string() + ": cannot be read");
+  return bytes.str();
+}
 }  // namespace
 
 bool IsSnakeCase(const std::string& name) {
@@ -47,7 +56,8 @@ StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir)
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     std::string name = entry.path().filename().string();
-    if (name.ends_with(".json") || name.ends_with(".js")) names.push_back(name);
+    // Other .js files are helper modules a JavaScript migration may require().
+    if (name.ends_with(".json") || js::IsJsMigrationName(name)) names.push_back(name);
   }
   std::sort(names.begin(), names.end());
   std::vector<Migration> out;
@@ -65,24 +75,24 @@ StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir)
                                    " MB, larger than a migration can be (16 MB, MongoDB's "
                                    "document limit); move bulk data out of migration files");
     }
-    bool js = name.ends_with(".js");
-    if (js && name.size() > 3 && std::isdigit(static_cast<unsigned char>(name[0]))) {
-      return Status(kBadValue, (dir / name).string() +
-                                   ": JavaScript migrations are not supported yet; write it as a "
-                                   ".json migration (see README, \"Migration files\")");
+    if (name.ends_with(".js")) {
+      auto bytes = ReadAll(path);
+      if (!bytes.ok()) return bytes.status();
+      auto m = js::LoadJsMigration(path, *bytes);
+      if (!m.ok()) return m.status();
+      m->checksum = Sha256Hex(*bytes);
+      out.push_back(std::move(m).value());
+      continue;
     }
-    if (js) continue;
     auto parts = ParseFileName(name);
     // Errors from the parsers start with the file's name; prefix its directory.
     auto in_dir = [&](const Status& st) {
       return Status(st.code(), (dir / st.message()).string());
     };
     if (!parts.ok()) return in_dir(parts.status());
-    std::ifstream in(dir / name, std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    if (!in) return Status(kBadValue, (dir / name).string() + ": cannot be read");
-    auto m = ParseJsonMigration(name, bytes.str());
+    auto bytes = ReadAll(path);
+    if (!bytes.ok()) return bytes.status();
+    auto m = ParseJsonMigration(name, *bytes);
     if (!m.ok()) return in_dir(m.status());
     if (m->version != parts->version) {
       return Status(kFailedToParse, (dir / name).string() + ": \"version\" is " +

@@ -31,8 +31,7 @@ class JsonAction : public MigrationAction {
   JsonAction(std::string file, std::string direction, std::vector<Step> steps)
       : file_(std::move(file)), direction_(std::move(direction)), steps_(std::move(steps)) {}
 
-  Status Run(mongo::Database& db,
-             const std::function<void(const std::string&)>& note) const override {
+  Status Run(mongo::Database& db, const ActionOutput& out) const override {
     for (size_t i = 0; i < steps_.size(); ++i) {
       const Step& step = steps_[i];
       auto reply = db.RunCommand(step.command);
@@ -47,7 +46,7 @@ class JsonAction : public MigrationAction {
       std::string where = file_ + ": " + direction_ + "[" + std::to_string(i) + "] (" +
                           step.command.fields().front().key + ")";
       if (tolerated) {
-        note(where + ": tolerated " + (name.empty() ? std::to_string(s.code()) : name) + ": " +
+        out.note(where + ": tolerated " + (name.empty() ? std::to_string(s.code()) : name) + ": " +
              s.message());
         continue;
       }

@@ -6,7 +6,7 @@ namespace {
 class FunctionAction : public MigrationAction {
  public:
   explicit FunctionAction(Registry::Function fn) : fn_(std::move(fn)) {}
-  Status Run(mongo::Database& db, const std::function<void(const std::string&)>&) const override {
+  Status Run(mongo::Database& db, const ActionOutput&) const override {
     return fn_(db);
   }
 

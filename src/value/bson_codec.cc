@@ -211,6 +211,12 @@ std::string ToRelaxedJson(const Document& doc) {
   return s ? std::string(s.get()) : std::string("{}");
 }
 
+std::string ToCanonicalJson(const Document& doc) {
+  BsonPtr b = ToBsonT(doc);
+  BsonString s(bson_as_canonical_extended_json(b.get(), nullptr));
+  return s ? std::string(s.get()) : std::string("{}");
+}
+
 std::string ToRelaxedJson(const Value& value) {
   std::string wrapped = ToRelaxedJson(Document{{"v", value}});
   // `{ "v" : X }` → `X`

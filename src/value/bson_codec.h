@@ -51,6 +51,8 @@ StatusOr<Document> DecodeBson(const bson_t* b);
 StatusOr<Document> ParseExtendedJson(std::string_view json);
 // Relaxed Extended JSON, as mongosh prints documents.
 std::string ToRelaxedJson(const Document& doc);
+// Canonical Extended JSON: every type explicit ({"$numberInt": "1"}), for exact round trips.
+std::string ToCanonicalJson(const Document& doc);
 std::string ToRelaxedJson(const Value& value);
 
 }  // namespace mm

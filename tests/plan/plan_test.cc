@@ -11,7 +11,7 @@ namespace {
 
 class NoOp : public MigrationAction {
  public:
-  Status Run(mongo::Database&, const std::function<void(const std::string&)>&) const override {
+  Status Run(mongo::Database&, const ActionOutput&) const override {
     return Status::Ok();
   }
 };

@@ -103,6 +103,9 @@ bool IsTransactionStatement(const Document& cmd);
 StatusOr<Document> RunInTransaction(const CommandSpec& spec, const Document& cmd,
                                     CommandContext& ctx);
 
+// Whether every command accepts `field` (lsid, writeConcern, comment, …).
+bool IsGenericField(std::string_view field);
+
 // Shared argument readers; each fails with MongoDB's code and message for a wrong type.
 StatusOr<std::string> CollectionName(const Document& cmd);
 StatusOr<const Document*> OptionalDocument(const Document& cmd, std::string_view field);

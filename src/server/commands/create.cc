@@ -10,12 +10,7 @@ StatusOr<Document> Create(const Document& cmd, CommandContext& ctx) {
   Document options;
   for (size_t i = 1; i < cmd.fields().size(); ++i) {
     const Field& f = cmd.fields()[i];
-    if (f.key.starts_with('$') || f.key == "lsid" || f.key == "txnNumber" ||
-        f.key == "writeConcern" || f.key == "comment" || f.key == "maxTimeMS" ||
-        f.key == "apiVersion" || f.key == "apiStrict" || f.key == "apiDeprecationErrors" ||
-        f.key == "readConcern") {
-      continue;
-    }
+    if (f.key.starts_with('$') || IsGenericField(f.key)) continue;
     if (f.key == "validator" && !f.value.Is<Document>()) {
       return TypeMismatch("create", "validator", "object", f.value);
     }

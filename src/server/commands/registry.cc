@@ -25,6 +25,8 @@ Document ErrorReply(const Status& s) {
 
 }  // namespace
 
+bool IsGenericField(std::string_view field) { return Contains(kGenericFields, field); }
+
 const std::vector<CommandSpec>& CommandTable() {
   static const std::vector<CommandSpec>* table = [] {
     auto* t = new std::vector<CommandSpec>{

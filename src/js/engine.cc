@@ -1,0 +1,199 @@
+#include "js/engine.h"
+
+#include <js/CompilationAndEvaluation.h>
+#include <js/Initialization.h>
+#include <js/JSON.h>
+#include <js/Promise.h>
+#include <js/SourceText.h>
+#include <jsfriendapi.h>
+
+#include <cstdlib>
+
+#include "js/prelude_js.h"
+#include "js/state.h"
+#include "value/bson_codec.h"
+
+namespace mm::js {
+namespace {
+
+const JSClass kGlobalClass = {
+    "global", JSCLASS_GLOBAL_FLAGS, &JS::DefaultGlobalClassOps, nullptr, nullptr, nullptr};
+
+// Takes the pending exception and describes it with prelude.js's formatError (message, code,
+// file:line and the stack); clears it.
+std::string TakeException(Engine::State& state) {
+  JSContext* cx = state.cx;
+  JS::RootedValue error(cx);
+  if (!JS_GetPendingException(cx, &error)) return "unknown JavaScript error (out of memory?)";
+  JS_ClearPendingException(cx);
+  JS::RootedValueArray<1> args(cx);
+  args[0].set(error);
+  JS::RootedValue text(cx);
+  JS::RootedObject entry(cx, *state.entry);
+  if (!JS_CallFunctionName(cx, entry, "formatError", args, &text)) {
+    JS_ClearPendingException(cx);
+    return "JavaScript error (which could not be described)";
+  }
+  return ToUtf8(cx, text);
+}
+
+// The server error a rejected promise carries, if it is a MongoServerError: its code
+// survives so the runner reports it as the JSON format does.
+int CodeOf(JSContext* cx, JS::HandleValue error) {
+  if (!error.isObject()) return kInternalError;
+  JS::RootedObject obj(cx, &error.toObject());
+  JS::RootedValue code(cx);
+  if (!JS_GetProperty(cx, obj, "code", &code) || !code.isNumber()) return kInternalError;
+  return static_cast<int>(code.toNumber());
+}
+
+}  // namespace
+
+Engine::Engine() : state_(std::make_unique<State>()) {}
+
+Engine::~Engine() {
+  if (!state_->cx) return;
+  state_->sessions.clear();
+  state_->entry.reset();
+  state_->global.reset();
+  JS_DestroyContext(state_->cx);
+  JS_ShutDown();
+}
+
+StatusOr<Engine*> Engine::Get() {
+  // Destroyed at exit, after every migration has run; SpiderMonkey starts once per process.
+  static std::unique_ptr<Engine> engine;
+  if (engine) return engine.get();
+  if (const char* failure = JS_InitWithFailureDiagnostic()) {
+    return Status(kInternalError, std::string("cannot start SpiderMonkey: ") + failure);
+  }
+  auto created = std::unique_ptr<Engine>(new Engine());
+  State& s = *created->state_;
+  s.cx = JS_NewContext(JS::DefaultHeapMaxBytes);
+  if (!s.cx) {
+    JS_ShutDown();
+    return Status(kInternalError, "cannot create a JavaScript context");
+  }
+  JS_SetContextPrivate(s.cx, &s);
+  if (!::js::UseInternalJobQueues(s.cx) || !JS::InitSelfHostedCode(s.cx)) {
+    return Status(kInternalError, "cannot initialise the JavaScript engine");
+  }
+  JS::RealmOptions options;
+  s.global = std::make_unique<JS::PersistentRootedObject>(
+      s.cx, JS_NewGlobalObject(s.cx, &kGlobalClass, nullptr, JS::FireOnNewGlobalHook, options));
+  if (!*s.global) return Status(kInternalError, "cannot create the JavaScript global object");
+  // The engine lives in this realm for the rest of the process.
+  JS::EnterRealm(s.cx, *s.global);
+  JS::CompileOptions compile(s.cx);
+  compile.setFileAndLine("prelude.js", 1);
+  JS::SourceText<mozilla::Utf8Unit> source;
+  JS::RootedValue prelude(s.cx);
+  JS::RootedObject global(s.cx, *s.global);
+  JS::RootedValueArray<1> args(s.cx);
+  JS::RootedObject natives(s.cx, MakeNatives(s.cx));
+  JS::RootedValue entry(s.cx);
+  if (!natives ||
+      !source.init(s.cx, kPreludeJs, sizeof kPreludeJs - 1, JS::SourceOwnership::Borrowed) ||
+      !JS::Evaluate(s.cx, compile, source, &prelude)) {
+    return Status(kInternalError, "the JavaScript prelude does not load");
+  }
+  args[0].setObject(*natives);
+  if (!JS_CallFunctionValue(s.cx, global, prelude, args, &entry) || !entry.isObject()) {
+    return Status(kInternalError, "the JavaScript prelude does not start");
+  }
+  s.entry = std::make_unique<JS::PersistentRootedObject>(s.cx, &entry.toObject());
+  engine = std::move(created);
+  return engine.get();
+}
+
+StatusOr<ModuleInfo> Engine::Load(const std::string& path, const std::string& source) {
+  State& s = *state_;
+  JSContext* cx = s.cx;
+  JS::RootedObject entry(cx, *s.entry);
+  JS::RootedValueArray<2> args(cx);
+  JS::RootedString p(cx, FromUtf8(cx, path));
+  JS::RootedString src(cx, FromUtf8(cx, source));
+  if (!p || !src) return Status(kBadValue, path + ": " + TakeException(s));
+  args[0].setString(p);
+  args[1].setString(src);
+  JS::RootedValue result(cx);
+  if (!JS_CallFunctionName(cx, entry, "load", args, &result)) {
+    return Status(kFailedToParse, path + ": " + TakeException(s));
+  }
+  auto info = ParseExtendedJson(ToUtf8(cx, result));
+  if (!info.ok()) return Status(kInternalError, "unexpected module description");
+  ModuleInfo out;
+  out.index = static_cast<int>(info->Get("index")->AsDouble());
+  if (const Value* v = info->Get("version"); v && !v->IsNullish()) {
+    auto n = v->IsNumber() ? v->AsExactInt64() : std::nullopt;
+    if (n && *n > 0) {
+      out.version = *n;
+    } else {
+      out.version_invalid = true;
+    }
+  }
+  if (const Value* d = info->Get("description"); d && d->Is<std::string>()) {
+    out.description = d->As<std::string>();
+  }
+  out.has_up = info->Get("up")->Truthy();
+  out.has_down = info->Get("down")->Truthy();
+  if (const Value* t = info->Get("transaction"); t && t->Is<bool>())
+    out.transaction = t->As<bool>();
+  return out;
+}
+
+Status Engine::Run(int index, const std::string& direction, mongo::Database& db,
+                   const std::function<void(const std::string&)>& print) {
+  State& s = *state_;
+  JSContext* cx = s.cx;
+  s.db = &db;
+  s.print = print;
+  struct Reset {
+    State& s;
+    ~Reset() {
+      s.db = nullptr;
+      s.print = nullptr;
+      s.sessions.clear();  // sessions a migration left open end with it
+    }
+  } reset{s};
+  JS::RootedObject entry(cx, *s.entry);
+  JS::RootedValueArray<3> args(cx);
+  args[0].setInt32(index);
+  JS::RootedString dir(cx, FromUtf8(cx, direction));
+  JS::RootedString name(cx, FromUtf8(cx, db.name()));
+  if (!dir || !name) return Status(kInternalError, TakeException(s));
+  args[1].setString(dir);
+  args[2].setString(name);
+  JS::RootedValue promise_value(cx);
+  if (!JS_CallFunctionName(cx, entry, "run", args, &promise_value)) {
+    return Status(kInternalError, TakeException(s));
+  }
+  JS::RootedObject promise(cx, &promise_value.toObject());
+  // Drive the event loop: promise jobs first, then the earliest timer, until the migration's
+  // promise settles or nothing is left that could settle it.
+  JS::RootedValue more(cx);
+  while (true) {
+    ::js::RunJobs(cx);
+    if (JS_IsExceptionPending(cx)) return Status(kInternalError, TakeException(s));
+    if (JS::GetPromiseState(promise) != JS::PromiseState::Pending) break;
+    if (!JS_CallFunctionName(cx, entry, "runNextTimer", JS::HandleValueArray::empty(), &more)) {
+      return Status(kInternalError, TakeException(s));
+    }
+    if (!more.toBoolean()) {
+      return Status(kInternalError,
+                    direction +
+                        "() never finished: its promise is still pending with no timer or "
+                        "database reply left to settle it (an await on something that never "
+                        "resolves?)");
+    }
+  }
+  if (JS::GetPromiseState(promise) == JS::PromiseState::Rejected) {
+    JS::RootedValue reason(cx, JS::GetPromiseResult(promise));
+    int code = CodeOf(cx, reason);
+    JS_SetPendingException(cx, reason);
+    return Status(code, TakeException(s));
+  }
+  return Status::Ok();
+}
+
+}  // namespace mm::js

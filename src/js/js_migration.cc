@@ -1,0 +1,102 @@
+#include "js/js_migration.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "js/engine.h"
+
+namespace mm::js {
+namespace {
+
+class JsAction : public MigrationAction {
+ public:
+  JsAction(std::string file, int index, std::string direction, std::optional<bool> transaction)
+      : file_(std::move(file)),
+        index_(index),
+        direction_(std::move(direction)),
+        transaction_(transaction) {}
+
+  Status Run(mongo::Database& db, const ActionOutput& out) const override {
+    auto engine = Engine::Get();
+    if (!engine.ok()) return engine.status();
+    Status s = (*engine)->Run(index_, direction_, db, out.print);
+    if (s.ok()) return s;
+    Document details{{"codeName", CodeName(s.code())}};
+    return Status(s.code(), file_ + ": " + direction_ + "() failed: " + s.message())
+        .WithDetails(std::move(details));
+  }
+
+  // A JavaScript migration's commands are not known before it runs, so it joins a
+  // transaction only when it says it can.
+  std::string TransactionBlocker() const override {
+    if (transaction_ == true) return "";
+    if (transaction_ == false) return "the module exports transaction: false";
+    return "a JavaScript migration runs in a transaction only if it exports transaction: true";
+  }
+
+ private:
+  std::string file_;
+  int index_;
+  std::string direction_;
+  std::optional<bool> transaction_;
+};
+
+// "add-profile_picture" → "add profile picture"
+std::string Words(std::string name) {
+  std::replace_if(
+      name.begin(), name.end(), [](char c) { return c == '_' || c == '-'; }, ' ');
+  return name;
+}
+
+}  // namespace
+
+bool IsJsMigrationName(const std::string& file) {
+  if (!file.ends_with(".js")) return false;
+  size_t digits = 0;
+  while (digits < file.size() && std::isdigit(static_cast<unsigned char>(file[digits]))) ++digits;
+  return digits > 0 && digits < file.size() && (file[digits] == '_' || file[digits] == '-') &&
+         file.size() > digits + 1 + 3;
+}
+
+StatusOr<Migration> LoadJsMigration(const std::filesystem::path& path, const std::string& bytes) {
+  const std::string file = path.filename().string();
+  const std::string shown = path.string();
+  size_t digits = 0;
+  while (std::isdigit(static_cast<unsigned char>(file[digits]))) ++digits;
+  if (digits > 18) {
+    return Status(kFailedToParse, shown +
+                                      ": the number the name starts with is too long for a "
+                                      "version (at most 18 digits)");
+  }
+  const int64_t name_version = std::stoll(file.substr(0, digits));
+  auto engine = Engine::Get();
+  if (!engine.ok()) return engine.status();
+  auto info = (*engine)->Load(std::filesystem::absolute(path).lexically_normal().string(), bytes);
+  if (!info.ok()) return Status(info.status().code(), info.status().message());
+  if (info->version_invalid) {
+    return Status(kFailedToParse, shown + ": `version` must be a positive whole number");
+  }
+  if (info->version && *info->version != name_version) {
+    return Status(kFailedToParse, shown + ": `version` is " + std::to_string(*info->version) +
+                                      " but the file name says " + std::to_string(name_version) +
+                                      "; make them agree");
+  }
+  if (!info->has_up) {
+    return Status(kFailedToParse,
+                  shown +
+                      ": `up` is missing: export an async function up(db, client) — "
+                      "module.exports = { up: async (db) => { … } }");
+  }
+  Migration m;
+  m.version = name_version;
+  m.file = file;
+  m.description = !info->description.empty()
+                      ? info->description
+                      : Words(file.substr(digits + 1, file.size() - digits - 1 - 3));
+  m.up = std::make_shared<JsAction>(file, info->index, "up", info->transaction);
+  if (info->has_down)
+    m.down = std::make_shared<JsAction>(file, info->index, "down", info->transaction);
+  return m;
+}
+
+}  // namespace mm::js

@@ -1,0 +1,284 @@
+// The `native` object prelude.js builds the migration API on: one database command, console
+// output, clocks, randomness, files for require(), and sessions. Everything else is JavaScript.
+#include <bson/bson.h>
+#include <js/CompilationAndEvaluation.h>
+#include <js/PropertySpec.h>
+#include <js/SourceText.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "js/state.h"
+#include "value/bson_codec.h"
+
+extern char** environ;
+
+namespace mm::js {
+namespace {
+
+Engine::State& StateOf(JSContext* cx) {
+  return *static_cast<Engine::State*>(JS_GetContextPrivate(cx));
+}
+
+bool ReturnString(JSContext* cx, JS::CallArgs& args, const std::string& text) {
+  JSString* s = FromUtf8(cx, text);
+  if (!s) return false;
+  args.rval().setString(s);
+  return true;
+}
+
+// The reply a failed command would have had: {ok: 0, errmsg, code, codeName, …}; a network
+// failure is marked $network so that the prelude throws MongoNetworkError.
+Document FailureReply(const Status& s) {
+  Document reply{{"ok", 0.0}, {"errmsg", s.message()}, {"code", s.code()}};
+  for (const Field& f : s.details().fields()) {
+    if (f.key == "connection") {
+      reply.Append("$network", true);
+    } else {
+      reply.Append(f.key, f.value);
+    }
+  }
+  if (!reply.Has("codeName")) reply.Append("codeName", CodeName(s.code()));
+  return reply;
+}
+
+// native.command(dbName, extendedJsonText, sessionId) → the reply as canonical Extended JSON.
+bool Command(JSContext* cx, unsigned argc, JS::Value* vp) {
+  JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+  Engine::State& state = StateOf(cx);
+  if (!state.db) {
+    JS_ReportErrorUTF8(cx,
+                       "the database is only available inside up() and down(), not while the "
+                       "migration file loads");
+    return false;
+  }
+  const std::string db_name = ToUtf8(cx, args.get(0));
+  auto command = ParseExtendedJson(ToUtf8(cx, args.get(1)));
+  if (!command.ok()) {
+    JS_ReportErrorUTF8(cx, "cannot send this command: %s", command.status().message().c_str());
+    return false;
+  }
+  mongo::Database target(state.db->client(), db_name);
+  target = target.InSession(state.db->session());
+  if (args.get(2).isNumber() && args.get(2).toNumber() != 0) {
+    auto it = state.sessions.find(static_cast<int>(args.get(2).toNumber()));
+    if (it == state.sessions.end()) {
+      JS_ReportErrorUTF8(cx, "Cannot use a session that has ended");
+      return false;
+    }
+    target = target.InSession(it->second.get());
+  }
+  auto reply = target.RunCommandKeepingWriteErrors(*command);
+  return ReturnString(cx, args,
+                      ToCanonicalJson(reply.ok() ? *reply : FailureReply(reply.status())));
+}
+
+// native.print(level, text)
+bool Print(JSContext* cx, unsigned argc, JS::Value* vp) {
+  JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+  Engine::State& state = StateOf(cx);
+  std::string level = ToUtf8(cx, args.get(0));
+  std::string text = ToUtf8(cx, args.get(1));
+  if (level == "warn") text = "warning: " + text;
+  if (level == "error") text = "error: " + text;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    if (state.print) {
+      state.print(line);
+    } else {
+      std::fprintf(stderr, "%s\n", line.c_str());
+    }
+  }
+  args.rval().setUndefined();
+  return true;
+}
+
+// native.newObjectId([seconds]) → 24 hex digits, from libbson's generator (process-unique
+// counter and random bytes, as the driver's).
+bool NewObjectId(JSContext* cx, unsigned argc, JS::Value* vp) {
+  JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+  bson_oid_t oid;
+  if (args.get(0).isNumber()) {
+    bson_oid_init(&oid, nullptr);
+    auto seconds = static_cast<uint32_t>(args.get(0).toNumber());
+    oid.bytes[0] = static_cast<uint8_t>(seconds >> 24);
+    oid.bytes[1] = static_cast<uint8_t>(seconds >> 16);
+    oid.bytes[2] = static_cast<uint8_t>(seconds >> 8);
+    oid.bytes[3] = static_cast<uint8_t>(seconds);
+  } else {
+    bson_oid_init(&oid, nullptr);
+  }
+  char hex[25];
+  bson_oid_to_string(&oid, hex);
+  return ReturnString(cx, args, hex);
+}
+
+// native.randomHex(bytes)
+bool RandomHex(JSContext* cx, unsigned argc, JS::Value* vp) {
+  JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  int n = args.get(0).isNumber() ? static_cast<int>(args.get(0).toNumber()) : 16;
+  std::string out;
+  const char* digits = "0123456789abcdef";
+  for (int i = 0; i < n; ++i) {
+    auto b = static_cast<uint8_t>(rng());
+    out += digits[b >> 4];
+    out += digits[b & 15];
+  }
+  return ReturnString(cx, args, out);
+}
+
+// native.now() → milliseconds on a monotonic clock (for timers).
+bool Now(JSContext*, unsigned argc, JS::Value* vp) {
+  JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+  auto since = std::chrono::steady_clock::now().time_since_epoch();
+  args.rval().setNumber(
+      static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(since).count()) /
+      1000.0);
+  return true;
+}
+
+// native.sleep(ms): a migration waiting on setTimeout has nothing else to do.
+bool Sleep(JSContext*, unsigned argc, JS::Value* vp) {
+  JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+  if (args.get(0).isNumber() && args.get(0).toNumber() > 0) {
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(static_cast<int64_t>(args.get(0).toNumber() * 1000)));
+  }
+  args.rval().setUndefined();
+  return true;
+}
+
+// native.environment() → process.env
+bool Environment(JSContext* cx, unsigned argc, JS::Value* vp) {
+  JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+  JS::RootedObject env(cx, JS_NewPlainObject(cx));
+  if (!env) return false;
+  for (char** e = environ; e && *e; ++e) {
+    std::string entry(*e);
+    size_t eq = entry.find('=');
+    if (eq == std::string::npos) continue;
+    JS::RootedString value(cx, FromUtf8(cx, entry.substr(eq + 1)));
+    if (!value ||
+        !JS_DefineProperty(cx, env, entry.substr(0, eq).c_str(), value, JSPROP_ENUMERATE)) {
+      return false;
+    }
+  }
+  args.rval().setObject(*env);
+  return true;
+}
+
+bool Cwd(JSContext* cx, unsigned argc, JS::Value* vp) {
+  JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+  char buf[4096];
+  return ReturnString(cx, args, getcwd(buf, sizeof buf) ? buf : "/");
+}
+
+// native.evaluate(source, filename): compiles and runs `source` so that errors and stacks
+// name `filename` and its real line numbers.
+bool Evaluate(JSContext* cx, unsigned argc, JS::Value* vp) {
+  JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+  const std::string source = ToUtf8(cx, args.get(0));
+  const std::string filename = ToUtf8(cx, args.get(1));
+  JS::CompileOptions options(cx);
+  options.setFileAndLine(filename.c_str(), 1);
+  JS::SourceText<mozilla::Utf8Unit> text;
+  if (!text.init(cx, source.data(), source.size(), JS::SourceOwnership::Borrowed)) return false;
+  return JS::Evaluate(cx, options, text, args.rval());
+}
+
+// native.readFile(path) → its text, or null when it cannot be read.
+bool ReadFile(JSContext* cx, unsigned argc, JS::Value* vp) {
+  JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+  std::ifstream in(ToUtf8(cx, args.get(0)), std::ios::binary);
+  if (!in) {
+    args.rval().setNull();
+    return true;
+  }
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return ReturnString(cx, args, bytes.str());
+}
+
+// native.startSession() → an id for native.command and native.transaction.
+bool StartSession(JSContext* cx, unsigned argc, JS::Value* vp) {
+  JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+  Engine::State& state = StateOf(cx);
+  if (!state.db) {
+    JS_ReportErrorUTF8(cx, "sessions are only available inside up() and down()");
+    return false;
+  }
+  auto session = mongo::Session::Start(*state.db->client());
+  if (!session.ok()) {
+    JS_ReportErrorUTF8(cx, "cannot start a session: %s", session.status().message().c_str());
+    return false;
+  }
+  int id = state.next_session++;
+  state.sessions[id] = std::move(session).value();
+  args.rval().setInt32(id);
+  return true;
+}
+
+// native.transaction(id, "start" | "commit" | "abort") → a reply as canonical Extended JSON.
+bool Transaction(JSContext* cx, unsigned argc, JS::Value* vp) {
+  JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+  Engine::State& state = StateOf(cx);
+  auto it =
+      state.sessions.find(args.get(0).isNumber() ? static_cast<int>(args.get(0).toNumber()) : 0);
+  if (it == state.sessions.end()) {
+    JS_ReportErrorUTF8(cx, "Cannot use a session that has ended");
+    return false;
+  }
+  const std::string what = ToUtf8(cx, args.get(1));
+  Status s = what == "start"    ? it->second->StartTransaction()
+             : what == "commit" ? it->second->CommitTransaction()
+                                : it->second->AbortTransaction();
+  return ReturnString(cx, args, ToCanonicalJson(s.ok() ? Document{{"ok", 1}} : FailureReply(s)));
+}
+
+bool EndSession(JSContext* cx, unsigned argc, JS::Value* vp) {
+  JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+  if (args.get(0).isNumber()) StateOf(cx).sessions.erase(static_cast<int>(args.get(0).toNumber()));
+  args.rval().setUndefined();
+  return true;
+}
+
+constexpr JSFunctionSpec kNatives[] = {JS_FN("command", Command, 3, 0),
+                                       JS_FN("print", Print, 2, 0),
+                                       JS_FN("newObjectId", NewObjectId, 1, 0),
+                                       JS_FN("randomHex", RandomHex, 1, 0),
+                                       JS_FN("now", Now, 0, 0),
+                                       JS_FN("sleep", Sleep, 1, 0),
+                                       JS_FN("environment", Environment, 0, 0),
+                                       JS_FN("cwd", Cwd, 0, 0),
+                                       JS_FN("evaluate", Evaluate, 2, 0),
+                                       JS_FN("readFile", ReadFile, 1, 0),
+                                       JS_FN("startSession", StartSession, 0, 0),
+                                       JS_FN("transaction", Transaction, 2, 0),
+                                       JS_FN("endSession", EndSession, 1, 0),
+                                       JS_FS_END};
+
+}  // namespace
+
+JSObject* MakeNatives(JSContext* cx) {
+  JS::RootedObject natives(cx, JS_NewPlainObject(cx));
+  if (!natives || !JS_DefineFunctions(cx, natives, kNatives)) return nullptr;
+  return natives;
+}
+
+std::string ToUtf8(JSContext* cx, JS::HandleValue value) {
+  if (!value.isString()) return "";
+  JS::RootedString s(cx, value.toString());
+  JS::UniqueChars chars = JS_EncodeStringToUTF8(cx, s);
+  return chars ? std::string(chars.get()) : std::string();
+}
+
+JSString* FromUtf8(JSContext* cx, const std::string& text) {
+  return JS_NewStringCopyUTF8N(cx, JS::UTF8Chars(text.data(), text.size()));
+}
+
+}  // namespace mm::js

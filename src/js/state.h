@@ -1,0 +1,35 @@
+// What the engine and its native functions share (internal to src/js/).
+#pragma once
+
+#include <jsapi.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "js/engine.h"
+
+namespace mm::js {
+
+struct Engine::State {
+  JSContext* cx = nullptr;
+  std::unique_ptr<JS::PersistentRootedObject> global;
+  std::unique_ptr<JS::PersistentRootedObject> entry;  // what prelude.js returned
+  // While a migration runs: its database, where console output goes, and the sessions it
+  // started (client.startSession), by id.
+  mongo::Database* db = nullptr;
+  std::function<void(const std::string&)> print;
+  std::map<int, std::unique_ptr<mongo::Session>> sessions;
+  int next_session = 1;
+};
+
+// Defines the `native` object prelude.js is given (natives.cc).
+JSObject* MakeNatives(JSContext* cx);
+
+// UTF-8 text of a JS string value ("" if it is not a string).
+std::string ToUtf8(JSContext* cx, JS::HandleValue value);
+// A JS string from UTF-8 text; nullptr (with an exception pending) on failure.
+JSString* FromUtf8(JSContext* cx, const std::string& text);
+
+}  // namespace mm::js
