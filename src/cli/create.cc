@@ -7,7 +7,59 @@
 
 namespace mm::cli {
 
-StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir, const std::string& name) {
+namespace {
+
+void WriteJsonTemplate(std::ostream& out, int64_t version, const std::string& description) {
+  out << "{\n"
+      << "  \"version\": " << version << ",\n"
+      << "  \"description\": \"" << description << "\",\n"
+      << "  \"comment\": \"Each step is a database command, run in order with runCommand. Wrap a "
+         "step as {\\\"command\\\": {...}, \\\"tolerate\\\": [\\\"IndexNotFound\\\"]} to go on "
+         "past "
+         "a named error. Without \\\"down\\\", this version cannot be rolled back.\",\n"
+      << "  \"up\": [\n"
+      << "    {\"update\": \"collection_name\", \"updates\": [{\"q\": {}, \"u\": {\"$set\": "
+         "{\"field\": \"value\"}}, \"multi\": true}]}\n"
+      << "  ],\n"
+      << "  \"down\": [\n"
+      << "    {\"update\": \"collection_name\", \"updates\": [{\"q\": {}, \"u\": {\"$unset\": "
+         "{\"field\": \"\"}}, \"multi\": true}]}\n"
+      << "  ]\n"
+      << "}\n";
+}
+
+// The seed guide's migration template.
+void WriteJsTemplate(std::ostream& out, const std::string& padded, int64_t version,
+                     const std::string& description) {
+  out << "module.exports = {\n"
+      << "  version: " << version << ",\n"
+      << "  description: '" << description << "',\n"
+      << "  \n"
+      << "  up: async (db) => {\n"
+      << "    console.log('⬆️  Running migration " << padded << ": " << description << "');\n"
+      << "    \n"
+      << "    // await db.collection('users').updateMany({}, { $set: { field: 'value' } });\n"
+      << "    \n"
+      << "    console.log('✅ Migration " << padded << " completed');\n"
+      << "  },\n"
+      << "  \n"
+      << "  down: async (db) => {\n"
+      << "    console.log('⬇️  Rolling back migration " << padded << "');\n"
+      << "    \n"
+      << "    // await db.collection('users').updateMany({}, { $unset: { field: '' } });\n"
+      << "    \n"
+      << "    console.log('✅ Rollback " << padded << " completed');\n"
+      << "  }\n"
+      << "};\n";
+}
+
+}  // namespace
+
+StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir, const std::string& name,
+                                      const std::string& format) {
+  if (format != "json" && format != "js") {
+    return Status(kBadValue, "--format must be json or js, not \"" + format + "\"");
+  }
   if (!source::IsSnakeCase(name)) {
     return Status(kBadValue,
                   "migration name \"" + name +
@@ -25,27 +77,16 @@ StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir, const st
   int64_t version = highest + 1;
   char prefix[32];
   std::snprintf(prefix, sizeof prefix, "%03lld", static_cast<long long>(version));
-  std::filesystem::path path = dir / (std::string(prefix) + "_" + name + ".json");
+  std::filesystem::path path = dir / (std::string(prefix) + "_" + name + "." + format);
   if (std::filesystem::exists(path)) return Status(kBadValue, path.string() + " already exists");
   std::string description = name;
   std::replace(description.begin(), description.end(), '_', ' ');
   std::ofstream out(path);
-  out << "{\n"
-      << "  \"version\": " << version << ",\n"
-      << "  \"description\": \"" << description << "\",\n"
-      << "  \"comment\": \"Each step is a database command, run in order with runCommand. Wrap a "
-         "step as {\\\"command\\\": {...}, \\\"tolerate\\\": [\\\"IndexNotFound\\\"]} to go on "
-         "past "
-         "a named error. Without \\\"down\\\", this version cannot be rolled back.\",\n"
-      << "  \"up\": [\n"
-      << "    {\"update\": \"collection_name\", \"updates\": [{\"q\": {}, \"u\": {\"$set\": "
-         "{\"field\": \"value\"}}, \"multi\": true}]}\n"
-      << "  ],\n"
-      << "  \"down\": [\n"
-      << "    {\"update\": \"collection_name\", \"updates\": [{\"q\": {}, \"u\": {\"$unset\": "
-         "{\"field\": \"\"}}, \"multi\": true}]}\n"
-      << "  ]\n"
-      << "}\n";
+  if (format == "js") {
+    WriteJsTemplate(out, prefix, version, description);
+  } else {
+    WriteJsonTemplate(out, version, description);
+  }
   if (!out) return Status(kBadValue, "cannot write " + path.string());
   return CreatedFile{path.string(), version};
 }

@@ -13,8 +13,10 @@ struct CreatedFile {
   int64_t version = 0;
 };
 
-// Writes `dir/NNN_name.json` with the next version (highest file version + 1, zero-padded to
-// 3 digits), creating `dir` if needed. Refuses a name that is not snake_case.
-StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir, const std::string& name);
+// Writes `dir/NNN_name.json` (or `.js`, the seed's template, for `format` "js") with the next
+// version (highest file version + 1, zero-padded to 3 digits), creating `dir` if needed.
+// Refuses a name that is not snake_case.
+StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir, const std::string& name,
+                                      const std::string& format = "json");
 
 }  // namespace mm::cli

@@ -48,6 +48,7 @@ struct Options {
   bool no_color = false;
   bool allow_out_of_order = false;
   bool no_transaction = false;
+  std::string format = "json";  // create --format
   std::optional<int64_t> target;
   int64_t steps = 1;
   int64_t version = 0;
@@ -253,6 +254,9 @@ int main(int argc, char** argv) {
   status->add_flag("--exit-code", o.exit_code, "Exit with 3 when a migration is pending");
   CLI::App* create = app.add_subcommand("create", "Write the next migration file from a template");
   create->add_option("NAME", o.name, "snake_case name, e.g. add_new_field_to_users")->required();
+  create->add_option("--format", o.format, "json, or js for the seed's JavaScript template")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"json", "js"}));
   CLI::App* validate = app.add_subcommand(
       "validate", "Check that applied migrations match their files and none failed (exit 0/1)");
   CLI::App* force = app.add_subcommand(
@@ -317,7 +321,7 @@ int main(int argc, char** argv) {
       !o.no_color && !o.json && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
   if (command == "create") {
     mm::cli::Renderer out(output, command);
-    auto created = mm::cli::CreateMigration(o.dir, o.name);
+    auto created = mm::cli::CreateMigration(o.dir, o.name, o.format);
     if (!created.ok()) {
       out.Failure(created.status(), kUsage);
       out.Finish(false);

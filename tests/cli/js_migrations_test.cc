@@ -1,0 +1,239 @@
+// JavaScript migrations through the mongo-migrate binary: the seed's own files, byte for byte,
+// and a migrate-mongo style file.
+#include <algorithm>
+#include <filesystem>
+
+#include "cli/cli_fixture.h"
+#include "support/temp_dir.h"
+
+namespace mm::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSeedJs = std::string(EXAMPLES_DIR) + "/neuronav-js";
+const std::string kSeedJson = std::string(EXAMPLES_DIR) + "/neuronav";
+
+class JsMigrations : public CliTest {
+ protected:
+  // Every collection of `db` but the lock's, each with its index specs (name, key, unique),
+  // sorted by name: what a migration leaves behind.
+  std::string Schema(const std::string& db) {
+    Document colls = client_.Command(db, Json(R"({"listCollections": 1, "nameOnly": true})"));
+    std::vector<std::string> names;
+    for (const Value& c :
+         colls.Get("cursor")->As<Document>().Get("firstBatch")->As<Array>().items) {
+      names.push_back(c.As<Document>().Get("name")->As<std::string>());
+    }
+    std::sort(names.begin(), names.end());
+    std::string out;
+    for (const std::string& name : names) {
+      if (name == "migrationLock") continue;
+      out += name + ":\n";
+      Document indexes = client_.Command(db, Document{{"listIndexes", name}});
+      for (const Value& v :
+           indexes.Get("cursor")->As<Document>().Get("firstBatch")->As<Array>().items) {
+        const Document& spec = v.As<Document>();
+        out += "  " + spec.Get("name")->As<std::string>() + " " + ToRelaxedJson(*spec.Get("key")) +
+               (spec.Has("unique") ? " unique" : "") + "\n";
+      }
+    }
+    return out;
+  }
+
+  std::string HistoryOf(const std::string& db) {
+    Document reply = client_.Command(
+        db, Json(R"({"find": "migrationHistory", "projection": {"_id": 0, "version": 1,
+                     "status": 1}, "sort": {"version": 1}})"));
+    std::string out;
+    for (const Value& v :
+         reply.Get("cursor")->As<Document>().Get("firstBatch")->As<Array>().items) {
+      out += ToRelaxedJson(v.As<Document>()) + "\n";
+    }
+    return out;
+  }
+};
+
+TEST_F(JsMigrations, SeedFilesApplyAndLeaveWhatTheJsonExamplesLeave) {
+  ProcessResult up = Migrate({"--dir", kSeedJs, "--uri", Uri("seedjs"), "up"});
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
+  // The seed's console.log lines reach the output, prefixed with their version.
+  EXPECT_NE(up.out.find("001 | ⬆️  Running migration 001: Create users collection"),
+            std::string::npos)
+      << up.out;
+  EXPECT_NE(up.out.find("003 | ✅ Migration 003 completed"), std::string::npos) << up.out;
+  ProcessResult status = Migrate({"--dir", kSeedJs, "--uri", Uri("seedjs"), "status"});
+  EXPECT_EQ(status.exit_code, 0);
+  EXPECT_NE(status.out.find("Applied: 4/4"), std::string::npos) << status.out;
+
+  ProcessResult json = Migrate({"--dir", kSeedJson, "--uri", Uri("seedjson"), "up", "4"});
+  ASSERT_EQ(json.exit_code, 0) << json.out << json.err;
+  EXPECT_EQ(Schema("seedjs"), Schema("seedjson"));
+  EXPECT_NE(Schema("seedjs").find("stressors_text { \"_fts\" : \"text\", \"_ftsx\" : 1 }"),
+            std::string::npos)
+      << Schema("seedjs");
+
+  ProcessResult down = Migrate({"--dir", kSeedJs, "--uri", Uri("seedjs"), "down", "1"});
+  EXPECT_EQ(down.exit_code, 2) << down.out << down.err;
+  EXPECT_NE(down.err.find("version 4 (004_add_profile_picture.js) has no `down`"),
+            std::string::npos)
+      << down.err;
+  EXPECT_EQ(HistoryOf("seedjs"),
+            "{ \"version\" : 1, \"status\" : \"applied\" }\n"
+            "{ \"version\" : 2, \"status\" : \"applied\" }\n"
+            "{ \"version\" : 3, \"status\" : \"applied\" }\n"
+            "{ \"version\" : 4, \"status\" : \"applied\" }\n");
+}
+
+TEST_F(JsMigrations, SeedDownOf002DropsTheHistoryWhichTheToolRestores) {
+  TempDir dir;
+  for (const char* f : {"001_create_users_collection.js", "002_add_schema_version.js",
+                        "003_add_calm_score_indexes.js"}) {
+    fs::copy_file(kSeedJs + "/" + f, fs::path(dir.path()) / f);
+  }
+  ASSERT_EQ(Migrate({"--dir", dir.path(), "--uri", Uri(), "up"}).exit_code, 0);
+  client_.Command("neuronav", Json(R"({"insert": "users", "documents": [{"_id": 1}]})"));
+  ProcessResult down = Migrate({"--dir", dir.path(), "--uri", Uri(), "down", "2"});
+  ASSERT_EQ(down.exit_code, 0) << down.out << down.err;
+  EXPECT_NE(down.err.find("warning: migration 2 removed 3 record(s) from migrationHistory; "
+                          "restored them"),
+            std::string::npos)
+      << down.err;
+  EXPECT_EQ(HistoryOf("neuronav"),
+            "{ \"version\" : 1, \"status\" : \"applied\" }\n"
+            "{ \"version\" : 2, \"status\" : \"reverted\" }\n"
+            "{ \"version\" : 3, \"status\" : \"reverted\" }\n")
+      << "001's record survives the seed's 002 down";
+  EXPECT_EQ(Indexes("calmscores"), "_id_ { \"_id\" : 1 }\n");
+  EXPECT_EQ(Documents("users"), "{ \"_id\" : 1 }\n") << "002 down unset schemaVersion";
+  ProcessResult status = Migrate({"--dir", dir.path(), "--uri", Uri(), "status"});
+  EXPECT_NE(status.out.find("Applied: 1/3"), std::string::npos) << status.out;
+  ProcessResult again = Migrate({"--dir", dir.path(), "--uri", Uri(), "up"});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+}
+
+TEST_F(JsMigrations, MigrateMongoStyleFileTakesItsVersionFromTheName) {
+  TempDir dir;
+  dir.Write("20240115123045-add-users.js", R"(const { ObjectId } = require('mongodb');
+module.exports = {
+  async up(db, client) {
+    await db.collection('accounts').insertOne({ _id: new ObjectId('65a4f1c2e4b0a1b2c3d4e5f6'), plan: 'free' });
+    await db.collection('accounts').createIndex({ plan: 1 });
+  },
+  async down(db, client) {
+    await db.collection('accounts').drop();
+  }
+};
+)");
+  ProcessResult up = Migrate({"--dir", dir.path(), "--uri", Uri(), "up"});
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
+  EXPECT_NE(up.out.find("20240115123045 add users"), std::string::npos) << up.out;
+  EXPECT_EQ(Documents("accounts"),
+            "{ \"_id\" : { \"$oid\" : \"65a4f1c2e4b0a1b2c3d4e5f6\" }, \"plan\" : \"free\" }\n");
+  EXPECT_EQ(HistoryOf("neuronav"), "{ \"version\" : 20240115123045, \"status\" : \"applied\" }\n");
+  ProcessResult down = Migrate({"--dir", dir.path(), "--uri", Uri(), "down"});
+  ASSERT_EQ(down.exit_code, 0) << down.out << down.err;
+  EXPECT_EQ(Indexes("accounts"), "(no collection)");
+}
+
+TEST_F(JsMigrations, ExportedVersionMustAgreeWithTheName) {
+  TempDir dir;
+  dir.Write("002_x.js", "module.exports = { version: 3, up: async () => {} };\n");
+  ProcessResult r = Migrate({"--dir", dir.path(), "--uri", Uri(), "status"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("002_x.js: `version` is 3 but the file name says 2"), std::string::npos)
+      << r.err;
+}
+
+TEST_F(JsMigrations, ThrowingMigrationFailsWithMessageAndLineAndIsRecordedFailed) {
+  TempDir dir;
+  dir.Write("001_boom.js", R"(module.exports = {
+  version: 1,
+  description: 'boom',
+  up: async (db) => {
+    await db.collection('log').insertOne({ step: 1 });
+    throw new Error('the data is not what I expected');
+  },
+};
+)");
+  ProcessResult r = Migrate({"--dir", dir.path(), "--uri", Uri(), "up"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("001_boom.js: up() failed: Error: the data is not what I expected"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("001_boom.js:6:"), std::string::npos)
+      << "the stack names the line: " << r.err;
+  EXPECT_EQ(HistoryOf("neuronav"), "{ \"version\" : 1, \"status\" : \"failed\" }\n");
+}
+
+TEST_F(JsMigrations, ServerErrorsReachTheMigrationAsTheDriversDo) {
+  TempDir dir;
+  dir.Write("001_dup.js", R"(module.exports = {
+  version: 1,
+  description: 'dup',
+  up: async (db) => {
+    await db.collection('u').createIndex({ email: 1 }, { unique: true });
+    await db.collection('u').insertOne({ email: 'a@x' });
+    await db.collection('u').insertOne({ email: 'a@x' });
+  },
+};
+)");
+  ProcessResult r = Migrate({"--dir", dir.path(), "--uri", Uri(), "up"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("MongoServerError: E11000 duplicate key error"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("dup key: { email: \"a@x\" } [code 11000]"), std::string::npos) << r.err;
+}
+
+TEST_F(JsMigrations, RequireOfANodeModuleIsRefusedNamingModuleAndFile) {
+  TempDir dir;
+  dir.Write("001_fs.js", "const fs = require('fs');\nmodule.exports = { up: async () => {} };\n");
+  ProcessResult r = Migrate({"--dir", dir.path(), "--uri", Uri(), "up"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("Cannot find module 'fs'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("001_fs.js"), std::string::npos) << r.err;
+  EXPECT_EQ(HistoryOf("neuronav"), "");
+}
+
+TEST_F(JsMigrations, SyntaxErrorNamesFileAndLine) {
+  TempDir dir;
+  dir.Write("001_bad.js",
+            "module.exports = {\n  up: async (db) => {\n    await db.collection('x').insertOne({ "
+            "a: 1 );\n  }\n};\n");
+  ProcessResult r = Migrate({"--dir", dir.path(), "--uri", Uri(), "status"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("SyntaxError"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("001_bad.js:3:"), std::string::npos) << r.err;
+}
+
+TEST_F(JsMigrations, RelativeRequireAndHelperFilesWork) {
+  TempDir dir;
+  dir.Write("helpers.js", "exports.defaults = () => ({ theme: 'calm', volume: 2 });\n");
+  dir.Write("001_use_helper.js", R"(const { defaults } = require('./helpers');
+module.exports = {
+  version: 1,
+  description: 'uses a helper',
+  up: async (db) => {
+    await db.collection('prefs').insertOne({ _id: 1, ...defaults(), file: __filename.endsWith('001_use_helper.js') });
+  },
+};
+)");
+  ProcessResult r = Migrate({"--dir", dir.path(), "--uri", Uri(), "up"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(Documents("prefs"),
+            "{ \"_id\" : 1, \"theme\" : \"calm\", \"volume\" : 2, \"file\" : true }\n");
+}
+
+TEST_F(JsMigrations, CreateWritesTheSeedTemplateWhichRuns) {
+  TempDir dir;
+  ProcessResult created = Migrate({"--dir", dir.path(), "create", "add_flag", "--format", "js"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  EXPECT_TRUE(fs::exists(fs::path(dir.path()) / "001_add_flag.js"));
+  ProcessResult up = Migrate({"--dir", dir.path(), "--uri", Uri(), "up"});
+  EXPECT_EQ(up.exit_code, 0) << up.out << up.err;
+  EXPECT_NE(up.out.find("001 | ✅ Migration 001 completed"), std::string::npos) << up.out;
+  ProcessResult down = Migrate({"--dir", dir.path(), "--uri", Uri(), "down"});
+  EXPECT_EQ(down.exit_code, 0) << down.out << down.err;
+}
+
+}  // namespace
+}  // namespace mm::testing
