@@ -63,7 +63,10 @@ Engine::~Engine() {
 StatusOr<Engine*> Engine::Get() {
   // Destroyed at exit, after every migration has run; SpiderMonkey starts once per process.
   static std::unique_ptr<Engine> engine;
+  static Status failed;  // SpiderMonkey can be initialised only once per process
   if (engine) return engine.get();
+  if (!failed.ok()) return failed;
+  failed = Status(kInternalError, "the JavaScript engine failed to start earlier");
   if (const char* failure = JS_InitWithFailureDiagnostic()) {
     return Status(kInternalError, std::string("cannot start SpiderMonkey: ") + failure);
   }
@@ -103,6 +106,7 @@ StatusOr<Engine*> Engine::Get() {
   }
   s.entry = std::make_unique<JS::PersistentRootedObject>(s.cx, &entry.toObject());
   engine = std::move(created);
+  failed = Status::Ok();
   return engine.get();
 }
 

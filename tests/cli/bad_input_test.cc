@@ -158,8 +158,15 @@ INSTANTIATE_TEST_SUITE_P(
                  "2_x.json: migration files are named NNN_snake_case_name.json"},
         BadInput{"file_name_not_snake_case", File("002_AddField.json", kGood), kUp, 2,
                  "002_AddField.json: migration files are named NNN_snake_case_name.json"},
-        BadInput{"javascript_file", File("002_x.js", "module.exports = {}"), kUp, 2,
-                 "002_x.js: JavaScript migrations are not supported yet"},
+        BadInput{"javascript_without_up", File("002_x.js", "module.exports = {}"), kUp, 2,
+                 "002_x.js: `up` is missing: export an async function up(db, client)"},
+        BadInput{"javascript_syntax_error",
+                 File("002_x.js", "module.exports = { up: async () => { ) };"), kUp, 2,
+                 "SyntaxError"},
+        BadInput{"javascript_requires_a_node_module",
+                 File("002_x.js",
+                      "require('dotenv').config();\nmodule.exports = { up: async () => {} };"),
+                 kUp, 2, "Cannot find module 'dotenv'"},
         BadInput{"dangling_link",
                  [](const std::string& dir) {
                    fs::create_symlink("/nonexistent/002_x.json", dir + "/002_x.json");
