@@ -7,28 +7,11 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-20}
 build="$root/build"
-log=$(mktemp)
-"$build/src/server/devmongod" --port 0 >"$log" 2>/dev/null &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$log"' EXIT
-for _ in $(seq 100); do grep -q listening "$log" && break; sleep 0.05; done
-port=$(sed -nE 's/.*:([0-9]+)$/\1/p' "$log")
+source "$root/bench/lib.sh"
+start_devmongod "$build"
 uri="mongodb://127.0.0.1:$port/bench"
 dir="$root/examples/neuronav"
 mm() { "$build/src/mongo-migrate" --dir "$dir" --uri "$uri" --quiet "$@"; }
-
-# Median wall time in ms of RUNS executions of "$@".
-median_ms() {
-  local times=()
-  for _ in $(seq "$runs"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null
-    end=$(date +%s%N)
-    times+=($(( (end - start) / 1000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m/1000}'
-}
 
 mm up >/dev/null
 printf '%-46s %10s\n' "command ($runs runs, median)" "ms"

@@ -7,13 +7,10 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-20}
 build="$root/build"
+source "$root/bench/lib.sh"
+start_devmongod "$build"
 work=$(mktemp -d)
-log="$work/devmongod.log"
-"$build/src/server/devmongod" --port 0 >"$log" 2>/dev/null &
-pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do grep -q listening "$log" && break; sleep 0.05; done
-port=$(sed -nE 's/.*:([0-9]+)$/\1/p' "$log")
+trap 'kill $devmongod_pid 2>/dev/null; wait $devmongod_pid 2>/dev/null; rm -rf "$work"' EXIT
 
 mkdir -p "$work/js" "$work/json"
 cat >"$work/js/001_trivial.js" <<'JS'
@@ -38,19 +35,6 @@ apply_fresh() {
 }
 status_of() {
   "$build/src/mongo-migrate" --dir "$work/$1" --uri "mongodb://127.0.0.1:$port/bench_$1_1" --quiet status
-}
-
-# Median wall time in ms of RUNS executions of "$@" (run in this shell, so counters persist).
-median_ms() {
-  local times=()
-  for _ in $(seq "$runs"); do
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null
-    end=$(date +%s%N)
-    times+=($(((end - start) / 1000)))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f", m/1000}'
 }
 
 printf '%-52s %10s\n' "command ($runs runs, median)" "ms"

@@ -84,24 +84,35 @@ Status TooOld(int64_t number, const Transaction& txn) {
                                         std::to_string(txn.number) + " has already started.");
 }
 
-StatusOr<Transaction*> SessionTransaction(const TransactionFields& fields, CommandContext& ctx) {
+Status Committed(int64_t number) {
+  return Status(kTransactionCommitted, "Transaction with { txnNumber: " + std::to_string(number) +
+                                           " } has been committed.");
+}
+
+// The session's transaction state that `cmd` (lsid, txnNumber, autocommit) names.
+struct Located {
+  Transaction* txn;
+  int64_t number;  // the command's txnNumber
+};
+StatusOr<Located> Locate(const Document& cmd, CommandContext& ctx) {
+  auto fields = ReadTransactionFields(cmd);
+  if (!fields.ok()) return fields.status();
   if (!ctx.sessions) return Status(kIllegalOperation, "sessions are not available");
-  Transaction& txn = ctx.sessions->For(*fields.lsid);
-  if (fields.number < txn.number) return TooOld(fields.number, txn);
-  return &txn;
+  Transaction& txn = ctx.sessions->For(*fields->lsid);
+  if (fields->number < txn.number) return TooOld(fields->number, txn);
+  return Located{&txn, fields->number};
 }
 
 StatusOr<Document> CommitTransaction(const Document& cmd, CommandContext& ctx) {
-  auto fields = ReadTransactionFields(cmd);
-  if (!fields.ok()) return fields.status();
-  auto txn = SessionTransaction(*fields, ctx);
-  if (!txn.ok()) return txn.status();
-  Transaction& t = **txn;
-  if (fields->number == t.number && t.state == Transaction::State::kCommitted) {
+  auto located = Locate(cmd, ctx);
+  if (!located.ok()) return located.status();
+  Transaction& t = *located->txn;
+  const int64_t number = located->number;
+  if (number == t.number && t.state == Transaction::State::kCommitted) {
     return Document{};  // a retried commit of a committed transaction succeeds again
   }
-  if (fields->number != t.number || t.state != Transaction::State::kInProgress) {
-    return NoSuchTransaction(fields->number, t);
+  if (number != t.number || t.state != Transaction::State::kInProgress) {
+    return NoSuchTransaction(number, t);
   }
   if (Status conflict = ctx.catalog.CheckConflicts(*t.snapshot); !conflict.ok()) {
     t.Abort();
@@ -114,18 +125,13 @@ StatusOr<Document> CommitTransaction(const Document& cmd, CommandContext& ctx) {
 }
 
 StatusOr<Document> AbortTransaction(const Document& cmd, CommandContext& ctx) {
-  auto fields = ReadTransactionFields(cmd);
-  if (!fields.ok()) return fields.status();
-  auto txn = SessionTransaction(*fields, ctx);
-  if (!txn.ok()) return txn.status();
-  Transaction& t = **txn;
-  if (fields->number == t.number && t.state == Transaction::State::kCommitted) {
-    return Status(kTransactionCommitted,
-                  "Transaction with { txnNumber: " + std::to_string(fields->number) +
-                      " } has been committed.");
-  }
-  if (fields->number != t.number || t.state != Transaction::State::kInProgress) {
-    return NoSuchTransaction(fields->number, t);
+  auto located = Locate(cmd, ctx);
+  if (!located.ok()) return located.status();
+  Transaction& t = *located->txn;
+  const int64_t number = located->number;
+  if (number == t.number && t.state == Transaction::State::kCommitted) return Committed(number);
+  if (number != t.number || t.state != Transaction::State::kInProgress) {
+    return NoSuchTransaction(number, t);
   }
   t.Abort();
   return Document{};
@@ -152,26 +158,23 @@ bool IsTransactionStatement(const Document& cmd) {
 
 StatusOr<Document> RunInTransaction(const CommandSpec& spec, const Document& cmd,
                                     CommandContext& ctx) {
-  auto fields = ReadTransactionFields(cmd);
-  if (!fields.ok()) return fields.status();
-  auto found = SessionTransaction(*fields, ctx);
-  if (!found.ok()) return found.status();
-  Transaction& txn = **found;
+  auto located = Locate(cmd, ctx);
+  if (!located.ok()) return located.status();
+  Transaction& txn = *located->txn;
+  const int64_t number = located->number;
   if (OptionalBool(cmd, "startTransaction", false)) {
-    if (fields->number == txn.number) {
+    if (number == txn.number) {
       return Status(kConflictingOperationInProgress,
-                    "Transaction " + std::to_string(fields->number) + " has already started.");
+                    "Transaction " + std::to_string(number) + " has already started.");
     }
-    txn.number = fields->number;
+    txn.number = number;
     txn.state = Transaction::State::kInProgress;
     txn.snapshot = ctx.catalog.Snapshot();
-  } else if (fields->number != txn.number || txn.state != Transaction::State::kInProgress) {
-    if (fields->number == txn.number && txn.state == Transaction::State::kCommitted) {
-      return Status(kTransactionCommitted,
-                    "Transaction with { txnNumber: " + std::to_string(fields->number) +
-                        " } has been committed.");
+  } else if (number != txn.number || txn.state != Transaction::State::kInProgress) {
+    if (number == txn.number && txn.state == Transaction::State::kCommitted) {
+      return Committed(number);
     }
-    return NoSuchTransaction(fields->number, txn);
+    return NoSuchTransaction(number, txn);
   }
   if (cmd.Has("writeConcern")) {
     return Status(kInvalidOptions, "Cannot set write concern after starting a transaction.");
