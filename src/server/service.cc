@@ -17,8 +17,9 @@ void Service::Disconnected(int32_t id) {
 Document Service::Run(const Document& command, const std::string& db) {
   commands::ClientInfo client{0, options_.bind_ip + ":" + std::to_string(options_.port)};
   std::lock_guard lock(mutex_);
-  commands::CommandContext ctx{catalog_,        cursors_,         options_, client,    db,
-                               &shutting_down_, &connections_[0], &users_,  &sessions_};
+  commands::CommandContext ctx{catalog_,   cursors_,        options_,         client,
+                               db,         &shutting_down_, &connections_[0], &users_,
+                               &sessions_, &fail_points_};
   return commands::RunCommand(command, ctx);
 }
 
@@ -48,11 +49,25 @@ net::FrameResult Service::HandleFrame(const net::ConnectionInfo& conn, const uin
     std::unique_lock lock(mutex_);
     // Map nodes are stable and only this connection's thread touches its own state, so the
     // pointer stays valid after the lock is released for a lock-free command.
-    commands::CommandContext ctx{
-        catalog_, cursors_,  options_, client, request.db, &shutting_down_, &connections_[conn.id],
-        &users_,  &sessions_};
-    if (spec && !spec->takes_engine_lock) lock.unlock();
-    reply = commands::RunCommand(request.command, ctx);
+    commands::CommandContext ctx{catalog_,
+                                 cursors_,
+                                 options_,
+                                 client,
+                                 request.db,
+                                 &shutting_down_,
+                                 &connections_[conn.id],
+                                 &users_,
+                                 &sessions_,
+                                 &fail_points_};
+    std::optional<commands::FailPoints::Action> fail;
+    if (spec && options_.test_commands) fail = fail_points_.Check(std::string(spec->name));
+    if (fail && fail->close_connection) return net::FrameResult{{}, true};
+    if (fail) {
+      reply = std::move(fail->reply);
+    } else {
+      if (spec && !spec->takes_engine_lock) lock.unlock();
+      reply = commands::RunCommand(request.command, ctx);
+    }
   }
   if (request.more_to_come) return net::FrameResult{};
   return net::FrameResult{wire::BuildReply(request, reply, next_reply_id_++), false};

@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "server/commands/command.h"
+#include "server/commands/fail_points.h"
 #include "server/commands/sessions.h"
 #include "server/engine/catalog.h"
 #include "server/net/tcp_server.h"
@@ -38,6 +39,7 @@ class Service {
   commands::CursorStore cursors_;
   commands::UserStore users_;
   commands::SessionStore sessions_;
+  commands::FailPoints fail_points_;
   std::map<int32_t, commands::ConnectionState> connections_;
   std::atomic<int32_t> next_reply_id_{1};
   std::atomic<bool> shutting_down_{false};

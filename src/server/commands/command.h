@@ -20,6 +20,7 @@
 namespace mm::commands {
 
 class SessionStore;
+class FailPoints;
 
 struct ServerOptions {
   std::string repl_set;  // empty: standalone
@@ -60,6 +61,7 @@ struct CommandContext {
   ConnectionState* connection = nullptr;
   UserStore* users = nullptr;
   SessionStore* sessions = nullptr;
+  FailPoints* fail_points = nullptr;
   // Set while a statement runs on a transaction's snapshot (`catalog` is then the snapshot).
   bool in_transaction = false;
 };

@@ -10,6 +10,7 @@ CommandSpec AggregateCommand();
 CommandSpec BuildInfoCommand();
 CommandSpec CollModCommand();
 CommandSpec CommitTransactionCommand();
+CommandSpec ConfigureFailPointCommand();
 CommandSpec CountCommand();
 CommandSpec CreateCommand();
 CommandSpec CreateIndexesCommand();

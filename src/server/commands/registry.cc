@@ -35,6 +35,7 @@ const std::vector<CommandSpec>& CommandTable() {
         BuildInfoCommand(),
         CollModCommand(),
         CommitTransactionCommand(),
+        ConfigureFailPointCommand(),
         CountCommand(),
         CreateCommand(),
         CreateIndexesCommand(),
@@ -88,7 +89,8 @@ Document RunCommand(const Document& cmd, CommandContext& ctx) {
   const std::string& name = cmd.fields().front().key;
   const CommandSpec* it = FindCommand(name);
   // Test-only commands do not exist unless enabled, exactly as in mongod.
-  if (!it || (it->name == "sleep" && !ctx.options.test_commands)) {
+  const bool test_only = it && (it->name == "sleep" || it->name == "configureFailPoint");
+  if (!it || (test_only && !ctx.options.test_commands)) {
     return ErrorReply(Status(kCommandNotFound, "no such command: '" + name + "'"));
   }
   if (ctx.options.auth && it->requires_auth && ctx.connection &&

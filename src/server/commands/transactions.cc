@@ -191,8 +191,9 @@ StatusOr<Document> RunInTransaction(const CommandSpec& spec, const Document& cmd
                   "Cannot run '" + std::string(spec.name) + "' in a multi-document transaction.");
   }
   CommandContext inner{
-      *txn.snapshot,     ctx.cursors,    ctx.options, ctx.client,   ctx.db,
-      ctx.shutting_down, ctx.connection, ctx.users,   ctx.sessions, /*in_transaction=*/true};
+      *txn.snapshot,          ctx.cursors,    ctx.options, ctx.client,   ctx.db,
+      ctx.shutting_down,      ctx.connection, ctx.users,   ctx.sessions, ctx.fail_points,
+      /*in_transaction=*/true};
   StatusOr<Document> reply = spec.handler(cmd, inner);
   // As in mongod, any failed statement aborts its transaction.
   if (!reply.ok() || reply->Has("writeErrors")) {

@@ -277,6 +277,110 @@ class OperatorExpr : public Expression {
   }
 };
 
+// $getField / $setField / $unsetField (MongoDB 5.0+): read or write one field by its exact
+// name, dots and dollars included, which a field path cannot express.
+class FieldAccessExpr : public Expression {
+ public:
+  enum class Kind { kGet, kSet, kUnset };
+  Kind kind;
+  std::string field;
+  ExpressionPtr input;  // null: $$CURRENT
+  ExpressionPtr value;  // $setField only; null means $$REMOVE
+  StatusOr<Value> Evaluate(const Document& root) const override {
+    Value in = Value(root);
+    if (input) {
+      auto v = input->Evaluate(root);
+      if (!v.ok()) return v;
+      in = std::move(v).value();
+    }
+    if (kind == Kind::kGet) {
+      if (in.IsNullish() || IsMissing(in)) return Value(Null{});
+      const Document* d = in.If<Document>();
+      if (!d) return Value(Undefined{});
+      const Value* got = d->Get(field);
+      return got ? *got : Value(Undefined{});
+    }
+    if (in.IsNullish() || IsMissing(in)) return Value(Null{});
+    const Document* d = in.If<Document>();
+    if (!d) {
+      return Status(4161105, std::string(kind == Kind::kSet ? "$setField" : "$unsetField") +
+                                 " requires 'input' to evaluate to type Object");
+    }
+    Document out = *d;
+    Value v = Value(Undefined{});
+    if (kind == Kind::kSet && value) {
+      auto e = value->Evaluate(root);
+      if (!e.ok()) return e;
+      v = std::move(e).value();
+    }
+    if (IsMissing(v)) {
+      out.Remove(field);
+    } else if (Value* existing = out.Get(field)) {
+      *existing = std::move(v);
+    } else {
+      out.Append(field, std::move(v));
+    }
+    return Value(std::move(out));
+  }
+};
+
+// `field` must be a constant string: "name" or {$literal: "$name.with.dots"}.
+StatusOr<std::string> ConstantFieldName(const std::string& op, const Value& spec) {
+  const Value* v = &spec;
+  if (const Document* d = spec.If<Document>(); d && d->size() == 1 && d->Has("$literal")) {
+    v = d->Get("$literal");
+  } else if (const std::string* s = spec.If<std::string>(); s && s->starts_with('$')) {
+    return Status(4161107, op + " requires 'field' to evaluate to a constant, but got a "
+                                "non-constant argument");
+  }
+  if (!v->Is<std::string>()) {
+    return Status(4161106, op + " requires 'field' to evaluate to type String, but got " +
+                               std::string(TypeAlias(v->type())));
+  }
+  return v->As<std::string>();
+}
+
+StatusOr<ExpressionPtr> ParseFieldAccess(const std::string& op, const Value& arg) {
+  auto node = std::make_shared<FieldAccessExpr>();
+  node->kind = op == "$getField"   ? FieldAccessExpr::Kind::kGet
+               : op == "$setField" ? FieldAccessExpr::Kind::kSet
+                                   : FieldAccessExpr::Kind::kUnset;
+  if (node->kind == FieldAccessExpr::Kind::kGet && !arg.Is<Document>()) {
+    auto name = ConstantFieldName(op, arg);
+    if (!name.ok()) return name.status();
+    node->field = *name;
+    return ExpressionPtr(node);
+  }
+  const Document* d = arg.If<Document>();
+  if (!d) return Status(4161100, op + " only supports an object as its argument");
+  for (const Field& f : d->fields()) {
+    if (f.key == "field") {
+      auto name = ConstantFieldName(op, f.value);
+      if (!name.ok()) return name.status();
+      node->field = *name;
+    } else if (f.key == "input") {
+      auto e = Expression::Parse(f.value);
+      if (!e.ok()) return e.status();
+      node->input = *e;
+    } else if (f.key == "value" && node->kind == FieldAccessExpr::Kind::kSet) {
+      if (const std::string* s = f.value.If<std::string>(); s && *s == "$$REMOVE") continue;
+      auto e = Expression::Parse(f.value);
+      if (!e.ok()) return e.status();
+      node->value = *e;
+    } else {
+      return Status(4161101, op + " found an unknown argument: " + f.key);
+    }
+  }
+  if (!d->Has("field")) return Status(4161102, op + " requires 'field' to be specified");
+  if (node->kind != FieldAccessExpr::Kind::kGet && !d->Has("input")) {
+    return Status(4161103, op + " requires 'input' to be specified");
+  }
+  if (node->kind == FieldAccessExpr::Kind::kSet && !d->Has("value")) {
+    return Status(4161104, op + " requires 'value' to be specified");
+  }
+  return ExpressionPtr(node);
+}
+
 size_t ExpectedArity(std::string_view op) {
   static const std::map<std::string, size_t, std::less<>> kArity = {
       {"$eq", 2},      {"$ne", 2},   {"$gt", 2},   {"$gte", 2},      {"$lt", 2},
@@ -335,6 +439,9 @@ StatusOr<ExpressionPtr> Expression::Parse(const Value& spec) {
     if (d->size() == 1 && d->fields().front().key.starts_with('$')) {
       const Field& f = d->fields().front();
       if (f.key == "$literal") return ExpressionPtr(std::make_shared<LiteralExpr>(f.value));
+      if (f.key == "$getField" || f.key == "$setField" || f.key == "$unsetField") {
+        return ParseFieldAccess(f.key, f.value);
+      }
       return ParseOperator(f.key, f.value);
     }
     auto obj = std::make_shared<ObjectExpr>();

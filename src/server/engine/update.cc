@@ -434,7 +434,21 @@ Status Update::Apply(Document* doc, int positional, bool is_insert, bool* modifi
   } else if (kind_ == Kind::kPipeline) {
     auto out = ApplyUpdatePipeline(pipeline_, *doc);
     if (!out.ok()) return out.status();
-    *doc = std::move(out).value();
+    // As a replacement: a result without _id keeps the original one (first); a different _id
+    // is an attempt to change it.
+    Document result = std::move(out).value();
+    if (const Value* old_id = doc->Get("_id")) {
+      const Value* new_id = result.Get("_id");
+      if (!new_id) {
+        result.fields().insert(result.fields().begin(), Field{"_id", *old_id});
+      } else if (!(*new_id == *old_id)) {
+        return Status(kImmutableField,
+                      "After applying the update, the (immutable) field '_id' was found to "
+                      "have been altered to _id: " +
+                          ToRelaxedJson(*new_id));
+      }
+    }
+    *doc = std::move(result);
   } else {
     std::set<std::string> used_filters;
     for (const auto& op : ops_) {
