@@ -10,7 +10,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libssl-dev
   libasio-dev                      # devmongod's sockets
   libpcre2-dev                     # $regex, as MongoDB uses PCRE
-  libgtest-dev libbenchmark-dev libmozjs-102-dev
+  libgtest-dev libbenchmark-dev libmozjs-102-dev libsqlite3-dev
 )
 missing=()
 for p in "${packages[@]}"; do

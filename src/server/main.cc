@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> parameters;
   app.add_option("--setParameter", parameters,
                  "NAME=VALUE; devmongod knows enableTestCommands=1 (enables `sleep`)");
+  std::string dbpath;
+  app.add_option("--dbpath", dbpath,
+                 "Directory for durable data (SQLite); without it, data lives in memory only");
   CLI11_PARSE(app, argc, argv);
   for (const std::string& p : parameters) {
     if (p == "enableTestCommands=1" || p == "enableTestCommands=true") {
@@ -34,8 +37,17 @@ int main(int argc, char** argv) {
     }
   }
 
+  std::unique_ptr<mm::storage::Storage> storage = mm::storage::MakeMemoryStorage();
+  if (!dbpath.empty()) {
+    auto opened = mm::storage::OpenSqliteStorage(dbpath);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "devmongod: %s\n", opened.status().message().c_str());
+      return 100;  // mongod's exit code for an unusable dbpath
+    }
+    storage = std::move(opened).value();
+  }
   try {
-    mm::Service service(options, mm::storage::MakeMemoryStorage());
+    mm::Service service(options, std::move(storage));
     mm::net::TcpServer server(
         [&service](const mm::net::ConnectionInfo& conn, const uint8_t* frame, size_t len) {
           return service.HandleFrame(conn, frame, len);

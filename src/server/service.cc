@@ -7,7 +7,17 @@
 namespace mm {
 
 Service::Service(commands::ServerOptions options, std::unique_ptr<storage::Storage> storage)
-    : options_(std::move(options)), storage_(std::move(storage)), catalog_(storage_.get()) {}
+    : options_(std::move(options)), storage_(std::move(storage)), catalog_(storage_.get()) {
+  catalog_.LoadFrom(*storage_);
+}
+
+Document Service::RunStored(const Document& command, commands::CommandContext& ctx) {
+  // One storage transaction per command: on disk, a command has happened entirely or not.
+  storage_->Begin();
+  Document reply = commands::RunCommand(command, ctx);
+  storage_->Commit();
+  return reply;
+}
 
 void Service::Disconnected(int32_t id) {
   std::lock_guard lock(mutex_);
@@ -20,7 +30,7 @@ Document Service::Run(const Document& command, const std::string& db) {
   commands::CommandContext ctx{catalog_,   cursors_,        options_,         client,
                                db,         &shutting_down_, &connections_[0], &users_,
                                &sessions_, &fail_points_};
-  return commands::RunCommand(command, ctx);
+  return RunStored(command, ctx);
 }
 
 net::FrameResult Service::HandleFrame(const net::ConnectionInfo& conn, const uint8_t* frame,
@@ -65,8 +75,12 @@ net::FrameResult Service::HandleFrame(const net::ConnectionInfo& conn, const uin
     if (fail) {
       reply = std::move(fail->reply);
     } else {
-      if (spec && !spec->takes_engine_lock) lock.unlock();
-      reply = commands::RunCommand(request.command, ctx);
+      if (spec && !spec->takes_engine_lock) {
+        lock.unlock();
+        reply = commands::RunCommand(request.command, ctx);
+      } else {
+        reply = RunStored(request.command, ctx);
+      }
     }
   }
   if (request.more_to_come) return net::FrameResult{};

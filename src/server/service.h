@@ -31,6 +31,9 @@ class Service {
   Document Run(const Document& command, const std::string& db);
 
  private:
+  // Runs a command under the engine lock, its writes committed to storage together.
+  Document RunStored(const Document& command, commands::CommandContext& ctx);
+
   commands::ServerOptions options_;
   std::unique_ptr<storage::Storage> storage_;
   // One lock for the whole engine: devmongod favours obviously-correct over parallel.

@@ -59,6 +59,14 @@ DevmongodProcess::~DevmongodProcess() {
   }
 }
 
+void DevmongodProcess::Kill(int signal) {
+  if (pid_ <= 0) return;
+  kill(pid_, signal);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
 bool DevmongodProcess::Alive() const {
   return pid_ > 0 && kill(pid_, 0) == 0 && waitpid(pid_, nullptr, WNOHANG) == 0;
 }

@@ -20,6 +20,8 @@ class DevmongodProcess {
   std::string uri(const std::string& db = "test") const;
   // Whether the process is still running.
   bool Alive() const;
+  // Sends `signal` (SIGKILL: a crash) and waits for the process to end.
+  void Kill(int signal);
 
  private:
   pid_t pid_ = -1;

@@ -82,6 +82,38 @@ Status Catalog::Rename(const std::string& from_db, const std::string& from,
   return Status::Ok();
 }
 
+void Catalog::LoadFrom(storage::Storage& storage) {
+  storage.Load(
+      [this](const std::string& ns, const Document& metadata) {
+        size_t dot = ns.find('.');
+        const std::string db = ns.substr(0, dot), name = ns.substr(dot + 1);
+        const Value* options = metadata.Get("options");
+        auto coll = std::make_unique<Collection>(
+            db, name, options && options->Is<Document>() ? options->As<Document>() : Document{},
+            storage_);
+        if (const Value* indexes = metadata.Get("indexes"); indexes && indexes->Is<Array>()) {
+          for (const Value& spec : indexes->As<Array>().items) {
+            if (!spec.Is<Document>()) continue;
+            const Value* index_name = spec.As<Document>().Get("name");
+            if (index_name && index_name->Is<std::string>() &&
+                index_name->As<std::string>() == "_id_") {
+              continue;
+            }
+            auto parsed = ParseIndexSpec(spec.As<Document>());
+            bool created = false;
+            if (parsed.ok()) (void)coll->CreateIndex(std::move(parsed).value(), &created);
+          }
+        }
+        dbs_[db][name] = std::move(coll);
+      },
+      [this](const std::string& ns, storage::RecordId id, Document doc) {
+        size_t dot = ns.find('.');
+        if (Collection* coll = Find(ns.substr(0, dot), ns.substr(dot + 1))) {
+          coll->Restore(id, std::move(doc));
+        }
+      });
+}
+
 std::unique_ptr<Catalog> Catalog::Snapshot() const {
   auto sink = storage::MakeMemoryStorage();
   auto copy = std::make_unique<Catalog>(sink.get());

@@ -29,6 +29,10 @@ class Catalog {
   std::vector<std::string> DatabaseNames() const;
   std::vector<Collection*> Collections(const std::string& db) const;
 
+  // Rebuilds the catalog from what `storage` kept (at start-up): collections with their
+  // options, validators and indexes, then their documents under their record ids.
+  void LoadFrom(storage::Storage& storage);
+
   // A transaction's private snapshot: every collection copied, writing to no storage. It
   // remembers each collection's version so that Commit can tell what changed on either side.
   std::unique_ptr<Catalog> Snapshot() const;

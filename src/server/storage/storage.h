@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "value/status.h"
 #include "value/value.h"
 
 namespace mm::storage {
@@ -26,6 +27,10 @@ class Storage {
   virtual void PutDocument(const std::string& ns, RecordId id, const Document& doc) = 0;
   virtual void DeleteDocument(const std::string& ns, RecordId id) = 0;
 
+  // Brackets one command's writes: a durable store commits them together at Commit.
+  virtual void Begin() {}
+  virtual void Commit() {}
+
   // Replays everything stored, collections before their documents.
   virtual void Load(
       const std::function<void(const std::string& ns, const Document& metadata)>& on_collection,
@@ -34,5 +39,9 @@ class Storage {
 
 // Keeps nothing: the engine's memory is the only copy, and a restart starts empty.
 std::unique_ptr<Storage> MakeMemoryStorage();
+
+// SQLite in `dbpath` (created if missing). Fails when another devmongod holds the directory's
+// lock file, or the file is not a devmongod database.
+StatusOr<std::unique_ptr<Storage>> OpenSqliteStorage(const std::string& dbpath);
 
 }  // namespace mm::storage
