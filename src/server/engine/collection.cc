@@ -207,11 +207,26 @@ const Document* Collection::Get(RecordId id) const {
 }
 
 std::vector<RecordId> Collection::Candidates(const Document& filter) const {
-  const Value* id = filter.Get("_id");
-  if (id && !id->Is<Document>() && !id->Is<Regex>() && !id->Is<Array>()) {
-    auto ids = indexes_.front()->Lookup(*id);
-    std::sort(ids.begin(), ids.end());
-    return ids;
+  // An equality on a field with a single-field index that holds every document with a value
+  // there (not sparse, partial, special or hidden): only that index's entries can match. The
+  // caller still applies the whole filter.
+  for (const Field& f : filter.fields()) {
+    const Value& v = f.value;
+    if (f.key.starts_with('$') || v.Is<Document>() || v.Is<Regex>() || v.Is<Array>() ||
+        v.IsNullish()) {
+      continue;
+    }
+    for (const auto& index : indexes_) {
+      const IndexSpec& spec = index->spec();
+      if (spec.key.size() != 1 || spec.key.fields().front().key != f.key || spec.sparse ||
+          spec.partial || spec.special || spec.hidden) {
+        continue;
+      }
+      auto ids = index->Lookup(v);
+      std::sort(ids.begin(), ids.end());
+      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+      return ids;
+    }
   }
   std::vector<RecordId> all;
   all.reserve(records_.size());
