@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 
+#include "server/engine/expression_operators.h"
 #include "server/engine/path.h"
 #include "value/bson_codec.h"
 #include "value/compare.h"
@@ -12,8 +13,7 @@
 namespace mm::engine {
 namespace {
 
-using Args = std::vector<Value>;
-using OperatorFn = std::function<StatusOr<Value>(const Args&)>;
+using Args = OperatorArgs;
 
 bool IsMissing(const Value& v) { return v.Is<Undefined>(); }
 
@@ -163,80 +163,84 @@ std::string ToStringValue(const Value& v) {
 }
 
 const std::map<std::string, OperatorFn, std::less<>>& Operators() {
-  static const auto* table = new std::map<std::string, OperatorFn, std::less<>>{
-      {"$add", [](const Args& a) { return Arithmetic("$add", a); }},
-      {"$subtract", [](const Args& a) { return Arithmetic("$subtract", a); }},
-      {"$multiply", [](const Args& a) { return Arithmetic("$multiply", a); }},
-      {"$divide", [](const Args& a) { return Arithmetic("$divide", a); }},
-      {"$mod", [](const Args& a) { return Arithmetic("$mod", a); }},
-      {"$eq",
-       [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) == 0); }},
-      {"$ne",
-       [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) != 0); }},
-      {"$gt",
-       [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) > 0); }},
-      {"$gte",
-       [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) >= 0); }},
-      {"$lt",
-       [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) < 0); }},
-      {"$lte",
-       [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) <= 0); }},
-      {"$cmp", [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1])); }},
-      {"$not", [](const Args& a) -> StatusOr<Value> { return Value(!a[0].Truthy()); }},
-      {"$concat",
-       [](const Args& a) -> StatusOr<Value> {
-         std::string out;
-         for (const Value& v : a) {
-           if (v.IsNullish() || IsMissing(v)) return Value(Null{});
-           if (!v.Is<std::string>()) {
-             return TypeError("$concat",
-                              "only supports strings, not " + std::string(TypeAlias(v.type())));
+  static const auto* table = [] {
+    auto* t = new OperatorTable{
+        {"$add", [](const Args& a) { return Arithmetic("$add", a); }},
+        {"$subtract", [](const Args& a) { return Arithmetic("$subtract", a); }},
+        {"$multiply", [](const Args& a) { return Arithmetic("$multiply", a); }},
+        {"$divide", [](const Args& a) { return Arithmetic("$divide", a); }},
+        {"$mod", [](const Args& a) { return Arithmetic("$mod", a); }},
+        {"$eq",
+         [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) == 0); }},
+        {"$ne",
+         [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) != 0); }},
+        {"$gt",
+         [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) > 0); }},
+        {"$gte",
+         [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) >= 0); }},
+        {"$lt",
+         [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) < 0); }},
+        {"$lte",
+         [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) <= 0); }},
+        {"$cmp", [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1])); }},
+        {"$not", [](const Args& a) -> StatusOr<Value> { return Value(!a[0].Truthy()); }},
+        {"$concat",
+         [](const Args& a) -> StatusOr<Value> {
+           std::string out;
+           for (const Value& v : a) {
+             if (v.IsNullish() || IsMissing(v)) return Value(Null{});
+             if (!v.Is<std::string>()) {
+               return TypeError("$concat",
+                                "only supports strings, not " + std::string(TypeAlias(v.type())));
+             }
+             out += v.As<std::string>();
            }
-           out += v.As<std::string>();
-         }
-         return Value(out);
-       }},
-      {"$toString",
-       [](const Args& a) -> StatusOr<Value> {
-         if (a[0].IsNullish() || IsMissing(a[0])) return Value(Null{});
-         return Value(ToStringValue(a[0]));
-       }},
-      {"$toLower",
-       [](const Args& a) -> StatusOr<Value> {
-         std::string s = a[0].Is<std::string>() ? a[0].As<std::string>() : "";
-         for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-         return Value(s);
-       }},
-      {"$toUpper",
-       [](const Args& a) -> StatusOr<Value> {
-         std::string s = a[0].Is<std::string>() ? a[0].As<std::string>() : "";
-         for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-         return Value(s);
-       }},
-      {"$size",
-       [](const Args& a) -> StatusOr<Value> {
-         if (!a[0].Is<Array>()) {
-           return Status(17124, "The argument to $size must be an array. Type of argument: " +
-                                    std::string(TypeAlias(a[0].type())));
-         }
-         return Value(static_cast<int32_t>(a[0].As<Array>().items.size()));
-       }},
-      {"$in",
-       [](const Args& a) -> StatusOr<Value> {
-         if (a.size() != 2 || !a[1].Is<Array>()) {
-           return Status(40081, "$in requires an array as a second argument");
-         }
-         for (const Value& e : a[1].As<Array>().items) {
-           if (ValuesEqual(e, a[0])) return Value(true);
-         }
-         return Value(false);
-       }},
-      {"$type",
-       [](const Args& a) -> StatusOr<Value> {
-         if (IsMissing(a[0])) return Value("missing");
-         return Value(std::string(TypeAlias(a[0].type())));
-       }},
-  };
+           return Value(out);
+         }},
+        {"$toString",
+         [](const Args& a) -> StatusOr<Value> {
+           if (a[0].IsNullish() || IsMissing(a[0])) return Value(Null{});
+           return Value(ToStringValue(a[0]));
+         }},
+        {"$toLower",
+         [](const Args& a) -> StatusOr<Value> {
+           std::string s = a[0].Is<std::string>() ? a[0].As<std::string>() : "";
+           for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+           return Value(s);
+         }},
+        {"$toUpper",
+         [](const Args& a) -> StatusOr<Value> {
+           std::string s = a[0].Is<std::string>() ? a[0].As<std::string>() : "";
+           for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+           return Value(s);
+         }},
+        {"$size",
+         [](const Args& a) -> StatusOr<Value> {
+           if (!a[0].Is<Array>()) {
+             return Status(17124, "The argument to $size must be an array. Type of argument: " +
+                                      std::string(TypeAlias(a[0].type())));
+           }
+           return Value(static_cast<int32_t>(a[0].As<Array>().items.size()));
+         }},
+        {"$in",
+         [](const Args& a) -> StatusOr<Value> {
+           if (a.size() != 2 || !a[1].Is<Array>()) {
+             return Status(40081, "$in requires an array as a second argument");
+           }
+           for (const Value& e : a[1].As<Array>().items) {
+             if (ValuesEqual(e, a[0])) return Value(true);
+           }
+           return Value(false);
+         }},
+        {"$type",
+         [](const Args& a) -> StatusOr<Value> {
+           if (IsMissing(a[0])) return Value("missing");
+           return Value(std::string(TypeAlias(a[0].type())));
+         }},
+    };
+    AddConversionArrayStringOperators(*t);
+    return t;
+  }();
   return *table;
 }
 
@@ -383,9 +387,11 @@ StatusOr<ExpressionPtr> ParseFieldAccess(const std::string& op, const Value& arg
 
 size_t ExpectedArity(std::string_view op) {
   static const std::map<std::string, size_t, std::less<>> kArity = {
-      {"$eq", 2},      {"$ne", 2},   {"$gt", 2},   {"$gte", 2},      {"$lt", 2},
-      {"$lte", 2},     {"$cmp", 2},  {"$not", 1},  {"$toString", 1}, {"$toLower", 1},
-      {"$toUpper", 1}, {"$size", 1}, {"$type", 1}, {"$cond", 3},     {"$in", 2}};
+      {"$eq", 2},      {"$ne", 2},          {"$gt", 2},       {"$gte", 2},      {"$lt", 2},
+      {"$lte", 2},     {"$cmp", 2},         {"$not", 1},      {"$toString", 1}, {"$toLower", 1},
+      {"$toUpper", 1}, {"$size", 1},        {"$type", 1},     {"$cond", 3},     {"$in", 2},
+      {"$toInt", 1},   {"$toLong", 1},      {"$toDouble", 1}, {"$toBool", 1},   {"$abs", 1},
+      {"$isArray", 1}, {"$arrayElemAt", 2}, {"$split", 2},    {"$strLenCP", 1}, {"$substrCP", 3}};
   auto it = kArity.find(op);
   return it == kArity.end() ? 0 : it->second;
 }
@@ -439,6 +445,7 @@ StatusOr<ExpressionPtr> Expression::Parse(const Value& spec) {
     if (d->size() == 1 && d->fields().front().key.starts_with('$')) {
       const Field& f = d->fields().front();
       if (f.key == "$literal") return ExpressionPtr(std::make_shared<LiteralExpr>(f.value));
+      if (f.key == "$dateToString") return ParseDateToString(f.value);
       if (f.key == "$getField" || f.key == "$setField" || f.key == "$unsetField") {
         return ParseFieldAccess(f.key, f.value);
       }
