@@ -8,6 +8,7 @@
 #include "server/engine/path.h"
 #include "server/engine/projection.h"
 #include "server/engine/sort.h"
+#include "value/bson_codec.h"
 #include "value/compare.h"
 
 namespace mm::engine {
@@ -299,7 +300,69 @@ StatusOr<int64_t> PositiveCount(const std::string& stage, const Value& arg, bool
   return *n;
 }
 
-StatusOr<StagePtr> ParseStage(const Document& stage_doc) {
+// {$lookup: {from, localField, foreignField, as}}: each document gets, in `as`, the `from`
+// documents whose foreignField equals its localField (any element, for arrays; null matches
+// null and missing), as MongoDB's equality match does.
+StatusOr<StagePtr> Lookup(const Value& arg, const CollectionReader& read) {
+  const Document* spec = arg.If<Document>();
+  if (!spec) return Status(kFailedToParse, "the $lookup specification must be an object");
+  std::string fields[4];
+  const char* names[] = {"from", "localField", "foreignField", "as"};
+  for (const Field& f : spec->fields()) {
+    auto it = std::find(std::begin(names), std::end(names), f.key);
+    if (it == std::end(names)) {
+      if (f.key == "let" || f.key == "pipeline") {
+        return Status(mm::kNotImplemented,
+                      "$lookup with let/pipeline is not implemented by devmongod; use "
+                      "localField/foreignField");
+      }
+      return Status(kFailedToParse, "unknown argument to $lookup: " + f.key);
+    }
+    if (!f.value.Is<std::string>()) {
+      return Status(kFailedToParse, "$lookup argument '" + f.key + ": " + ToRelaxedJson(f.value) +
+                                        "' must be a string, is type " +
+                                        std::string(TypeAlias(f.value.type())));
+    }
+    fields[it - std::begin(names)] = f.value.As<std::string>();
+  }
+  for (int i = 0; i < 4; ++i) {
+    if (!spec->Has(names[i])) {
+      return Status(kFailedToParse,
+                    std::string("must specify '") + names[i] + "' field for a $lookup");
+    }
+  }
+  if (!read) return Status(mm::kNotImplemented, "$lookup is not available here");
+  const std::string from = fields[0], local = fields[1], foreign = fields[2], as = fields[3];
+  return Whole([=](Docs in) -> StatusOr<Docs> {
+    const Docs others = read(from);
+    for (Document& d : in) {
+      std::vector<PathValue> values;
+      bool missing = false;
+      CollectPathValues(d, SplitPath(local), &values, &missing);
+      Array candidates;
+      for (const PathValue& pv : values) {
+        if (const Array* a = pv.value->If<Array>()) {
+          for (const Value& e : a->items) candidates.items.push_back(e);
+        } else {
+          candidates.items.push_back(*pv.value);
+        }
+      }
+      if (candidates.items.empty()) candidates.items.emplace_back(Null{});
+      auto matcher = Matcher::Parse(Document{{foreign, Document{{"$in", std::move(candidates)}}}});
+      if (!matcher.ok()) return matcher.status();
+      Array joined;
+      for (const Document& o : others) {
+        if (matcher->Matches(o)) joined.items.emplace_back(o);
+      }
+      auto slot = CreatePath(&d, SplitPath(as));
+      if (!slot.ok()) return slot.status();
+      **slot = Value(std::move(joined));
+    }
+    return in;
+  });
+}
+
+StatusOr<StagePtr> ParseStage(const Document& stage_doc, const CollectionReader& read) {
   if (stage_doc.size() != 1) {
     return Status(40323, "A pipeline stage specification object must contain exactly one field.");
   }
@@ -361,11 +424,14 @@ StatusOr<StagePtr> ParseStage(const Document& stage_doc) {
       return Docs{Document{{f, static_cast<int32_t>(in.size())}}};
     });
   }
+  if (name == "$lookup") return Lookup(arg, read);
+  if (name == "$out") {
+    return Status(40601, "$out can only be the final stage in the pipeline");
+  }
   static const char* kNotImplemented[] = {
-      "$lookup",     "$out",         "$merge",   "$facet",           "$bucket",
-      "$bucketAuto", "$graphLookup", "$geoNear", "$sample",          "$sortByCount",
-      "$unionWith",  "$densify",     "$fill",    "$setWindowFields", "$collStats",
-      "$indexStats", "$redact",      "$search",  "$documents"};
+      "$merge",     "$facet",       "$bucket",    "$bucketAuto", "$graphLookup", "$geoNear",
+      "$sample",    "$sortByCount", "$unionWith", "$densify",    "$fill",        "$setWindowFields",
+      "$collStats", "$indexStats",  "$redact",    "$search",     "$documents"};
   if (std::find(std::begin(kNotImplemented), std::end(kNotImplemented), name) !=
       std::end(kNotImplemented)) {
     return Status(mm::kNotImplemented,
@@ -376,12 +442,12 @@ StatusOr<StagePtr> ParseStage(const Document& stage_doc) {
 
 }  // namespace
 
-StatusOr<Pipeline> Pipeline::Parse(const Array& stages) {
+StatusOr<Pipeline> Pipeline::Parse(const Array& stages, CollectionReader read) {
   Pipeline p;
   for (const Value& s : stages.items) {
     const Document* d = s.If<Document>();
     if (!d) return Status(kTypeMismatch, "Each element of the 'pipeline' array must be an object");
-    auto stage = ParseStage(*d);
+    auto stage = ParseStage(*d, read);
     if (!stage.ok()) return stage.status();
     p.stages_.push_back(*stage);
   }
@@ -395,6 +461,34 @@ StatusOr<std::vector<Document>> Pipeline::Run(std::vector<Document> input) const
     input = std::move(r).value();
   }
   return input;
+}
+
+StatusOr<OutStage> SplitOut(const Array& stages, const std::string& db) {
+  OutStage out;
+  out.pipeline = stages;
+  if (stages.items.empty()) return out;
+  const Document* last = stages.items.back().If<Document>();
+  if (!last || last->size() != 1 || last->fields().front().key != "$out") return out;
+  const Value& arg = last->fields().front().value;
+  if (const std::string* name = arg.If<std::string>()) {
+    out.target = *name;
+  } else if (const Document* d = arg.If<Document>()) {
+    const Value* to_db = d->Get("db");
+    const Value* coll = d->Get("coll");
+    if (!coll || !coll->Is<std::string>()) {
+      return Status(kFailedToParse, "$out requires a 'coll' string");
+    }
+    if (to_db && (!to_db->Is<std::string>() || to_db->As<std::string>() != db)) {
+      return Status(mm::kNotImplemented,
+                    "$out to another database is not implemented by devmongod");
+    }
+    out.target = coll->As<std::string>();
+  } else {
+    return Status(16990, "$out only supports a string or object argument, not " +
+                             std::string(TypeAlias(arg.type())));
+  }
+  out.pipeline.items.pop_back();
+  return out;
 }
 
 Status ValidateUpdatePipeline(const Array& stages) {

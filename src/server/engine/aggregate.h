@@ -12,16 +12,29 @@ namespace mm::engine {
 
 struct Stage;
 
+// Every document of a collection of the pipeline's database ($lookup's `from`); empty when
+// the collection does not exist.
+using CollectionReader = std::function<std::vector<Document>(const std::string& collection)>;
+
 class Pipeline {
  public:
   // Unknown stages fail with 40324 (as MongoDB); stages devmongod knows of but does not
-  // implement ($lookup, $out, $merge, …) with NotImplemented (238).
-  static StatusOr<Pipeline> Parse(const Array& stages);
+  // implement ($merge, $facet, …) with NotImplemented (238). `read` serves $lookup (without
+  // it, $lookup is refused). $out is the aggregate command's (see SplitOut).
+  static StatusOr<Pipeline> Parse(const Array& stages, CollectionReader read = nullptr);
   StatusOr<std::vector<Document>> Run(std::vector<Document> input) const;
 
  private:
   std::vector<std::shared_ptr<const Stage>> stages_;
 };
+
+// A final {$out: "name"} (or {$out: {db, coll}}): the pipeline without it and the target
+// collection's name. Fails for $out elsewhere than last (40601) or a target in another db.
+struct OutStage {
+  Array pipeline;
+  std::string target;  // empty: no $out
+};
+StatusOr<OutStage> SplitOut(const Array& stages, const std::string& db);
 
 // Update pipelines accept only $addFields/$set, $project, $unset, $replaceRoot/$replaceWith.
 Status ValidateUpdatePipeline(const Array& stages);
