@@ -327,3 +327,60 @@ TEST_F(AggregateJoinsAndOut, OutReplacesTheTargetKeepingItsIndexesOrLeavesItAlon
 
 }  // namespace
 }  // namespace mm
+
+namespace mm {
+namespace {
+
+class AggregateMerge : public ::testing::Test {
+ protected:
+  Service service_{commands::ServerOptions{}, storage::MakeMemoryStorage()};
+  Document Run(const std::string& json) { return service_.Run(mm::testing::Json(json), "test"); }
+  std::string Find(const std::string& coll) {
+    Document reply = Run(R"({"find": ")" + coll + R"(", "sort": {"_id": 1}})");
+    return ToRelaxedJson(*reply.Get("cursor")->As<Document>().Get("firstBatch"));
+  }
+  std::string Code(const Document& reply) {
+    const Value* c = reply.Get("code");
+    return c ? ToRelaxedJson(*c) : "ok";
+  }
+};
+
+TEST_F(AggregateMerge, ModesAsMongoDBDocumentsThem) {
+  Run(R"({"insert": "src", "documents": [{"_id": 1, "a": 10}, {"_id": 2, "a": 20}]})");
+  Run(R"({"insert": "dst", "documents": [{"_id": 1, "a": 0, "keep": true}]})");
+  // default: whenMatched merge, whenNotMatched insert
+  EXPECT_EQ(Code(Run(R"({"aggregate": "src", "cursor": {}, "pipeline": [{"$merge": "dst"}]})")),
+            "ok");
+  EXPECT_EQ(Find("dst"), R"([ { "_id" : 1, "a" : 10, "keep" : true }, { "_id" : 2, "a" : 20 } ])");
+  EXPECT_EQ(Code(Run(R"({"aggregate": "src", "cursor": {}, "pipeline": [{"$set": {"a": 1}},
+      {"$merge": {"into": "dst", "whenMatched": "replace"}}]})")),
+            "ok");
+  EXPECT_EQ(Find("dst"), R"([ { "_id" : 1, "a" : 1 }, { "_id" : 2, "a" : 1 } ])");
+  EXPECT_EQ(Code(Run(R"({"aggregate": "src", "cursor": {}, "pipeline": [
+      {"$merge": {"into": "dst", "whenMatched": "fail"}}]})")),
+            "11000");
+  EXPECT_EQ(Code(Run(R"({"aggregate": "src", "cursor": {}, "pipeline": [{"$set": {"_id": 3}},
+      {"$merge": {"into": "dst", "whenNotMatched": "fail"}}]})")),
+            "13113");
+  EXPECT_EQ(Code(Run(R"({"aggregate": "src", "cursor": {}, "pipeline": [
+      {"$merge": {"into": "fresh", "on": "a"}}]})")),
+            "51183")
+      << "no unique index on a";
+  EXPECT_EQ(Code(Run(R"({"aggregate": "src", "cursor": {}, "pipeline": [
+      {"$merge": {"into": "dst", "whenMatched": [{"$set": {"x": 1}}]}}]})")),
+            "238");
+}
+
+TEST_F(AggregateMerge, OnAUniqueFieldOtherThanId) {
+  Run(R"({"insert": "src", "documents": [{"_id": 1, "email": "a@x", "n": 1}]})");
+  Run(R"({"createIndexes": "dst", "indexes": [{"key": {"email": 1}, "name": "email_1",
+                                               "unique": true}]})");
+  Run(R"({"insert": "dst", "documents": [{"_id": 9, "email": "a@x", "n": 0}]})");
+  EXPECT_EQ(Code(Run(R"({"aggregate": "src", "cursor": {}, "pipeline": [{"$project": {"_id": 0}},
+      {"$merge": {"into": "dst", "on": "email"}}]})")),
+            "ok");
+  EXPECT_EQ(Find("dst"), R"([ { "_id" : 9, "email" : "a@x", "n" : 1 } ])");
+}
+
+}  // namespace
+}  // namespace mm

@@ -1,5 +1,6 @@
 #include "server/engine/aggregate.h"
 #include "server/commands/handlers.h"
+#include "server/engine/path.h"
 #include "server/engine/query.h"
 
 namespace mm::commands {
@@ -46,6 +47,87 @@ Status ReplaceWith(CommandContext& ctx, const std::string& target, std::vector<D
   return ctx.catalog.Rename(ctx.db, temp, ctx.db, target, /*drop_target=*/true);
 }
 
+// $merge: each result document goes into `stage.target`, matched on `stage.on`.
+Status MergeInto(CommandContext& ctx, const engine::OutStage& stage, std::vector<Document> docs) {
+  MM_RETURN_IF_ERROR(engine::Catalog::ValidateCollectionName(ctx.db, stage.target));
+  const bool on_id = stage.on == std::vector<std::string>{"_id"};
+  engine::Collection* target = ctx.catalog.Find(ctx.db, stage.target);
+  if (!on_id) {
+    // As MongoDB: only a unique index over exactly the `on` fields makes a match unambiguous.
+    bool unique = false;
+    for (size_t i = 0; target && i < target->indexes().size(); ++i) {
+      const engine::IndexSpec& spec = target->indexes()[i]->spec();
+      if (!spec.unique || spec.partial || spec.key.size() != stage.on.size()) continue;
+      bool all = true;
+      for (const std::string& f : stage.on) all = all && spec.key.Has(f);
+      unique = unique || all;
+    }
+    if (!unique) {
+      return Status(51183, "Cannot find index to verify that join fields will be unique");
+    }
+  }
+  if (!target) {
+    auto created = ctx.catalog.GetOrCreate(ctx.db, stage.target);
+    if (!created.ok()) return created.status();
+    target = *created;
+  }
+  for (Document& d : docs) {
+    Document filter;
+    bool generated_id = on_id && !d.Has("_id");
+    for (const std::string& f : stage.on) {
+      if (generated_id) break;
+      const Value* v = engine::GetExact(d, engine::SplitPath(f));
+      if (!v || v->IsNullish() || v->Is<Array>() || v->Is<Undefined>()) {
+        return Status(51132,
+                      "$merge write error: 'on' field cannot be missing, null, undefined or an "
+                      "array");
+      }
+      filter.Append(f, *v);
+    }
+    std::vector<engine::RecordId> matches;
+    if (!generated_id) {
+      auto ids = engine::FindRecords(*target, engine::QueryOptions{filter, {}, 0, 1});
+      if (!ids.ok()) return ids.status();
+      matches = std::move(ids).value();
+    }
+    if (matches.empty()) {
+      if (stage.when_not_matched == "fail") {
+        return Status(13113,
+                      "$merge could not find a matching document in the target collection for "
+                      "at least one document in the source collection");
+      }
+      if (stage.when_not_matched == "insert") MM_RETURN_IF_ERROR(target->Insert(std::move(d)));
+      continue;
+    }
+    if (stage.when_matched == "keepExisting") continue;
+    if (stage.when_matched == "fail") {
+      return Status(kDuplicateKey,
+                    "$merge found an existing document with the same values for the 'on' "
+                    "field(s) and whenMatched is fail");
+    }
+    const Document& existing = *target->Get(matches.front());
+    Document updated = stage.when_matched == "merge" ? existing : Document{};
+    if (stage.when_matched == "replace") updated.Append("_id", *existing.Get("_id"));
+    for (Field& f : d.fields()) {
+      if (f.key == "_id") {
+        if (!(f.value == *existing.Get("_id"))) {
+          return Status(kImmutableField,
+                        "$merge failed to update the matching document, did "
+                        "you attempt to modify the _id or the shard key?");
+        }
+        continue;
+      }
+      if (Value* slot = updated.Get(f.key)) {
+        *slot = std::move(f.value);
+      } else {
+        updated.Append(f.key, std::move(f.value));
+      }
+    }
+    MM_RETURN_IF_ERROR(target->Replace(matches.front(), std::move(updated)));
+  }
+  return Status::Ok();
+}
+
 StatusOr<Document> Aggregate(const Document& cmd, CommandContext& ctx) {
   const Value& target = cmd.fields().front().value;
   if (!target.Is<std::string>()) {
@@ -80,7 +162,8 @@ StatusOr<Document> Aggregate(const Document& cmd, CommandContext& ctx) {
   std::string ns = ctx.db + "." + name;
   std::vector<Document> docs = std::move(out).value();
   if (!split->target.empty()) {
-    MM_RETURN_IF_ERROR(ReplaceWith(ctx, split->target, std::move(docs)));
+    MM_RETURN_IF_ERROR(split->merge ? MergeInto(ctx, *split, std::move(docs))
+                                    : ReplaceWith(ctx, split->target, std::move(docs)));
     return CursorReply(ns, 0, {}, true);
   }
   int64_t id = OpenIfMore(ctx.cursors, ns, &docs, *batch_size);

@@ -425,8 +425,8 @@ StatusOr<StagePtr> ParseStage(const Document& stage_doc, const CollectionReader&
     });
   }
   if (name == "$lookup") return Lookup(arg, read);
-  if (name == "$out") {
-    return Status(40601, "$out can only be the final stage in the pipeline");
+  if (name == "$out" || name == "$merge") {
+    return Status(40601, name + " can only be the final stage in the pipeline");
   }
   static const char* kNotImplemented[] = {
       "$merge",     "$facet",       "$bucket",    "$bucketAuto", "$graphLookup", "$geoNear",
@@ -463,29 +463,101 @@ StatusOr<std::vector<Document>> Pipeline::Run(std::vector<Document> input) const
   return input;
 }
 
+namespace {
+
+// The collection an $out or $merge names: "coll" or {db, coll} in this database.
+StatusOr<std::string> TargetName(const std::string& stage, const Value& arg, const std::string& db,
+                                 const char* coll_field) {
+  if (const std::string* name = arg.If<std::string>()) return *name;
+  const Document* d = arg.If<Document>();
+  if (!d) {
+    return Status(16990, stage + " only supports a string or object argument, not " +
+                             std::string(TypeAlias(arg.type())));
+  }
+  const Value* to_db = d->Get("db");
+  const Value* coll = d->Get(coll_field);
+  if (!coll || !coll->Is<std::string>()) {
+    return Status(kFailedToParse, stage + " requires a '" + coll_field + "' string");
+  }
+  if (to_db && (!to_db->Is<std::string>() || to_db->As<std::string>() != db)) {
+    return Status(mm::kNotImplemented,
+                  stage + " to another database is not implemented by devmongod");
+  }
+  return coll->As<std::string>();
+}
+
+Status ParseMerge(const Value& arg, const std::string& db, OutStage* out) {
+  const Document* d = arg.If<Document>();
+  if (!d) {
+    auto name = TargetName("$merge", arg, db, "coll");
+    if (!name.ok()) return name.status();
+    out->target = *name;
+    return Status::Ok();
+  }
+  for (const Field& f : d->fields()) {
+    if (f.key == "into") {
+      auto name = TargetName("$merge", f.value, db, "coll");
+      if (!name.ok()) return name.status();
+      out->target = *name;
+    } else if (f.key == "on") {
+      out->on.clear();
+      if (const std::string* one = f.value.If<std::string>()) {
+        out->on.push_back(*one);
+      } else if (const Array* many = f.value.If<Array>()) {
+        for (const Value& v : many->items) {
+          if (!v.Is<std::string>())
+            return Status(51134, "$merge 'on' array elements must be strings");
+          out->on.push_back(v.As<std::string>());
+        }
+      }
+      if (out->on.empty()) return Status(51187, "$merge 'on' must name at least one field");
+    } else if (f.key == "whenMatched") {
+      const std::string* mode = f.value.If<std::string>();
+      if (!mode) {
+        return Status(mm::kNotImplemented,
+                      "$merge with a whenMatched pipeline is not implemented by devmongod");
+      }
+      if (*mode != "replace" && *mode != "keepExisting" && *mode != "merge" && *mode != "fail") {
+        return Status(kBadValue, "Enumeration value '" + *mode +
+                                     "' for field '$merge.whenMatched' is not a valid value.");
+      }
+      out->when_matched = *mode;
+    } else if (f.key == "whenNotMatched") {
+      const std::string* mode = f.value.If<std::string>();
+      if (!mode || (*mode != "insert" && *mode != "discard" && *mode != "fail")) {
+        return Status(kBadValue, "'whenNotMatched' must be insert, discard or fail");
+      }
+      out->when_not_matched = *mode;
+    } else if (f.key == "let") {
+      return Status(mm::kNotImplemented, "$merge with let is not implemented by devmongod");
+    } else {
+      return Status(40415, "BSON field '$merge." + f.key + "' is an unknown field.");
+    }
+  }
+  if (out->target.empty())
+    return Status(40414, "BSON field '$merge.into' is missing but a required field");
+  return Status::Ok();
+}
+
+}  // namespace
+
 StatusOr<OutStage> SplitOut(const Array& stages, const std::string& db) {
   OutStage out;
   out.pipeline = stages;
   if (stages.items.empty()) return out;
   const Document* last = stages.items.back().If<Document>();
-  if (!last || last->size() != 1 || last->fields().front().key != "$out") return out;
+  if (!last || last->size() != 1) return out;
+  const std::string& stage = last->fields().front().key;
   const Value& arg = last->fields().front().value;
-  if (const std::string* name = arg.If<std::string>()) {
+  if (stage == "$out") {
+    auto name = TargetName("$out", arg, db, "coll");
+    if (!name.ok()) return name.status();
     out.target = *name;
-  } else if (const Document* d = arg.If<Document>()) {
-    const Value* to_db = d->Get("db");
-    const Value* coll = d->Get("coll");
-    if (!coll || !coll->Is<std::string>()) {
-      return Status(kFailedToParse, "$out requires a 'coll' string");
-    }
-    if (to_db && (!to_db->Is<std::string>() || to_db->As<std::string>() != db)) {
-      return Status(mm::kNotImplemented,
-                    "$out to another database is not implemented by devmongod");
-    }
-    out.target = coll->As<std::string>();
+  } else if (stage == "$merge") {
+    out.merge = true;
+    MM_RETURN_IF_ERROR(ParseMerge(arg, db, &out));
   } else {
-    return Status(16990, "$out only supports a string or object argument, not " +
-                             std::string(TypeAlias(arg.type())));
+    return out;
   }
   out.pipeline.items.pop_back();
   return out;

@@ -28,11 +28,16 @@ class Pipeline {
   std::vector<std::shared_ptr<const Stage>> stages_;
 };
 
-// A final {$out: "name"} (or {$out: {db, coll}}): the pipeline without it and the target
-// collection's name. Fails for $out elsewhere than last (40601) or a target in another db.
+// A final {$out: "name"} / {$out: {db, coll}} or {$merge: …}: the pipeline without it, and
+// where its results go. Fails for $out/$merge elsewhere than last (40601) or a target in
+// another database (238).
 struct OutStage {
   Array pipeline;
-  std::string target;  // empty: no $out
+  std::string target;  // empty: neither $out nor $merge
+  bool merge = false;
+  std::vector<std::string> on{"_id"};       // $merge
+  std::string when_matched = "merge";       // replace | keepExisting | merge | fail
+  std::string when_not_matched = "insert";  // insert | discard | fail
 };
 StatusOr<OutStage> SplitOut(const Array& stages, const std::string& db);
 
