@@ -273,6 +273,7 @@ INSTANTIATE_TEST_SUITE_P(
 namespace mm {
 namespace {
 
+// $lookup, $out and $merge through the aggregate command.
 class AggregateJoinsAndOut : public ::testing::Test {
  protected:
   Service service_{commands::ServerOptions{}, storage::MakeMemoryStorage()};
@@ -281,6 +282,13 @@ class AggregateJoinsAndOut : public ::testing::Test {
     Document reply = Run(json);
     const Value* cursor = reply.Get("cursor");
     return cursor ? ToRelaxedJson(*cursor->As<Document>().Get("firstBatch")) : ToRelaxedJson(reply);
+  }
+  std::string Find(const std::string& coll) {
+    return Batch(R"({"find": ")" + coll + R"(", "sort": {"_id": 1}})");
+  }
+  std::string Code(const Document& reply) {
+    const Value* c = reply.Get("code");
+    return c ? ToRelaxedJson(*c) : "ok";
   }
 };
 
@@ -331,21 +339,7 @@ TEST_F(AggregateJoinsAndOut, OutReplacesTheTargetKeepingItsIndexesOrLeavesItAlon
 namespace mm {
 namespace {
 
-class AggregateMerge : public ::testing::Test {
- protected:
-  Service service_{commands::ServerOptions{}, storage::MakeMemoryStorage()};
-  Document Run(const std::string& json) { return service_.Run(mm::testing::Json(json), "test"); }
-  std::string Find(const std::string& coll) {
-    Document reply = Run(R"({"find": ")" + coll + R"(", "sort": {"_id": 1}})");
-    return ToRelaxedJson(*reply.Get("cursor")->As<Document>().Get("firstBatch"));
-  }
-  std::string Code(const Document& reply) {
-    const Value* c = reply.Get("code");
-    return c ? ToRelaxedJson(*c) : "ok";
-  }
-};
-
-TEST_F(AggregateMerge, ModesAsMongoDBDocumentsThem) {
+TEST_F(AggregateJoinsAndOut, ModesAsMongoDBDocumentsThem) {
   Run(R"({"insert": "src", "documents": [{"_id": 1, "a": 10}, {"_id": 2, "a": 20}]})");
   Run(R"({"insert": "dst", "documents": [{"_id": 1, "a": 0, "keep": true}]})");
   // default: whenMatched merge, whenNotMatched insert
@@ -371,7 +365,7 @@ TEST_F(AggregateMerge, ModesAsMongoDBDocumentsThem) {
             "238");
 }
 
-TEST_F(AggregateMerge, OnAUniqueFieldOtherThanId) {
+TEST_F(AggregateJoinsAndOut, OnAUniqueFieldOtherThanId) {
   Run(R"({"insert": "src", "documents": [{"_id": 1, "email": "a@x", "n": 1}]})");
   Run(R"({"createIndexes": "dst", "indexes": [{"key": {"email": 1}, "name": "email_1",
                                                "unique": true}]})");
