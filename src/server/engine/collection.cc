@@ -175,11 +175,25 @@ Status Collection::Replace(RecordId id, Document doc) {
   auto it = records_.find(id);
   if (it == records_.end()) return Status(kInternalError, "record vanished");
   MM_RETURN_IF_ERROR(CheckValidation(doc, &it->second));
-  std::vector<std::vector<Value>> keys;
-  for (const auto& index : indexes_) keys.push_back(index->KeysFor(doc));
-  MM_RETURN_IF_ERROR(CheckUnique(keys, id));
-  Index(it->second, id, false);
-  for (size_t i = 0; i < indexes_.size(); ++i) indexes_[i]->Add(keys[i], id);
+  // Only indexes whose keys the update changed need a uniqueness check and new entries (an
+  // updateMany of a field no index covers touches no index at all).
+  std::vector<std::vector<Value>> keys, old_keys;
+  std::vector<bool> changed(indexes_.size());
+  for (size_t i = 0; i < indexes_.size(); ++i) {
+    keys.push_back(indexes_[i]->KeysFor(doc));
+    old_keys.push_back(indexes_[i]->KeysFor(it->second));
+    changed[i] = keys[i] != old_keys[i];
+    if (changed[i] && indexes_[i]->spec().unique) {
+      if (auto dup = ConflictingKey(*indexes_[i], keys[i], id)) {
+        return DuplicateKeyError(*indexes_[i], ns(), *dup, "");
+      }
+    }
+  }
+  for (size_t i = 0; i < indexes_.size(); ++i) {
+    if (!changed[i]) continue;
+    indexes_[i]->Remove(old_keys[i], id);
+    indexes_[i]->Add(keys[i], id);
+  }
   storage_->PutDocument(ns(), id, doc);
   Touch();
   it->second = std::move(doc);
