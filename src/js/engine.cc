@@ -1,6 +1,7 @@
 #include "js/engine.h"
 
 #include <js/CompilationAndEvaluation.h>
+#include <js/Conversions.h>
 #include <js/Initialization.h>
 #include <js/JSON.h>
 #include <js/Promise.h>
@@ -8,6 +9,7 @@
 #include <jsfriendapi.h>
 
 #include <cstdlib>
+#include <limits>
 
 #include "js/prelude_js.h"
 #include "js/state.h"
@@ -32,7 +34,11 @@ std::string TakeException(Engine::State& state) {
   JS::RootedObject entry(cx, *state.entry);
   if (!JS_CallFunctionName(cx, entry, "formatError", args, &text)) {
     JS_ClearPendingException(cx);
-    return "JavaScript error (which could not be described)";
+    JS::RootedString plain(cx, JS::ToString(cx, error));
+    JS::RootedValue plain_value(cx);
+    if (plain) plain_value.setString(plain);
+    std::string what = plain ? ToUtf8(cx, plain_value) : "";
+    return what.empty() ? "JavaScript error (out of memory?)" : what;
   }
   return ToUtf8(cx, text);
 }
@@ -72,7 +78,9 @@ StatusOr<Engine*> Engine::Get() {
   }
   auto created = std::unique_ptr<Engine>(new Engine());
   State& s = *created->state_;
-  s.cx = JS_NewContext(JS::DefaultHeapMaxBytes);
+  // SpiderMonkey's default heap limit (32 MB) is an embedding default, not Node.js's (which is
+  // a few GB): a data migration that reads a collection into an array needs the latter.
+  s.cx = JS_NewContext(std::numeric_limits<uint32_t>::max());
   if (!s.cx) {
     JS_ShutDown();
     return Status(kInternalError, "cannot create a JavaScript context");

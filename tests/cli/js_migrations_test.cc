@@ -223,6 +223,28 @@ module.exports = {
             "{ \"_id\" : 1, \"theme\" : \"calm\", \"volume\" : 2, \"file\" : true }\n");
 }
 
+// SpiderMonkey's embedding default heap (32 MB) is far below Node.js's; a data migration that
+// reads a collection into an array must not run out of memory where Node.js would not.
+TEST_F(JsMigrations, ReadingAWholeCollectionIntoAnArrayFitsInTheHeap) {
+  TempDir dir;
+  dir.Write("001_seed.js", R"(module.exports = { up: async (db) => {
+  for (let chunk = 0; chunk < 20; chunk++) {
+    const docs = [];
+    for (let i = 0; i < 10000; i++) docs.push({ _id: chunk * 10000 + i, name: 'user ' + i, n: i });
+    await db.collection('big').insertMany(docs);
+  }
+} };
+)");
+  dir.Write("002_read_all.js", R"(module.exports = { up: async (db) => {
+  const all = await db.collection('big').find({}).toArray();
+  console.log('read', all.length, all[199999].name);
+} };
+)");
+  ProcessResult r = Migrate({"--dir", dir.path(), "--uri", Uri(), "up"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("002 | read 200000 user 9999"), std::string::npos) << r.out;
+}
+
 TEST_F(JsMigrations, CreateWritesTheSeedTemplateWhichRuns) {
   TempDir dir;
   ProcessResult created = Migrate({"--dir", dir.path(), "create", "add_flag", "--format", "js"});
