@@ -937,6 +937,17 @@
     if (i >= 0) timers.splice(i, 1);
   }
   function setImmediate(fn, ...args) { return setTimeout(fn, 0, ...args); }
+  // Re-arms itself (same id) before each call, so clearInterval inside `fn` stops it.
+  function setInterval(fn, ms = 0, ...args) {
+    const id = nextTimerId++;
+    const period = Math.max(1, Number(ms) || 0);
+    const tick = () => {
+      timers.push({ id, at: native.now() + period, fn: tick, args: [] });
+      fn(...args);
+    };
+    timers.push({ id, at: native.now() + period, fn: tick, args: [] });
+    return id;
+  }
   // Called by the engine when no promise job is left: runs the earliest timer (sleeping until
   // it is due) and says whether there was one.
   function runNextTimer() {
@@ -1049,6 +1060,6 @@
     },
   };
 
-  Object.assign(globalThis, { console, process, setTimeout, clearTimeout, setImmediate, clearImmediate: clearTimeout, setInterval: undefined, queueMicrotask: (fn) => { Promise.resolve().then(fn); } });
+  Object.assign(globalThis, { console, process, setTimeout, clearTimeout, setImmediate, clearImmediate: clearTimeout, setInterval, clearInterval: clearTimeout, queueMicrotask: (fn) => { Promise.resolve().then(fn); } });
   return entry;
 })

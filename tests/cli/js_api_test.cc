@@ -206,6 +206,11 @@ const ApiCase kCases[] = {
      "await Promise.resolve(); order.push('micro'); await new Promise((r) => setTimeout(r, 20)); "
      "return order;",
      R"(["micro","immediate","timeout"])"},
+    {"setInterval_until_cleared",
+     "let n = 0; await new Promise((resolve) => { const id = setInterval(() => { if (++n === 3) { "
+     "clearInterval(id); resolve(); } }, 1); });"
+     "await new Promise((r) => setTimeout(r, 10)); return n;",
+     "3"},
     {"process_env", "return [process.env.MM_JS_TEST_VAR, typeof process.env.PATH];",
      R"(["from the test","string"])"},
     {"transactions_on_a_standalone_are_the_servers_error",

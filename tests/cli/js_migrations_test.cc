@@ -223,6 +223,26 @@ module.exports = {
             "{ \"_id\" : 1, \"theme\" : \"calm\", \"volume\" : 2, \"file\" : true }\n");
 }
 
+TEST_F(JsMigrations, APromiseThatNeverSettlesOrATimerThatThrowsFailsTheMigration) {
+  TempDir hang;
+  hang.Write("001_hang.js", "module.exports = { up: () => new Promise(() => {}) };\n");
+  ProcessResult r = Migrate({"--dir", hang.path(), "--uri", Uri(), "up"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("001_hang.js: up() failed: up() never finished"), std::string::npos)
+      << r.err;
+  TempDir late;
+  late.Write("001_late.js", R"(module.exports = { up: async () => {
+  setTimeout(() => { throw new Error('late failure'); }, 1);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+} };
+)");
+  r = Migrate({"--dir", late.path(), "--uri", Uri("late"), "up"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("001_late.js: up() failed: Error: late failure"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("001_late.js:2:"), std::string::npos) << r.err;
+}
+
 // SpiderMonkey's embedding default heap (32 MB) is far below Node.js's; a data migration that
 // reads a collection into an array must not run out of memory where Node.js would not.
 TEST_F(JsMigrations, ReadingAWholeCollectionIntoAnArrayFitsInTheHeap) {
