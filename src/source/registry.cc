@@ -9,6 +9,11 @@ class FunctionAction : public MigrationAction {
   Status Run(mongo::Database& db, const ActionOutput&) const override {
     return fn_(db);
   }
+  // A C++ migration's commands are not known before it runs (it may build indexes, which
+  // MongoDB refuses in a transaction), so it runs outside one, as before transactions.
+  std::string TransactionBlocker() const override {
+    return "a C++ migration runs outside a transaction";
+  }
 
  private:
   Registry::Function fn_;
