@@ -54,6 +54,22 @@ class CliTest : public ::testing::Test {
     return out;
   }
 
+  // "{ version, status }" per history record of `db`, by version.
+  std::string HistoryStates(const std::string& db = "neuronav") {
+    bool ok = false;
+    Document reply = client_.Command(
+        db, Json(R"({"find": "migrationHistory", "projection": {"_id": 0, "version": 1,
+                     "status": 1}, "sort": {"version": 1}})"),
+        &ok);
+    if (!ok) return "(no collection)";
+    std::string out;
+    for (const Value& v :
+         reply.Get("cursor")->As<Document>().Get("firstBatch")->As<Array>().items) {
+      out += ToRelaxedJson(v.As<Document>()) + "\n";
+    }
+    return out;
+  }
+
   // Every document of `collection` (without volatile fields), sorted by _id.
   std::string Documents(const std::string& collection, const Document& projection = {}) {
     bool ok = false;

@@ -40,18 +40,6 @@ class JsMigrations : public CliTest {
     }
     return out;
   }
-
-  std::string HistoryOf(const std::string& db) {
-    Document reply = client_.Command(
-        db, Json(R"({"find": "migrationHistory", "projection": {"_id": 0, "version": 1,
-                     "status": 1}, "sort": {"version": 1}})"));
-    std::string out;
-    for (const Value& v :
-         reply.Get("cursor")->As<Document>().Get("firstBatch")->As<Array>().items) {
-      out += ToRelaxedJson(v.As<Document>()) + "\n";
-    }
-    return out;
-  }
 };
 
 TEST_F(JsMigrations, SeedFilesApplyAndLeaveWhatTheJsonExamplesLeave) {
@@ -78,7 +66,7 @@ TEST_F(JsMigrations, SeedFilesApplyAndLeaveWhatTheJsonExamplesLeave) {
   EXPECT_NE(down.err.find("version 4 (004_add_profile_picture.js) has no `down`"),
             std::string::npos)
       << down.err;
-  EXPECT_EQ(HistoryOf("seedjs"),
+  EXPECT_EQ(HistoryStates("seedjs"),
             "{ \"version\" : 1, \"status\" : \"applied\" }\n"
             "{ \"version\" : 2, \"status\" : \"applied\" }\n"
             "{ \"version\" : 3, \"status\" : \"applied\" }\n"
@@ -99,7 +87,7 @@ TEST_F(JsMigrations, SeedDownOf002DropsTheHistoryWhichTheToolRestores) {
                           "restored them"),
             std::string::npos)
       << down.err;
-  EXPECT_EQ(HistoryOf("neuronav"),
+  EXPECT_EQ(HistoryStates("neuronav"),
             "{ \"version\" : 1, \"status\" : \"applied\" }\n"
             "{ \"version\" : 2, \"status\" : \"reverted\" }\n"
             "{ \"version\" : 3, \"status\" : \"reverted\" }\n")
@@ -130,7 +118,8 @@ module.exports = {
   EXPECT_NE(up.out.find("20240115123045 add users"), std::string::npos) << up.out;
   EXPECT_EQ(Documents("accounts"),
             "{ \"_id\" : { \"$oid\" : \"65a4f1c2e4b0a1b2c3d4e5f6\" }, \"plan\" : \"free\" }\n");
-  EXPECT_EQ(HistoryOf("neuronav"), "{ \"version\" : 20240115123045, \"status\" : \"applied\" }\n");
+  EXPECT_EQ(HistoryStates("neuronav"),
+            "{ \"version\" : 20240115123045, \"status\" : \"applied\" }\n");
   ProcessResult down = Migrate({"--dir", dir.path(), "--uri", Uri(), "down"});
   ASSERT_EQ(down.exit_code, 0) << down.out << down.err;
   EXPECT_EQ(Indexes("accounts"), "(no collection)");
@@ -163,7 +152,7 @@ TEST_F(JsMigrations, ThrowingMigrationFailsWithMessageAndLineAndIsRecordedFailed
       << r.err;
   EXPECT_NE(r.err.find("001_boom.js:6:"), std::string::npos)
       << "the stack names the line: " << r.err;
-  EXPECT_EQ(HistoryOf("neuronav"), "{ \"version\" : 1, \"status\" : \"failed\" }\n");
+  EXPECT_EQ(HistoryStates("neuronav"), "{ \"version\" : 1, \"status\" : \"failed\" }\n");
 }
 
 TEST_F(JsMigrations, ServerErrorsReachTheMigrationAsTheDriversDo) {
@@ -191,7 +180,7 @@ TEST_F(JsMigrations, RequireOfANodeModuleIsRefusedNamingModuleAndFile) {
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("Cannot find module 'fs'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("001_fs.js"), std::string::npos) << r.err;
-  EXPECT_EQ(HistoryOf("neuronav"), "");
+  EXPECT_EQ(HistoryStates("neuronav"), "");
 }
 
 TEST_F(JsMigrations, SyntaxErrorNamesFileAndLine) {

@@ -9,10 +9,6 @@ namespace {
 class ReplicaSetCli : public CliTest {
  protected:
   ReplicaSetCli() : CliTest("--replSet rs0", "?replicaSet=rs0") {}
-
-  std::string History() {
-    return Documents("migrationHistory", Json(R"({"_id": 0, "version": 1, "status": 1})"));
-  }
 };
 
 constexpr const char* kFailsAtSecondStep = R"({"version": 1, "description": "two steps",
@@ -29,7 +25,7 @@ TEST_F(ReplicaSetCli, SecondStepFailureLeavesNeitherWritesNorHistory) {
             std::string::npos)
       << r.err;
   EXPECT_EQ(Indexes("log"), "(no collection)") << "the first step's insert was rolled back";
-  EXPECT_EQ(History(), "") << "no running/failed record: nothing happened";
+  EXPECT_EQ(HistoryStates(), "") << "no running/failed record: nothing happened";
 
   ProcessResult status = Migrate({"--dir", dir.path(), "--uri", Uri(), "status"});
   EXPECT_EQ(status.exit_code, 0) << status.err;
@@ -42,7 +38,7 @@ TEST_F(ReplicaSetCli, WithoutTransactionsTheSameFailureLeavesTheFirstStepAndAFai
   ProcessResult r = Migrate({"--dir", dir.path(), "--uri", Uri(), "--no-transaction", "up"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_EQ(Documents("log"), "{ \"_id\" : 1, \"step\" : 1 }\n");
-  EXPECT_EQ(History(), "{ \"version\" : 1, \"status\" : \"failed\" }\n");
+  EXPECT_EQ(HistoryStates(), "{ \"version\" : 1, \"status\" : \"failed\" }\n");
 }
 
 TEST_F(ReplicaSetCli, SuccessfulMigrationCommitsItsWritesAndItsRecordTogether) {
@@ -54,11 +50,11 @@ TEST_F(ReplicaSetCli, SuccessfulMigrationCommitsItsWritesAndItsRecordTogether) {
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
   EXPECT_EQ(up.out.find("outside a transaction"), std::string::npos) << up.out;
   EXPECT_EQ(Documents("log"), "{ \"_id\" : 1 }\n{ \"_id\" : 2 }\n");
-  EXPECT_EQ(History(), "{ \"version\" : 1, \"status\" : \"applied\" }\n");
+  EXPECT_EQ(HistoryStates(), "{ \"version\" : 1, \"status\" : \"applied\" }\n");
   ProcessResult down = Migrate({"--dir", dir.path(), "--uri", Uri(), "down"});
   ASSERT_EQ(down.exit_code, 0) << down.out << down.err;
   EXPECT_EQ(Documents("log"), "");
-  EXPECT_EQ(History(), "{ \"version\" : 1, \"status\" : \"reverted\" }\n");
+  EXPECT_EQ(HistoryStates(), "{ \"version\" : 1, \"status\" : \"reverted\" }\n");
 }
 
 TEST_F(ReplicaSetCli, StepsRefusedInATransactionRunOutsideOneAndSaySo) {
@@ -79,7 +75,7 @@ TEST_F(ReplicaSetCli, StepsRefusedInATransactionRunOutsideOneAndSaySo) {
             std::string::npos)
       << r.out;
   EXPECT_EQ(Indexes("users"), "_id_ { \"_id\" : 1 }\nemail_1 { \"email\" : 1 }\n");
-  EXPECT_EQ(History(),
+  EXPECT_EQ(HistoryStates(),
             "{ \"version\" : 1, \"status\" : \"applied\" }\n"
             "{ \"version\" : 2, \"status\" : \"applied\" }\n"
             "{ \"version\" : 3, \"status\" : \"applied\" }\n");

@@ -25,6 +25,14 @@ struct UpdateOp {
 
 namespace {
 
+// A replacement or pipeline update whose result carries another _id.
+Status IdAltered(const Value& to) {
+  return Status(kImmutableField,
+                "After applying the update, the (immutable) field '_id' was found to have been "
+                "altered to _id: " +
+                    ToRelaxedJson(to));
+}
+
 constexpr const char* kModifiers[] = {
     "$set",         "$unset",       "$inc",  "$mul",      "$rename", "$min",     "$max",
     "$currentDate", "$setOnInsert", "$push", "$addToSet", "$pull",   "$pullAll", "$pop"};
@@ -420,12 +428,7 @@ Status Update::Apply(Document* doc, int positional, bool is_insert, bool* modifi
     if (old_id) replaced.Append("_id", *old_id);
     for (const Field& f : replacement_.fields()) {
       if (f.key == "_id" && old_id) {
-        if (!ValuesEqual(f.value, *old_id)) {
-          return Status(kImmutableField,
-                        "After applying the update, the (immutable) field "
-                        "'_id' was found to have been altered to _id: " +
-                            ToRelaxedJson(f.value));
-        }
+        if (!ValuesEqual(f.value, *old_id)) return IdAltered(f.value);
         continue;
       }
       replaced.Append(f.key, f.value);
@@ -437,15 +440,12 @@ Status Update::Apply(Document* doc, int positional, bool is_insert, bool* modifi
     // As a replacement: a result without _id keeps the original one (first); a different _id
     // is an attempt to change it.
     Document result = std::move(out).value();
-    if (const Value* old_id = doc->Get("_id")) {
+    if (old_id) {
       const Value* new_id = result.Get("_id");
       if (!new_id) {
         result.fields().insert(result.fields().begin(), Field{"_id", *old_id});
-      } else if (!(*new_id == *old_id)) {
-        return Status(kImmutableField,
-                      "After applying the update, the (immutable) field '_id' was found to "
-                      "have been altered to _id: " +
-                          ToRelaxedJson(*new_id));
+      } else if (!ValuesEqual(*new_id, *old_id)) {
+        return IdAltered(*new_id);
       }
     }
     *doc = std::move(result);
