@@ -17,6 +17,9 @@ namespace mm {
 struct ActionOutput {
   std::function<void(const std::string&)> note;   // the tool's remarks (a tolerated error)
   std::function<void(const std::string&)> print;  // the migration's own output (console.log)
+  // Called between two steps (never inside one): a non-OK status (the user interrupted the
+  // run) tells the action to stop there and return it. May be empty.
+  std::function<Status()> checkpoint;
 };
 
 // One direction of a migration.

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,10 @@
 #include "plan/plan.h"
 
 namespace mm {
+
+namespace history {
+class Lock;
+}
 
 struct RunnerOptions {
   std::string history_collection = "migrationHistory";
@@ -26,6 +31,10 @@ struct RunnerOptions {
   // record in one transaction (--no-transaction turns this off).
   bool use_transactions = true;
   std::string tool_version = "0.1.0";
+  // Polled before each migration and between steps: the number of the signal that asked the
+  // run to stop (SIGINT, SIGTERM), or 0. The run then stops before the next step, records what
+  // happened, and releases the lock. May be empty.
+  std::function<int()> interrupted;
 };
 
 struct RunEvent {
@@ -47,6 +56,8 @@ enum class FailureKind {
   kConnection,       // no server could be reached (exit 4)
   kMigrationFailed,  // a step failed; it is recorded `failed`, earlier ones `applied` (exit 1)
   kLockTimeout,      // another runner held the lock for longer than lock_timeout (exit 5)
+  kLockLost,         // the lock was lost or a claim refused: another runner acted (exit 6)
+  kInterrupted,      // a signal stopped the run between steps (exit 128 + the signal)
 };
 FailureKind Classify(const Status& status);
 
@@ -82,15 +93,25 @@ class Runner {
 
   const std::vector<Migration>& migrations() const { return migrations_; }
 
+  // Frees the lock this runner holds, from any thread, without waiting for the run: for a
+  // process about to exit at once (a second Ctrl-C). The run's record stays as it is.
+  mm::Status ReleaseLockNow();
+
  private:
   template <typename Fn>
   auto Locked(const std::string& command, const EventSink& events, Fn fn) -> decltype(fn());
-  StatusOr<plan::Plan> Execute(StatusOr<plan::Plan> plan, const EventSink& events);
+  StatusOr<plan::Plan> Execute(StatusOr<plan::Plan> plan,
+                               const std::vector<plan::AppliedRecord>& records,
+                               const EventSink& events);
+  // Before each migration: the lock is still ours and nobody asked us to stop.
+  mm::Status ReadyForNext(const EventSink& events, const std::string& what);
   const Migration* Find(int64_t version) const;
 
   mongo::Database db_;
   std::vector<Migration> migrations_;
   RunnerOptions options_;
+  std::mutex lock_mutex_;          // guards lock_, which ReleaseLockNow reads from another thread
+  history::Lock* lock_ = nullptr;  // while Locked() runs its function
 };
 
 }  // namespace mm

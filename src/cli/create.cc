@@ -56,7 +56,7 @@ void WriteJsTemplate(std::ostream& out, const std::string& padded, int64_t versi
 }  // namespace
 
 StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir, const std::string& name,
-                                      const std::string& format) {
+                                      const std::string& format, bool dry_run) {
   if (format != "json" && format != "js") {
     return Status(kBadValue, "--format must be json or js, not \"" + format + "\"");
   }
@@ -67,10 +67,10 @@ StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir, const st
                       "underscores, starting with a letter (e.g. add_new_field_to_users)");
   }
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
+  if (!dry_run) std::filesystem::create_directories(dir, ec);
   if (ec) return Status(kBadValue, "cannot create " + dir.string() + ": " + ec.message());
   int64_t highest = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {  // none: version 1
     auto parts = source::ParseFileName(entry.path().filename().string());
     if (parts.ok()) highest = std::max(highest, parts->version);
   }
@@ -81,6 +81,7 @@ StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir, const st
   if (std::filesystem::exists(path)) return Status(kBadValue, path.string() + " already exists");
   std::string description = name;
   std::replace(description.begin(), description.end(), '_', ' ');
+  if (dry_run) return CreatedFile{path.string(), version};
   std::ofstream out(path);
   if (format == "js") {
     WriteJsTemplate(out, prefix, version, description);

@@ -15,8 +15,9 @@ struct CreatedFile {
 
 // Writes `dir/NNN_name.json` (or `.js`, the seed's template, for `format` "js") with the next
 // version (highest file version + 1, zero-padded to 3 digits), creating `dir` if needed.
-// Refuses a name that is not snake_case.
+// Refuses a name that is not snake_case. With `dry_run`, writes nothing (not even `dir`) and
+// returns the file it would write.
 StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir, const std::string& name,
-                                      const std::string& format = "json");
+                                      const std::string& format = "json", bool dry_run = false);
 
 }  // namespace mm::cli

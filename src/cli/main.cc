@@ -5,9 +5,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include <atomic>
+#include <charconv>
+#include <cmath>
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "cli/config.h"
 #include "cli/create.h"
@@ -22,8 +28,12 @@ constexpr const char* kVersion = "0.1.0";
 
 constexpr const char* kExitCodes =
     "Exit codes: 0 success; 1 a migration failed (or validate found a problem); 2 usage or "
-    "configuration error; 3 migrations pending (status --exit-code); 4 could not connect; "
-    "5 timed out waiting for the migration lock.";
+    "configuration error, or a refused plan; 3 status --exit-code: something to do (pending); "
+    "4 could not connect; 5 timed out waiting for the migration lock; 6 the lock was lost or "
+    "another runner changed a version's record mid-run (this runner stopped, running nothing "
+    "twice); 7 status --exit-code: something `up` refuses (failed, running, changed, missing); "
+    "130 / 143 interrupted by SIGINT / SIGTERM (stopped between steps, recorded, lock "
+    "released).";
 
 enum ExitCode {
   kSuccess = 0,
@@ -32,7 +42,59 @@ enum ExitCode {
   kPending = 3,
   kNoConnection = 4,
   kLockTimeout = 5,
+  kLockLost = 6,
+  kNeedsAttention = 7,
 };
+
+// The first SIGINT/SIGTERM asks the run to stop between steps; a second one frees the lock
+// and exits at once. Set by the signal thread, read by the runner.
+std::atomic<int> g_interrupted{0};
+std::atomic<mm::Runner*> g_runner{nullptr};
+
+void WatchSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  // Blocked before any other thread exists, so that every thread inherits the mask and only
+  // this one takes the signals.
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::thread([set] {
+    while (true) {
+      int signal = 0;
+      if (sigwait(&set, &signal) != 0) continue;
+      if (g_interrupted.exchange(signal) == 0) {
+        std::string text = std::string("\n") + strsignal(signal) +
+                           ": stopping before the next step (again to abort at once)\n";
+        (void)!write(STDERR_FILENO, text.data(), text.size());
+        continue;
+      }
+      std::string text = std::string(strsignal(signal)) +
+                         " again: aborting now; an unfinished migration stays `running`\n";
+      (void)!write(STDERR_FILENO, text.data(), text.size());
+      if (mm::Runner* runner = g_runner.load()) (void)runner->ReleaseLockNow();
+      std::fflush(stdout);
+      _exit(128 + signal);
+    }
+  }).detach();
+}
+
+// A number of seconds within [min, max]: finite, so NaN and infinity are refused.
+CLI::Validator SecondsBetween(double min, double max) {
+  return CLI::Validator(
+      [min, max](std::string& text) -> std::string {
+        double value = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) ||
+            value < min || value > max) {
+          char range[96];
+          std::snprintf(range, sizeof range, "%g and %g", min, max);
+          return "must be a number of seconds between " + std::string(range) + ", not " + text;
+        }
+        return "";
+      },
+      "SECONDS");
+}
 
 struct Options {
   std::optional<std::string> uri;
@@ -60,6 +122,12 @@ struct Options {
 
 int ExitFor(const mm::Status& s) {
   switch (mm::Classify(s)) {
+    case mm::FailureKind::kLockLost:
+      return kLockLost;
+    case mm::FailureKind::kInterrupted: {
+      const mm::Value* signal = s.details().Get("interrupted");
+      return 128 + (signal && signal->IsNumber() ? signal->AsExactInt64().value_or(2) : 2);
+    }
     case mm::FailureKind::kConnection:
       return kNoConnection;
     case mm::FailureKind::kMigrationFailed:
@@ -103,8 +171,12 @@ class Command {
     options.allow_out_of_order = o_.allow_out_of_order;
     options.use_transactions = !o_.no_transaction;
     options.tool_version = kVersion;
+    options.interrupted = [] { return g_interrupted.load(); };
     mm::Runner runner((*client)->database(db_name), std::move(migrations).value(), options);
-    return Dispatch(runner);
+    g_runner = &runner;
+    int code = Dispatch(runner);
+    g_runner = nullptr;
+    return code;
   }
 
  private:
@@ -119,7 +191,8 @@ class Command {
       bool applied = o_.state == "applied";
       mm::Status s = runner.Force(o_.version, applied, sink);
       if (!s.ok()) return Fail(s);
-      out_.Message("recorded version " + std::to_string(o_.version) + " as " +
+      out_.Message(std::string(o_.dry_run ? "would record" : "recorded") + " version " +
+                   std::to_string(o_.version) + " as " +
                    (applied ? "applied (without running it)" : "pending"));
       return Done();
     }
@@ -130,19 +203,22 @@ class Command {
       for (int64_t v : *recorded) list += (list.empty() ? "" : ", ") + std::to_string(v);
       out_.Message(recorded->empty() ? "nothing to baseline: every version up to " +
                                            std::to_string(o_.version) + " is already recorded"
-                                     : "recorded as baseline (not run): " + list);
+                                     : std::string(o_.dry_run ? "would record" : "recorded") +
+                                           " as baseline (not run): " + list);
       return Done();
     }
     if (name_ == "repair") {
       mm::Status s = runner.AcceptChecksum(o_.version, sink);
       if (!s.ok()) return Fail(s);
-      out_.Message("accepted the new checksum of version " + std::to_string(o_.version));
+      out_.Message(std::string(o_.dry_run ? "would accept" : "accepted") +
+                   " the new checksum of version " + std::to_string(o_.version));
       return Done();
     }
     if (name_ == "unlock") {
       auto holder = runner.Unlock(o_.force);
       if (!holder.ok()) return Fail(holder.status());
-      out_.Message(*holder ? "removed the lock held by " + (*holder)->holder
+      out_.Message(*holder ? std::string(o_.dry_run ? "would remove" : "removed") +
+                                 " the lock held by " + (*holder)->holder
                            : "there was no lock to remove");
       return Done();
     }
@@ -228,11 +304,11 @@ int main(int argc, char** argv) {
   app.add_option("--lock-timeout", o.lock_timeout_s,
                  "Seconds to wait for another runner's lock before exiting with 5")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(SecondsBetween(0, 86400));
   app.add_option("--lock-lease", o.lock_lease_s,
                  "Seconds a lock outlives its runner if that runner dies (renewed while it runs)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(SecondsBetween(1, 86400));
   app.add_flag("--dry-run", o.dry_run, "Print the plan; change nothing");
   app.add_flag("--json", o.json, "Print one JSON document on stdout (for CI)");
   app.add_flag("--quiet", o.quiet, "Print only errors");
@@ -321,13 +397,13 @@ int main(int argc, char** argv) {
       !o.no_color && !o.json && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
   if (command == "create") {
     mm::cli::Renderer out(output, command);
-    auto created = mm::cli::CreateMigration(o.dir, o.name, o.format);
+    auto created = mm::cli::CreateMigration(o.dir, o.name, o.format, o.dry_run);
     if (!created.ok()) {
       out.Failure(created.status(), kUsage);
       out.Finish(false);
       return kUsage;
     }
-    out.Created(created->path, created->version);
+    out.Created(created->path, created->version, o.dry_run);
     out.Finish(true);
     return kSuccess;
   }
@@ -335,5 +411,6 @@ int main(int argc, char** argv) {
   auto resolved = mm::cli::ResolveUri(o.uri, o.env_file);
   if (resolved.ok()) output.password = mm::mongo::PasswordOf(resolved->uri);
   mm::cli::Renderer out(output, command);
+  WatchSignals();
   return Command(command, o, out).Run();
 }

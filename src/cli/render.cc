@@ -156,10 +156,10 @@ void Renderer::Message(const std::string& text) {
   Line(text);
 }
 
-void Renderer::Created(const std::string& path, int64_t version) {
+void Renderer::Created(const std::string& path, int64_t version, bool dry_run) {
   created_path_ = path;
   created_version_ = version;
-  Line("created " + path);
+  Line((dry_run ? "dry run: would create " : "created ") + path);
 }
 
 void Renderer::Failure(const Status& status, int exit_code) {

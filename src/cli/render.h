@@ -29,7 +29,7 @@ class Renderer {
   void LockLine(const std::optional<LockInfo>& lock);
   // A plain result line (force, baseline, repair, unlock, validate).
   void Message(const std::string& text);
-  void Created(const std::string& path, int64_t version);
+  void Created(const std::string& path, int64_t version, bool dry_run = false);
   // The failure that ends the run; `exit_code` is what the process returns.
   void Failure(const Status& status, int exit_code);
   // Prints the JSON document (with --json) or the closing text line; call once at the end.

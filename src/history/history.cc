@@ -3,6 +3,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <set>
+
+#include "value/bson_codec.h"
 
 namespace mm::history {
 namespace {
@@ -12,6 +15,11 @@ const Document kMajority{{"w", "majority"}};
 std::string StringField(const Document& d, const char* key) {
   const Value* v = d.Get(key);
   return v && v->Is<std::string>() ? v->As<std::string>() : std::string();
+}
+
+std::optional<int64_t> IntField(const Document& d, const char* key) {
+  const Value* v = d.Get(key);
+  return v && v->IsNumber() ? v->AsExactInt64() : std::nullopt;
 }
 
 // What `status` shows for an unfinished or failed record.
@@ -25,10 +33,9 @@ std::string DetailOf(const Document& d, const std::string& status) {
   }
   if (status == "running" || status == "reverting") {
     std::string who = StringField(d, "runBy");
-    const Value* pid = d.Get("pid");
+    auto pid = IntField(d, "pid");
     return (status == "running" ? "up" : "down") + std::string(" started by ") +
-           (who.empty() ? "?" : who) +
-           (pid && pid->IsNumber() ? " (pid " + std::to_string(*pid->AsExactInt64()) + ")" : "");
+           (who.empty() ? "?" : who) + (pid ? " (pid " + std::to_string(*pid) + ")" : "");
   }
   return "";
 }
@@ -37,6 +44,16 @@ Document MigrationFields(const Migration& m) {
   return Document{{"description", m.description},
                   {"file", m.file.empty() ? Value(Null{}) : Value(m.file)},
                   {"checksum", m.checksum.empty() ? Value(Null{}) : Value(m.checksum)}};
+}
+
+void AppendAll(Document& to, Document from) {
+  for (Field& f : from.fields()) to.Append(f.key, std::move(f.value));
+}
+
+// The record's identity for restoring: its version, or the whole document when it has none.
+std::string RestoreKey(const Document& d) {
+  if (auto v = IntField(d, "version")) return std::to_string(*v);
+  return "doc:" + ToRelaxedJson(d);
 }
 
 }  // namespace
@@ -50,10 +67,11 @@ StatusOr<std::vector<plan::AppliedRecord>> History::Load() {
   if (!docs.ok()) return docs.status();
   std::vector<plan::AppliedRecord> out;
   for (const Document& d : *docs) {
-    const Value* version = d.Get("version");
-    auto v = version && version->IsNumber() ? version->AsExactInt64() : std::nullopt;
+    auto v = IntField(d, "version");
     if (!v) {
+      const Value* id = d.Get("_id");
       return Status(kBadValue, "a document in " + db_.name() + "." + collection_ +
+                                   (id ? " (_id " + ToRelaxedJson(*id) + ")" : std::string()) +
                                    " has no integer \"version\"; fix or remove it by hand");
     }
     plan::AppliedRecord r;
@@ -67,20 +85,49 @@ StatusOr<std::vector<plan::AppliedRecord>> History::Load() {
     r.file = StringField(d, "file");
     r.checksum = StringField(d, "checksum");
     r.detail = DetailOf(d, r.status);
+    r.revision = IntField(d, "revision").value_or(0);
     out.push_back(std::move(r));
   }
   return out;
 }
 
+StatusOr<std::vector<plan::AppliedRecord>> History::LoadForWrite() {
+  auto docs = Snapshot();
+  if (!docs.ok()) return docs.status();
+  bool legacy = false;
+  for (const Document& d : *docs) {
+    auto format = IntField(d, "formatVersion");
+    if (format && *format > kHistoryFormatVersion) {
+      return Status(kBadValue,
+                    db_.name() + "." + collection_ + " holds records written by a newer " +
+                        "mongo-migrate (history format " + std::to_string(*format) +
+                        ", this release knows " + std::to_string(kHistoryFormatVersion) +
+                        "); upgrade mongo-migrate before changing anything with it (`status` "
+                        "still reads them)");
+    }
+    legacy = legacy || !format;
+  }
+  if (legacy) {
+    auto reply = db_.RunCommand(Durable(Document{
+        {"update", collection_},
+        {"updates", Array{{Value(Document{
+                        {"q", Document{{"formatVersion", Document{{"$exists", false}}}}},
+                        {"u", Document{{"$set", Document{{"formatVersion", kHistoryFormatVersion},
+                                                         {"revision", int64_t{0}}}}}},
+                        {"multi", true}})}}}}));
+    if (!reply.ok()) return reply.status();
+  }
+  return Load();
+}
+
 StatusOr<int> History::RestoreMissing(const std::vector<Document>& snapshot) {
   auto now = Snapshot();
   if (!now.ok()) return now.status();
+  std::set<std::string> present;
+  for (const Document& n : *now) present.insert(RestoreKey(n));
   Array missing;
   for (const Document& d : snapshot) {
-    bool present = false;
-    for (const Document& n : *now)
-      present = present || n.Get("version")->operator==(*d.Get("version"));
-    if (!present) missing.items.emplace_back(d);
+    if (!present.count(RestoreKey(d))) missing.items.emplace_back(d);
   }
   if (missing.items.empty()) return 0;
   MM_RETURN_IF_ERROR(EnsureIndex());
@@ -107,86 +154,168 @@ Status History::EnsureIndex() {
   return reply.ok() ? Status::Ok() : reply.status();
 }
 
-Status History::Write(int64_t version, Document update, bool upsert) {
-  auto reply = db_.RunCommand(
-      Durable(Document{{"update", collection_},
-                       {"updates", Array{{Value(Document{{"q", Document{{"version", version}}},
-                                                         {"u", std::move(update)},
-                                                         {"upsert", upsert}})}}}}));
-  return reply.ok() ? Status::Ok() : reply.status();
+Status History::Refused(int64_t version) {
+  std::string now = "no record";
+  auto docs = db_.Find(collection_, Document{{"version", version}});
+  if (docs.ok() && !docs->empty()) {
+    std::string status = StringField(docs->front(), "status");
+    now = "\"" + (status.empty() ? std::string("applied") : status) + "\"";
+    if (std::string by = StringField(docs->front(), "runBy"); !by.empty()) now += " by " + by;
+  }
+  return Status(kWriteConflict,
+                "the history record of version " + std::to_string(version) +
+                    " changed after this runner read it (now " + now +
+                    "): another runner or a person acted on it, so this runner stopped without "
+                    "running it again. Run `mongo-migrate status` to see where things stand.")
+      .WithDetails(Document{{"claimRefused", true}});
 }
 
-Status History::MarkStarted(const Migration& m, plan::Direction direction, const AppliedBy& by) {
+Status History::WriteIf(int64_t version, std::optional<int64_t> expected_revision,
+                        Document filter_extra, Document update) {
+  // Without a record to expect, the filter matches nothing (no revision is negative), so the
+  // upsert inserts one, and meets the unique index on `version` if another runner did first.
+  Document filter{{"version", version},
+                  {"revision", expected_revision ? Value(*expected_revision)
+                                                 : Value(Document{{"$lt", int64_t{0}}})}};
+  AppendAll(filter, std::move(filter_extra));
+  Document set{{"formatVersion", kHistoryFormatVersion}};
+  if (Value* s = update.Get("$set")) AppendAll(set, std::move(s->As<Document>()));
+  update.Set("$set", std::move(set));
+  update.Set("$inc", Document{{"revision", int64_t{1}}});
+  auto reply = db_.RunCommand(
+      Durable(Document{{"update", collection_},
+                       {"updates", Array{{Value(Document{{"q", std::move(filter)},
+                                                         {"u", std::move(update)},
+                                                         {"upsert", !expected_revision}})}}}}));
+  if (!reply.ok()) {
+    return reply.status().code() == kDuplicateKey ? Refused(version) : reply.status();
+  }
+  const Value* n = reply->Get("n");
+  if (!n || !n->IsNumber() || n->AsDouble() < 1) return Refused(version);
+  return Status::Ok();
+}
+
+StatusOr<Claim> History::ClaimVersion(const Migration& m, plan::Direction direction,
+                                      const plan::AppliedRecord* read, const ClaimToken& token,
+                                      const AppliedBy& by) {
   // The seed's fields first (version, status), then ours. A rollback keeps the
   // description/file/checksum of what was applied; only the state moves.
   Document set{{"status", direction == plan::Direction::kUp ? "running" : "reverting"}};
-  if (direction == plan::Direction::kUp) {
-    Document fields = MigrationFields(m);
-    for (Field& f : fields.fields()) set.Append(f.key, std::move(f.value));
-  }
+  if (direction == plan::Direction::kUp) AppendAll(set, MigrationFields(m));
   set.Append("runBy", by.user_at_host);
   set.Append("pid", static_cast<int64_t>(getpid()));
-  return Write(m.version,
-               Document{{"$set", std::move(set)},
-                        {"$currentDate", Document{{"startedAt", true}, {"updatedAt", true}}},
-                        {"$unset", Document{{"error", ""}}}},
-               true);
+  set.Append("claim", Document{{"owner", token.owner}, {"generation", token.generation}});
+  set.Append("lockGeneration", token.generation);
+  std::optional<int64_t> expected;
+  if (read) expected = read->revision;
+  MM_RETURN_IF_ERROR(
+      WriteIf(m.version, expected, Document{},
+              Document{{"$set", std::move(set)},
+                       {"$currentDate", Document{{"startedAt", true}, {"updatedAt", true}}},
+                       {"$unset", Document{{"error", ""}}}}));
+  Claim claim;
+  claim.version = m.version;
+  claim.existed = read != nullptr;
+  claim.prior_status = read ? read->status : "";
+  claim.revision = expected.value_or(0) + 1;
+  claim.token = token;
+  return claim;
 }
 
-Status History::MarkApplied(const Migration& m, int64_t duration_ms, const AppliedBy& by,
-                            const std::string& status) {
+namespace {
+Document ClaimFilter(const Claim& claim) { return Document{{"claim.owner", claim.token.owner}}; }
+}  // namespace
+
+Status History::MarkApplied(const Claim& claim, const Migration& m, int64_t duration_ms,
+                            const AppliedBy& by) {
   Document set = MigrationFields(m);
-  set.Append("status", status);
+  set.Append("status", "applied");
   set.Append("durationMs", duration_ms);
   set.Append("appliedBy", by.user_at_host);
   set.Append("toolVersion", by.tool_version);
-  Document update{
-      {"$set", std::move(set)},
-      {"$currentDate", Document{{"appliedAt", true}, {"updatedAt", true}}},
-      {"$unset", Document{{"error", ""}, {"revertedAt", ""}, {"pid", ""}, {"runBy", ""}}}};
-  return Write(m.version, std::move(update), true);
+  return WriteIf(
+      claim.version, claim.revision, ClaimFilter(claim),
+      Document{
+          {"$set", std::move(set)},
+          {"$currentDate", Document{{"appliedAt", true}, {"updatedAt", true}}},
+          {"$unset",
+           Document{
+               {"error", ""}, {"revertedAt", ""}, {"pid", ""}, {"runBy", ""}, {"claim", ""}}}});
 }
 
-Status History::MarkReverted(const Migration& m, int64_t duration_ms, const AppliedBy& by) {
-  Document update{{"$set", Document{{"status", "reverted"},
-                                    {"revertDurationMs", duration_ms},
-                                    {"revertedBy", by.user_at_host}}},
-                  {"$currentDate", Document{{"revertedAt", true}, {"updatedAt", true}}},
-                  {"$unset", Document{{"pid", ""}, {"runBy", ""}}}};
-  return Write(m.version, std::move(update), false);
+Status History::MarkReverted(const Claim& claim, int64_t duration_ms, const AppliedBy& by) {
+  return WriteIf(claim.version, claim.revision, ClaimFilter(claim),
+                 Document{{"$set", Document{{"status", "reverted"},
+                                            {"revertDurationMs", duration_ms},
+                                            {"revertedBy", by.user_at_host}}},
+                          {"$currentDate", Document{{"revertedAt", true}, {"updatedAt", true}}},
+                          {"$unset", Document{{"pid", ""}, {"runBy", ""}, {"claim", ""}}}});
 }
 
-Status History::MarkFailed(const Migration& m, plan::Direction direction, const Status& error,
+Status History::MarkFailed(const Claim& claim, plan::Direction direction, const Status& error,
                            int64_t duration_ms) {
   Document err{{"message", error.message()},
                {"code", error.code()},
                {"direction", direction == plan::Direction::kUp ? "up" : "down"}};
   if (const Value* name = error.details().Get("codeName")) err.Append("codeName", *name);
-  Document update{
-      {"$set",
-       Document{{"status", "failed"}, {"error", std::move(err)}, {"durationMs", duration_ms}}},
-      {"$currentDate", Document{{"failedAt", true}, {"updatedAt", true}}}};
-  return Write(m.version, std::move(update), false);
+  return WriteIf(claim.version, claim.revision, ClaimFilter(claim),
+                 Document{{"$set", Document{{"status", "failed"},
+                                            {"error", std::move(err)},
+                                            {"durationMs", duration_ms}}},
+                          {"$currentDate", Document{{"failedAt", true}, {"updatedAt", true}}},
+                          {"$unset", Document{{"claim", ""}}}});
 }
 
-Status History::Force(int64_t version, const Migration* m, bool applied, const AppliedBy& by) {
+Status History::ResetClaim(const Claim& claim) {
+  if (!claim.existed) {
+    auto reply = db_.RunCommand(Durable(Document{
+        {"delete", collection_},
+        {"deletes", Array{{Value(Document{{"q", Document{{"version", claim.version},
+                                                         {"revision", claim.revision},
+                                                         {"claim.owner", claim.token.owner}}},
+                                          {"limit", 1}})}}}}));
+    return reply.ok() ? Status::Ok() : reply.status();
+  }
+  return WriteIf(claim.version, claim.revision, ClaimFilter(claim),
+                 Document{{"$set", Document{{"status", claim.prior_status}}},
+                          {"$currentDate", Document{{"updatedAt", true}}},
+                          {"$unset", Document{{"pid", ""}, {"runBy", ""}, {"claim", ""}}}});
+}
+
+Status History::MarkBaseline(const Migration& m, const plan::AppliedRecord* read,
+                             const AppliedBy& by) {
+  Document set = MigrationFields(m);
+  set.Append("status", "baseline");
+  set.Append("durationMs", int64_t{0});
+  set.Append("appliedBy", by.user_at_host);
+  set.Append("toolVersion", by.tool_version);
+  return WriteIf(m.version, read ? std::optional<int64_t>(read->revision) : std::nullopt,
+                 Document{},
+                 Document{{"$set", std::move(set)},
+                          {"$currentDate", Document{{"appliedAt", true}, {"updatedAt", true}}},
+                          {"$unset", Document{{"error", ""}, {"revertedAt", ""}}}});
+}
+
+Status History::Force(int64_t version, const Migration* m, const plan::AppliedRecord* read,
+                      bool applied, const AppliedBy& by) {
   Document set = m ? MigrationFields(*m) : Document{};
   set.Append("status", applied ? "applied" : "reverted");
   set.Append("forcedBy", by.user_at_host);
-  Document update{{"$set", std::move(set)},
-                  {"$currentDate", Document{{applied ? "appliedAt" : "revertedAt", true},
-                                            {"forcedAt", true},
-                                            {"updatedAt", true}}},
-                  {"$unset", Document{{"error", ""}, {"pid", ""}, {"runBy", ""}}}};
-  return Write(version, std::move(update), true);
+  return WriteIf(
+      version, read ? std::optional<int64_t>(read->revision) : std::nullopt, Document{},
+      Document{{"$set", std::move(set)},
+               {"$currentDate", Document{{applied ? "appliedAt" : "revertedAt", true},
+                                         {"forcedAt", true},
+                                         {"updatedAt", true}}},
+               {"$unset", Document{{"error", ""}, {"pid", ""}, {"runBy", ""}, {"claim", ""}}}});
 }
 
-Status History::AcceptChecksum(int64_t version, const std::string& checksum, const AppliedBy& by) {
-  return Write(
-      version,
+Status History::AcceptChecksum(const plan::AppliedRecord& read, const std::string& checksum,
+                               const AppliedBy& by) {
+  return WriteIf(
+      read.version, read.revision, Document{},
       Document{{"$set", Document{{"checksum", checksum}, {"checksumAcceptedBy", by.user_at_host}}},
-               {"$currentDate", Document{{"updatedAt", true}}}},
-      false);
+               {"$currentDate", Document{{"updatedAt", true}}}});
 }
 
 std::string CurrentUserAtHost() {

@@ -2,8 +2,14 @@
 // that was ever run, unique on `version` (index `version_1`, as the seed's migration 002
 // creates it). Its `status` moves: running → applied | failed, and on rollback
 // reverting → reverted | failed. A process killed mid-step leaves `running`.
+//
+// Every write bumps the record's `revision`. A runner *claims* a version with one conditional
+// write that succeeds only while the record is still at the revision it read when it planned,
+// and it records the result only while its claim stands: a runner that stalled past its
+// lock's lease finds its claim refused and runs nothing twice.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,9 +19,28 @@
 
 namespace mm::history {
 
+// The record layout. Records without `formatVersion` (older releases, hand-written ones) are
+// upgraded in place by the first command that writes; a newer format makes writes refuse.
+constexpr int64_t kHistoryFormatVersion = 2;
+
 struct AppliedBy {
   std::string user_at_host;  // "deploy@pod-7"
   std::string tool_version;
+};
+
+// Who claims: the lock's owner token and generation (the fencing token).
+struct ClaimToken {
+  std::string owner;
+  int64_t generation = 0;
+};
+
+// A standing claim on one version's record.
+struct Claim {
+  int64_t version = 0;
+  bool existed = false;      // whether there was a record when the runner planned
+  std::string prior_status;  // its status then ("" when there was none)
+  int64_t revision = 0;      // the record's revision once claimed
+  ClaimToken token;
 };
 
 class History {
@@ -24,8 +49,12 @@ class History {
       : db_(db), collection_(std::move(collection)) {}
   const std::string& collection() const { return collection_; }
 
-  // Every record, ascending by version (reads from the primary).
+  // Every record, ascending by version (reads from the primary). Fails, naming the record, on
+  // one without an integer `version`.
   StatusOr<std::vector<plan::AppliedRecord>> Load();
+  // As Load, for a command about to write: refuses records of a newer format, and upgrades
+  // older ones in place first.
+  StatusOr<std::vector<plan::AppliedRecord>> LoadForWrite();
   // The raw documents, to restore them if a migration drops the collection.
   StatusOr<std::vector<Document>> Snapshot();
   // Re-inserts the snapshot's documents that are no longer there; returns how many.
@@ -33,22 +62,37 @@ class History {
   // Creates the unique index on `version` if it is missing (idempotent).
   Status EnsureIndex();
 
-  // State changes, each with majority write concern.
-  Status MarkStarted(const Migration& m, plan::Direction direction, const AppliedBy& by);
-  Status MarkApplied(const Migration& m, int64_t duration_ms, const AppliedBy& by,
-                     const std::string& status = "applied");
-  Status MarkReverted(const Migration& m, int64_t duration_ms, const AppliedBy& by);
-  Status MarkFailed(const Migration& m, plan::Direction direction, const Status& error,
+  // Claims `m` for `direction` (record → running / reverting), only if its record is still as
+  // `read` says (nullptr: there was none). A refusal carries details {claimRefused: true}.
+  StatusOr<Claim> ClaimVersion(const Migration& m, plan::Direction direction,
+                               const plan::AppliedRecord* read, const ClaimToken& token,
+                               const AppliedBy& by);
+  // The result of a claimed run; each refuses ({claimRefused}) if the claim no longer stands.
+  Status MarkApplied(const Claim& claim, const Migration& m, int64_t duration_ms,
+                     const AppliedBy& by);
+  Status MarkReverted(const Claim& claim, int64_t duration_ms, const AppliedBy& by);
+  Status MarkFailed(const Claim& claim, plan::Direction direction, const Status& error,
                     int64_t duration_ms);
+  // Puts the record back as it was before the claim (the claimed run's transaction aborted).
+  Status ResetClaim(const Claim& claim);
+
+  // Recorded without running (baseline), only if the record is still as `read` says.
+  Status MarkBaseline(const Migration& m, const plan::AppliedRecord* read, const AppliedBy& by);
   // The seed's "manually record as applied", done by the tool and recorded as forced.
-  Status Force(int64_t version, const Migration* m, bool applied, const AppliedBy& by);
-  Status AcceptChecksum(int64_t version, const std::string& checksum, const AppliedBy& by);
+  Status Force(int64_t version, const Migration* m, const plan::AppliedRecord* read, bool applied,
+               const AppliedBy& by);
+  Status AcceptChecksum(const plan::AppliedRecord& read, const std::string& checksum,
+                        const AppliedBy& by);
 
  private:
-  // Applies `update` to the record of `version` with majority write concern.
-  Status Write(int64_t version, Document update, bool upsert);
+  // Applies `update` to the record of `version` if it is still at `expected_revision`
+  // (nullopt: inserts it, if there is still none), with majority write concern.
+  Status WriteIf(int64_t version, std::optional<int64_t> expected_revision, Document filter_extra,
+                 Document update);
   // `command` with majority write concern, unless it runs inside a transaction.
   Document Durable(Document command) const;
+  // Why a conditional write on `version` was refused: what its record says now.
+  Status Refused(int64_t version);
 
   mongo::Database db_;
   std::string collection_;

@@ -7,6 +7,8 @@
 namespace mm::history {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 std::string RandomToken() {
   std::random_device rd;
   std::mt19937_64 rng((static_cast<uint64_t>(rd()) << 32) ^ rd() ^ static_cast<uint64_t>(getpid()));
@@ -24,6 +26,12 @@ std::string Hostname() {
 
 std::string IsoTime(const std::optional<DateTime>& t) { return t ? FormatUtc(*t) : "?"; }
 
+int64_t IntField(const Document& d, const char* key, int64_t fallback) {
+  const Value* v = d.Get(key);
+  if (!v || !v->IsNumber()) return fallback;
+  return v->AsExactInt64().value_or(fallback);
+}
+
 LockHolder HolderFrom(const Document& d) {
   LockHolder h;
   auto str = [&](const char* k) {
@@ -33,8 +41,9 @@ LockHolder HolderFrom(const Document& d) {
   h.owner = str("owner");
   h.host = str("host");
   h.command = str("command");
-  if (const Value* pid = d.Get("pid"); pid && pid->IsNumber())
-    h.pid = pid->AsExactInt64().value_or(0);
+  h.pid = IntField(d, "pid", 0);
+  h.generation = IntField(d, "generation", 0);
+  h.format_version = IntField(d, "formatVersion", 1);
   if (const Value* at = d.Get("acquiredAt"); at && at->Is<DateTime>())
     h.acquired_at = at->As<DateTime>();
   if (const Value* at = d.Get("expiresAt"); at && at->Is<DateTime>())
@@ -43,8 +52,42 @@ LockHolder HolderFrom(const Document& d) {
   return h;
 }
 
+// {$add: ["$$NOW", lease]}: the lease's end by the server's clock.
+Document LeaseEnd(std::chrono::milliseconds lease) {
+  return Document{{"$add", Array{{Value("$$NOW"), Value(static_cast<int64_t>(lease.count()))}}}};
+}
+
 // {$expr: {$gt: ["$expiresAt", "$$NOW"]}}: true while the lease runs, by the server's clock.
 Document LiveExpr() { return Document{{"$gt", Array{{Value("$expiresAt"), Value("$$NOW")}}}}; }
+
+const Document kMajority{{"w", "majority"}};
+
+// Marks the lock of `key` free if it is still held by `owner` at `generation`; the document
+// stays, so the next taking continues the generation. Returns how many documents matched.
+StatusOr<int64_t> MarkFree(mongo::Database db, const std::string& collection,
+                           const std::string& key, const std::string& owner, int64_t generation) {
+  auto reply = db.RunCommand(Document{
+      {"update", collection},
+      {"updates",
+       Array{{Value(Document{
+           // A lock of an older release has no generation: null matches the missing field.
+           {"q", Document{{"_id", key},
+                          {"owner", owner},
+                          {"generation", generation > 0 ? Value(generation) : Value(Null{})}}},
+           {"u", Array{{Value(
+                     Document{{"$set", Document{{"owner", ""}, {"expiresAt", "$$NOW"}}}})}}}})}}},
+      {"writeConcern", kMajority}});
+  if (!reply.ok()) return reply.status();
+  return IntField(*reply, "n", 0);
+}
+
+Status Lost(const std::string& why) {
+  return Status(kLockBusy,
+                "stopped: the migration lock is no longer ours (" + why +
+                    "); another runner may be migrating. Nothing more was run; run `mongo-migrate "
+                    "status` to see where things stand.")
+      .WithDetails(Document{{"lockLost", true}});
+}
 
 }  // namespace
 
@@ -53,8 +96,12 @@ std::string Describe(const LockHolder& h) {
          IsoTime(h.acquired_at) + ", lease until " + IsoTime(h.expires_at) + ")";
 }
 
-Lock::Lock(mongo::Database db, LockOptions options, std::string owner)
-    : db_(db), options_(std::move(options)), owner_(std::move(owner)) {
+Lock::Lock(mongo::Database db, LockOptions options, std::string owner, int64_t generation)
+    : db_(db),
+      options_(std::move(options)),
+      owner_(std::move(owner)),
+      generation_(generation),
+      last_confirmed_(Clock::now()) {
   renewer_ = std::thread([this] { RenewLoop(); });
 }
 
@@ -64,42 +111,69 @@ StatusOr<std::unique_ptr<Lock>> Lock::Acquire(
     mongo::Database db, LockOptions options,
     const std::function<void(const LockHolder&)>& waiting) {
   const std::string owner = RandomToken();
-  const int64_t lease_ms = options.lease.count();
   Document take{
       {"findAndModify", options.collection},
       {"query",
        Document{
            {"_id", options.key},
+           {"formatVersion", Document{{"$not", Document{{"$gt", kLockFormatVersion}}}}},
            {"$or",
             Array{{Value(Document{{"owner", owner}}),
                    Value(Document{{"$expr", Document{{"$lte", Array{{Value("$expiresAt"),
                                                                      Value("$$NOW")}}}}}})}}}}},
       {"update",
        Array{{Value(Document{
-           {"$set", Document{{"owner", owner},
-                             {"host", Hostname()},
-                             {"pid", static_cast<int64_t>(getpid())},
-                             {"command", options.command},
-                             {"acquiredAt", "$$NOW"},
-                             {"expiresAt",
-                              Document{{"$add", Array{{Value("$$NOW"), Value(lease_ms)}}}}}}}})}}},
+           {"$set",
+            Document{
+                {"formatVersion", kLockFormatVersion},
+                {"owner", owner},
+                {"generation",
+                 Document{{"$add", Array{{Value(Document{{"$ifNull", Array{{Value("$generation"),
+                                                                            Value(int64_t{0})}}}}),
+                                          Value(int64_t{1})}}}}},
+                {"host", Hostname()},
+                {"pid", static_cast<int64_t>(getpid())},
+                {"command", options.command},
+                {"acquiredAt", "$$NOW"},
+                {"expiresAt", LeaseEnd(options.lease)}}}})}}},
       {"upsert", true},
       {"new", true},
-      {"writeConcern", Document{{"w", "majority"}}}};
-  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+      {"writeConcern", kMajority}};
+  const auto deadline = Clock::now() + options.timeout;
   std::string last_owner;
   std::mt19937 jitter(std::random_device{}());
   while (true) {
     auto reply = db.RunCommand(take);
-    if (reply.ok()) return std::unique_ptr<Lock>(new Lock(db, std::move(options), owner));
+    if (reply.ok()) {
+      const Value* value = reply->Get("value");
+      int64_t generation =
+          value && value->Is<Document>() ? IntField(value->As<Document>(), "generation", 0) : 0;
+      if (generation <= 0) {
+        return Status(kInternalError,
+                      "the server took the migration lock but returned no "
+                      "generation for it");
+      }
+      return std::unique_ptr<Lock>(new Lock(db, std::move(options), owner, generation));
+    }
     if (reply.status().code() != kDuplicateKey) return reply.status();
     auto holder = ReadLock(db, options.collection, options.key);
     if (!holder.ok()) return holder.status();
+    if (*holder && (*holder)->format_version > kLockFormatVersion) {
+      return Status(kBadValue, "the migration lock in " + options.collection +
+                                   " was written by a newer mongo-migrate (lock format " +
+                                   std::to_string((*holder)->format_version) +
+                                   ", this release knows " + std::to_string(kLockFormatVersion) +
+                                   "); upgrade mongo-migrate before running it here");
+    }
+    if (int signal = options.cancelled ? options.cancelled() : 0) {
+      return Status(kInterrupted, "interrupted while waiting for the migration lock; nothing ran")
+          .WithDetails(Document{{"interrupted", signal}});
+    }
     if (*holder && (*holder)->owner != last_owner) {
       last_owner = (*holder)->owner;
       waiting(**holder);
     }
-    if (std::chrono::steady_clock::now() >= deadline) {
+    if (Clock::now() >= deadline) {
       std::string who = *holder ? Describe(**holder) : "another runner";
       return Status(kLockBusy, "timed out after " + std::to_string(options.timeout.count() / 1000) +
                                    " s waiting for the migration lock held by " + who +
@@ -111,45 +185,74 @@ StatusOr<std::unique_ptr<Lock>> Lock::Acquire(
   }
 }
 
+Status Lock::RenewOnce() {
+  auto reply = db_.RunCommand(Document{
+      {"update", options_.collection},
+      {"updates",
+       Array{{Value(Document{
+           {"q", Document{{"_id", options_.key}, {"owner", owner_}, {"generation", generation_}}},
+           {"u", Array{{Value(
+                     Document{{"$set", Document{{"expiresAt", LeaseEnd(options_.lease)}}}})}}}})}}},
+      {"writeConcern", kMajority}});
+  std::lock_guard guard(state_mutex_);
+  if (!reply.ok()) {
+    renewal_errors_.push_back("renewing the migration lock failed: " + reply.status().message());
+    return reply.status();
+  }
+  if (IntField(*reply, "n", 0) == 0) {
+    lost_ = true;
+    return Lost("another runner took it over, or it was removed with `unlock --force`");
+  }
+  last_confirmed_ = Clock::now();
+  return Status::Ok();
+}
+
 void Lock::RenewLoop() {
   const auto period = options_.lease / 3;
-  const int64_t lease_ms = options_.lease.count();
-  std::unique_lock guard(mutex_);
+  std::unique_lock guard(stop_mutex_);
   while (!stop_cv_.wait_for(guard, period, [this] { return stop_; })) {
     guard.unlock();
-    auto reply = db_.RunCommand(Document{
-        {"update", options_.collection},
-        {"updates",
-         Array{{Value(Document{
-             {"q", Document{{"_id", options_.key}, {"owner", owner_}}},
-             {"u", Array{{Value(Document{
-                       {"$set", Document{{"expiresAt",
-                                          Document{{"$add", Array{{Value("$$NOW"),
-                                                                   Value(lease_ms)}}}}}}}})}}}})}}},
-        {"writeConcern", Document{{"w", "majority"}}}});
-    if (reply.ok()) {
-      const Value* n = reply->Get("n");
-      if (n && n->IsNumber() && n->AsDouble() == 0) lost_ = true;
-    }
+    if (!lost_) (void)RenewOnce();
     guard.lock();
   }
+}
+
+Status Lock::Confirm() {
+  if (lost_) return Lost("another runner took it over, or it was removed with `unlock --force`");
+  // Always asks the server (one conditional renewal): only it knows whether `unlock --force`
+  // or an expiry handed the lock to someone else while this process stalled.
+  Status renewed = RenewOnce();
+  if (renewed.ok() || lost_) return renewed;
+  std::lock_guard guard(state_mutex_);
+  if (Clock::now() - last_confirmed_ >= options_.lease) {
+    lost_ = true;
+    return Lost("it could not be renewed for longer than its lease: " + renewed.message());
+  }
+  return Status::Ok();  // a failed renewal within the lease: reported as a warning
+}
+
+std::vector<std::string> Lock::TakeRenewalErrors() {
+  std::lock_guard guard(state_mutex_);
+  return std::exchange(renewal_errors_, {});
 }
 
 Status Lock::Release() {
   if (released_) return Status::Ok();
   released_ = true;
   {
-    std::lock_guard guard(mutex_);
+    std::lock_guard guard(stop_mutex_);
     stop_ = true;
   }
   stop_cv_.notify_all();
   if (renewer_.joinable()) renewer_.join();
-  auto reply = db_.RunCommand(Document{
-      {"delete", options_.collection},
-      {"deletes", Array{{Value(Document{{"q", Document{{"_id", options_.key}, {"owner", owner_}}},
-                                        {"limit", 1}})}}},
-      {"writeConcern", Document{{"w", "majority"}}}});
-  return reply.ok() ? Status::Ok() : reply.status();
+  auto n = MarkFree(db_, options_.collection, options_.key, owner_, generation_);
+  return n.ok() ? Status::Ok() : n.status();
+}
+
+Status Lock::Abandon() {
+  lost_ = true;  // the renewer stops renewing
+  auto n = MarkFree(db_, options_.collection, options_.key, owner_, generation_);
+  return n.ok() ? Status::Ok() : n.status();
 }
 
 StatusOr<std::optional<LockHolder>> ReadLock(mongo::Database db, const std::string& collection,
@@ -160,9 +263,21 @@ StatusOr<std::optional<LockHolder>> ReadLock(mongo::Database db, const std::stri
                           Value(Document{{"$addFields", Document{{"live", LiveExpr()}}}})}}},
       {"cursor", Document{}}});
   if (!reply.ok()) return reply.status();
-  const auto& batch = reply->Get("cursor")->As<Document>().Get("firstBatch")->As<Array>().items;
-  if (batch.empty()) return std::optional<LockHolder>();
-  return std::optional<LockHolder>(HolderFrom(batch.front().As<Document>()));
+  const Value* cursor = reply->Get("cursor");
+  const Value* batch =
+      cursor && cursor->Is<Document>() ? cursor->As<Document>().Get("firstBatch") : nullptr;
+  if (!batch || !batch->Is<Array>()) {
+    return Status(kInternalError, "the server's reply to aggregate has no cursor.firstBatch");
+  }
+  for (const Value& d : batch->As<Array>().items) {
+    if (!d.Is<Document>()) continue;
+    LockHolder holder = HolderFrom(d.As<Document>());
+    // A released lock keeps its document (and generation) with no owner. A lock of a newer
+    // format is reported whatever it holds, so that the caller can refuse it.
+    if (holder.owner.empty() && holder.format_version <= kLockFormatVersion) break;
+    return std::optional<LockHolder>(std::move(holder));
+  }
+  return std::optional<LockHolder>();
 }
 
 StatusOr<std::optional<LockHolder>> RemoveLock(mongo::Database db, const std::string& collection,
@@ -174,11 +289,15 @@ StatusOr<std::optional<LockHolder>> RemoveLock(mongo::Database db, const std::st
                                  " and its lease is still live; if that runner is really gone, "
                                  "run `mongo-migrate unlock --force`");
   }
-  auto reply = db.RunCommand(
-      Document{{"delete", collection},
-               {"deletes", Array{{Value(Document{{"q", Document{{"_id", key}}}, {"limit", 1}})}}},
-               {"writeConcern", Document{{"w", "majority"}}}});
-  if (!reply.ok()) return reply.status();
+  auto n = MarkFree(db, collection, key, (*holder)->owner, (*holder)->generation);
+  if (!n.ok()) return n.status();
+  if (*n == 0) {
+    return Status(
+        kLockBusy, "the migration lock changed hands while `unlock` read it (now: " + [&] {
+          auto now = ReadLock(db, collection, key);
+          return now.ok() && *now ? Describe(**now) : std::string("free");
+        }() + "); nothing was removed. Run `unlock` again if you still mean it.");
+  }
   return holder;
 }
 

@@ -1,11 +1,16 @@
 // The migration lock: one document in `migrationLock` per history collection, taken before a
 // command that writes reads its plan, and released at the end (also on failure).
 //
-// Taken atomically with one findAndModify that matches only an expired lock or our own and
-// upserts otherwise, so two runners racing both reach the server and exactly one wins (the
-// other's upsert meets the unique _id: 11000). The lease's expiry is computed by the server
-// ($$NOW), never from this machine's clock, and renewed from a background thread while a long
-// migration runs; a runner that dies stops renewing and its lock expires.
+// Taken atomically with one findAndModify that matches only an expired (or released) lock or
+// our own and upserts otherwise, so two runners racing both reach the server and exactly one
+// wins (the other's upsert meets the unique _id: 11000). The lease's expiry is computed by the
+// server ($$NOW), never from this machine's clock, and renewed from a background thread while
+// a long migration runs; a runner that dies stops renewing and its lock expires.
+//
+// The lock is a courtesy, not the guarantee: a runner can stall past its lease. Every taking
+// increments the document's `generation` (a fencing token, kept across releases because a
+// release only marks the document free), and the history's claims carry it. Confirm() tells a
+// runner, before each migration, whether the lock is still its own.
 #pragma once
 
 #include <atomic>
@@ -17,16 +22,23 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "mongomigrate/mongo.h"
 
 namespace mm::history {
+
+// The lock document's layout. A runner that finds a newer one refuses to take the lock: an old
+// pod in a rolling deploy must not act on a lock it does not understand.
+constexpr int64_t kLockFormatVersion = 2;
 
 struct LockHolder {
   std::string owner;  // a random token per run
   std::string host;
   int64_t pid = 0;
   std::string command;
+  int64_t generation = 0;
+  int64_t format_version = 1;
   std::optional<DateTime> acquired_at;
   std::optional<DateTime> expires_at;
   bool live = false;  // the lease had not expired when read
@@ -39,7 +51,15 @@ struct LockOptions {
   std::chrono::milliseconds lease{30000};
   std::chrono::milliseconds timeout{60000};
   std::string command;  // "up", "down 2", … stored for whoever waits
+  // Polled while waiting for another runner: a signal number stops waiting (details
+  // {interrupted: signal}); 0 goes on.
+  std::function<int()> cancelled;
 };
+
+// The range --lock-lease accepts: shorter cannot be renewed reliably across one round trip,
+// longer keeps a dead runner's lock for more than a day.
+constexpr std::chrono::milliseconds kMinLease{1000};
+constexpr std::chrono::milliseconds kMaxLease{86400000};
 
 class Lock {
  public:
@@ -52,30 +72,52 @@ class Lock {
   Lock(const Lock&) = delete;
   Lock& operator=(const Lock&) = delete;
 
-  // Whether a renewal found the lock taken from us (after a lease expired while we stalled).
-  bool lost() const { return lost_; }
+  const std::string& owner() const { return owner_; }
+  int64_t generation() const { return generation_; }
+
+  // OK while the lock is still ours: renews it once, synchronously. Fails with details
+  // {lockLost: true} when another runner took the lock, someone removed it, or renewals have
+  // failed for longer than the lease (the server may have expired it). A failed renewal within
+  // the lease is OK, and reported through TakeRenewalErrors.
+  Status Confirm();
+  // Renewal failures seen by the background thread since the last call ("" entries never).
+  std::vector<std::string> TakeRenewalErrors();
+  // Marks the lock free, only if it is still ours (same owner and generation).
   Status Release();
+  // As Release, callable from another thread while the run goes on: stops renewing and frees
+  // the lock without waiting for the renewer (the process is about to exit).
+  Status Abandon();
 
  private:
-  Lock(mongo::Database db, LockOptions options, std::string owner);
+  Lock(mongo::Database db, LockOptions options, std::string owner, int64_t generation);
   void RenewLoop();
+  // One conditional renewal; records the time of success, or the failure.
+  Status RenewOnce();
 
   mongo::Database db_;
   LockOptions options_;
   std::string owner_;
+  int64_t generation_ = 0;
   std::atomic<bool> lost_{false};
   bool released_ = false;
-  std::mutex mutex_;
+
+  std::mutex state_mutex_;  // guards the two fields below
+  std::chrono::steady_clock::time_point last_confirmed_;
+  std::vector<std::string> renewal_errors_;
+
+  std::mutex stop_mutex_;
   std::condition_variable stop_cv_;
   bool stop_ = false;
   std::thread renewer_;
 };
 
-// The lock document for `key`, live or expired, if any.
+// The lock document for `key`, if it is held (live or expired); nullopt when there is none or
+// it was released.
 StatusOr<std::optional<LockHolder>> ReadLock(mongo::Database db, const std::string& collection,
                                              const std::string& key);
-// Removes the lock for `key` and returns whose it was. Refuses (BadValue) while its lease is
-// live unless `force`.
+// Removes the lock for `key` and returns whose it was: compare-and-release, so it frees only
+// the holder it read (a runner that took the lock meanwhile keeps it). Refuses (BadValue)
+// while the lease is live unless `force`.
 StatusOr<std::optional<LockHolder>> RemoveLock(mongo::Database db, const std::string& collection,
                                                const std::string& key, bool force);
 

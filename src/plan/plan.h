@@ -23,6 +23,7 @@ struct AppliedRecord {
   std::string file;
   std::string checksum;
   std::string detail;  // for failed/running: the error, or who was running it
+  int64_t revision = 0;  // bumped by every write; claims are conditional on it
 };
 
 enum class State {

@@ -1,9 +1,12 @@
 #include "mongomigrate/runner.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 
 #include "history/history.h"
 #include "history/lock.h"
+#include "runner/fault_point.h"
 
 namespace mm {
 namespace {
@@ -23,19 +26,23 @@ int64_t MillisecondsSince(std::chrono::steady_clock::time_point start) {
 }
 
 // Runs one direction of `m` and writes its history record in one transaction: either both
-// commit or neither does, so a failure leaves no writes and no record behind.
+// commit or neither does, so a failure leaves no writes and no record behind. The claim was
+// committed before; the result is recorded only while it stands, so a stale runner's
+// transaction aborts.
 Status RunInTransaction(mongo::Database& db, const std::string& history_collection,
-                        const Migration& m, bool up, const history::AppliedBy& by,
-                        const ActionOutput& out, std::chrono::steady_clock::time_point start) {
+                        const history::Claim& claim, const Migration& m, bool up,
+                        const history::AppliedBy& by, const ActionOutput& out,
+                        std::chrono::steady_clock::time_point start) {
   auto session = mongo::Session::Start(*db.client());
   if (!session.ok()) return session.status();
   MM_RETURN_IF_ERROR((*session)->StartTransaction());
   mongo::Database in_transaction = db.InSession(session->get());
   history::History history(in_transaction, history_collection);
   Status s = (up ? m.up : m.down)->Run(in_transaction, out);
+  if (s.ok()) runner::FaultPoint("after-run", m.version);
   if (s.ok()) {
-    s = up ? history.MarkApplied(m, MillisecondsSince(start), by)
-           : history.MarkReverted(m, MillisecondsSince(start), by);
+    s = up ? history.MarkApplied(claim, m, MillisecondsSince(start), by)
+           : history.MarkReverted(claim, MillisecondsSince(start), by);
   }
   if (s.ok()) return (*session)->CommitTransaction();
   (void)(*session)->AbortTransaction();
@@ -51,6 +58,10 @@ std::string OutsideTransactionReason(const Migration& m, bool up) {
 }  // namespace
 
 FailureKind Classify(const Status& status) {
+  if (status.details().Has("interrupted")) return FailureKind::kInterrupted;
+  if (status.details().Has("lockLost") || status.details().Has("claimRefused")) {
+    return FailureKind::kLockLost;
+  }
   if (status.details().Has("connection")) return FailureKind::kConnection;
   if (status.details().Has("lockTimeout")) return FailureKind::kLockTimeout;
   if (status.details().Has("migrationFailed")) return FailureKind::kMigrationFailed;
@@ -92,6 +103,7 @@ auto Runner::Locked(const std::string& command, const EventSink& events, Fn fn) 
   lock_options.lease = options_.lock_lease;
   lock_options.timeout = options_.lock_timeout;
   lock_options.command = command;
+  lock_options.cancelled = [this] { return options_.interrupted ? options_.interrupted() : 0; };
   auto lock = history::Lock::Acquire(db_, lock_options, [&](const history::LockHolder& h) {
     events(RunEvent{RunEvent::Type::kNote,
                     plan::Direction::kUp,
@@ -102,7 +114,16 @@ auto Runner::Locked(const std::string& command, const EventSink& events, Fn fn) 
                     nullptr});
   });
   if (!lock.ok()) return lock.status();
+  runner::FaultPoint("after-lock");
+  {
+    std::lock_guard guard(lock_mutex_);
+    lock_ = lock->get();
+  }
   auto result = fn();
+  {
+    std::lock_guard guard(lock_mutex_);
+    lock_ = nullptr;
+  }
   mm::Status released = (*lock)->Release();
   if (!released.ok() && result.ok()) return released;
   return result;
@@ -112,30 +133,48 @@ StatusOr<plan::Plan> Runner::Up(std::optional<int64_t> target, const EventSink& 
   std::string command = target ? "up " + std::to_string(*target) : "up";
   return Locked(command, events, [&]() -> StatusOr<plan::Plan> {
     history::History history(db_, options_.history_collection);
-    auto applied = history.Load();
+    auto applied = options_.dry_run ? history.Load() : history.LoadForWrite();
     if (!applied.ok()) return applied.status();
     return Execute(plan::PlanUp(migrations_, *applied, target, options_.allow_out_of_order),
-                   events);
+                   *applied, events);
   });
 }
 
 StatusOr<plan::Plan> Runner::Down(int64_t steps, const EventSink& events) {
   return Locked("down " + std::to_string(steps), events, [&]() -> StatusOr<plan::Plan> {
     history::History history(db_, options_.history_collection);
-    auto applied = history.Load();
+    auto applied = options_.dry_run ? history.Load() : history.LoadForWrite();
     if (!applied.ok()) return applied.status();
-    return Execute(plan::PlanDown(migrations_, *applied, steps), events);
+    return Execute(plan::PlanDown(migrations_, *applied, steps), *applied, events);
   });
 }
 
-StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned, const EventSink& events) {
+mm::Status Runner::ReadyForNext(const EventSink& events, const std::string& what) {
+  if (int signal = options_.interrupted ? options_.interrupted() : 0) {
+    return mm::Status(kInterrupted, std::string("interrupted by ") + strsignal(signal) + " " +
+                                        what + ": nothing of it ran")
+        .WithDetails(Document{{"interrupted", signal}});
+  }
+  if (!lock_) return mm::Status::Ok();
+  mm::Status held = lock_->Confirm();
+  for (const std::string& e : lock_->TakeRenewalErrors()) {
+    events(RunEvent{RunEvent::Type::kWarning, plan::Direction::kUp, nullptr, 0, {}, e, nullptr});
+  }
+  return held;
+}
+
+StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
+                                     const std::vector<plan::AppliedRecord>& records,
+                                     const EventSink& events) {
   if (!planned.ok()) return planned.status();
   const plan::Plan& plan = *planned;
   events(RunEvent{RunEvent::Type::kPlanned, plan.direction, nullptr, 0, {}, {}, &plan});
   if (options_.dry_run || plan.steps.empty()) return planned;
+  runner::FaultPoint("after-plan");
   history::History history(db_, options_.history_collection);
   MM_RETURN_IF_ERROR(history.EnsureIndex());
   const history::AppliedBy by{history::CurrentUserAtHost(), options_.tool_version};
+  const history::ClaimToken token{lock_ ? lock_->owner() : "", lock_ ? lock_->generation() : 0};
   const bool up = plan.direction == plan::Direction::kUp;
   bool transactions = false;
   if (options_.use_transactions) {
@@ -144,42 +183,51 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned, const EventSi
     transactions = *supported;
   }
   for (const Migration& m : plan.steps) {
-    auto note = [&](const std::string& text) {
-      events(RunEvent{RunEvent::Type::kNote, plan.direction, &m, 0, {}, text, nullptr});
+    auto event = [&](RunEvent::Type type, std::string text) {
+      events(RunEvent{type, plan.direction, &m, 0, {}, std::move(text), nullptr});
     };
+    auto note = [&](const std::string& text) { event(RunEvent::Type::kNote, text); };
     const ActionOutput out{
-        note, [&](const std::string& text) {
-          events(RunEvent{RunEvent::Type::kOutput, plan.direction, &m, 0, {}, text, nullptr});
+        note, [&](const std::string& text) { event(RunEvent::Type::kOutput, text); },
+        [&]() -> mm::Status {
+          runner::FaultPoint("after-step", m.version);
+          int signal = options_.interrupted ? options_.interrupted() : 0;
+          if (signal == 0) return mm::Status::Ok();
+          return mm::Status(kInterrupted, std::string("interrupted by ") + strsignal(signal))
+              .WithDetails(Document{{"interrupted", signal}});
         }};
+    MM_RETURN_IF_ERROR(ReadyForNext(events, "before version " + std::to_string(m.version)));
+    runner::FaultPoint("before-claim", m.version);
+    auto read = std::find_if(records.begin(), records.end(),
+                             [&](const plan::AppliedRecord& r) { return r.version == m.version; });
+    auto claim = history.ClaimVersion(m, plan.direction, read == records.end() ? nullptr : &*read,
+                                      token, by);
+    if (!claim.ok()) return claim.status();
+    runner::FaultPoint("after-claim", m.version);
     const std::string outside = transactions ? OutsideTransactionReason(m, up) : "";
     const bool in_transaction = transactions && outside.empty();
     // Kept to restore the history should this migration drop or rewrite it (the seed's own
-    // 002 `down` drops migrationHistory).
+    // 002 `down` drops migrationHistory). Taken after the claim, so the claim survives too.
     auto snapshot = history.Snapshot();
     if (!snapshot.ok()) return snapshot.status();
-    if (!in_transaction) MM_RETURN_IF_ERROR(history.MarkStarted(m, plan.direction, by));
-    events(RunEvent{RunEvent::Type::kStarted, plan.direction, &m, 0, {}, {}, nullptr});
+    event(RunEvent::Type::kStarted, "");
     if (!outside.empty()) note("runs outside a transaction: " + outside);
     auto start = std::chrono::steady_clock::now();
-    mm::Status s = in_transaction
-                       ? RunInTransaction(db_, options_.history_collection, m, up, by, out, start)
-                       : (up ? m.up : m.down)->Run(db_, out);
+    mm::Status s = in_transaction ? RunInTransaction(db_, options_.history_collection, *claim, m,
+                                                     up, by, out, start)
+                                  : (up ? m.up : m.down)->Run(db_, out);
+    if (!in_transaction && s.ok()) runner::FaultPoint("after-run", m.version);
     const int64_t ms = MillisecondsSince(start);
     auto restored = history.RestoreMissing(*snapshot);
     if (!restored.ok()) return restored.status();
     if (*restored > 0) {
-      events(RunEvent{RunEvent::Type::kWarning,
-                      plan.direction,
-                      &m,
-                      0,
-                      {},
-                      "migration " + std::to_string(m.version) + " removed " +
-                          std::to_string(*restored) + " record(s) from " +
-                          options_.history_collection + "; restored them",
-                      nullptr});
+      event(RunEvent::Type::kWarning, "migration " + std::to_string(m.version) + " removed " +
+                                          std::to_string(*restored) + " record(s) from " +
+                                          options_.history_collection + "; restored them");
     }
     if (!s.ok()) {
-      if (s.details().Has("connection")) return s;  // the record stays `running`: honest
+      if (s.details().Has("connection")) return s;    // the record stays `running`: honest
+      if (s.details().Has("claimRefused")) return s;  // another runner's record: leave it be
       if (in_transaction) {
         std::string why = s.message() +
                           "; the transaction was rolled back: no writes and no "
@@ -190,36 +238,49 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned, const EventSi
               "to the file, or run with --no-transaction";
         }
         s = mm::Status(s.code(), why).WithDetails(s.details());
+        MM_RETURN_IF_ERROR(history.ResetClaim(*claim));
       } else {
-        (void)history.MarkFailed(m, plan.direction, s, ms);
+        MM_RETURN_IF_ERROR(history.MarkFailed(*claim, plan.direction, s, ms));
       }
-      s = Marked(std::move(s), "migrationFailed");
+      if (!s.details().Has("interrupted")) s = Marked(std::move(s), "migrationFailed");
       events(RunEvent{RunEvent::Type::kFailed, plan.direction, &m, ms, s, {}, nullptr});
       return s;
     }
     if (!in_transaction) {
-      MM_RETURN_IF_ERROR(up ? history.MarkApplied(m, ms, by) : history.MarkReverted(m, ms, by));
+      MM_RETURN_IF_ERROR(up ? history.MarkApplied(*claim, m, ms, by)
+                            : history.MarkReverted(*claim, ms, by));
     }
+    runner::FaultPoint("after-record", m.version);
     events(RunEvent{RunEvent::Type::kFinished, plan.direction, &m, ms, {}, {}, nullptr});
   }
   return planned;
 }
 
+namespace {
+const plan::AppliedRecord* RecordOf(const std::vector<plan::AppliedRecord>& records,
+                                    int64_t version) {
+  for (const plan::AppliedRecord& r : records) {
+    if (r.version == version) return &r;
+  }
+  return nullptr;
+}
+}  // namespace
+
 mm::Status Runner::Force(int64_t version, bool applied, const EventSink& events) {
   auto result = Locked("force " + std::to_string(version), events, [&]() -> StatusOr<bool> {
     const Migration* m = Find(version);
     history::History history(db_, options_.history_collection);
-    auto records = history.Load();
+    auto records = options_.dry_run ? history.Load() : history.LoadForWrite();
     if (!records.ok()) return records.status();
-    bool recorded = std::any_of(records->begin(), records->end(),
-                                [&](const plan::AppliedRecord& r) { return r.version == version; });
-    if (!m && !recorded) {
+    const plan::AppliedRecord* read = RecordOf(*records, version);
+    if (!m && !read) {
       return mm::Status(
           kBadValue, "no migration and no history record has version " + std::to_string(version));
     }
+    if (options_.dry_run) return true;
     MM_RETURN_IF_ERROR(history.EnsureIndex());
     MM_RETURN_IF_ERROR(
-        history.Force(version, m, applied,
+        history.Force(version, m, read, applied,
                       history::AppliedBy{history::CurrentUserAtHost(), options_.tool_version}));
     return true;
   });
@@ -233,9 +294,9 @@ StatusOr<std::vector<int64_t>> Runner::Baseline(int64_t version, const EventSink
         if (!Find(version))
           return mm::Status(kBadValue, "no migration has version " + std::to_string(version));
         history::History history(db_, options_.history_collection);
-        auto records = history.Load();
+        auto records = options_.dry_run ? history.Load() : history.LoadForWrite();
         if (!records.ok()) return records.status();
-        MM_RETURN_IF_ERROR(history.EnsureIndex());
+        if (!options_.dry_run) MM_RETURN_IF_ERROR(history.EnsureIndex());
         const history::AppliedBy by{history::CurrentUserAtHost(), options_.tool_version};
         std::vector<int64_t> recorded;
         std::vector<Migration> sorted = migrations_;
@@ -243,12 +304,9 @@ StatusOr<std::vector<int64_t>> Runner::Baseline(int64_t version, const EventSink
                   [](const Migration& a, const Migration& b) { return a.version < b.version; });
         for (const Migration& m : sorted) {
           if (m.version > version) break;
-          bool has =
-              std::any_of(records->begin(), records->end(), [&](const plan::AppliedRecord& r) {
-                return r.version == m.version && r.status != "reverted";
-              });
-          if (has) continue;
-          MM_RETURN_IF_ERROR(history.MarkApplied(m, 0, by, "baseline"));
+          const plan::AppliedRecord* read = RecordOf(*records, m.version);
+          if (read && read->status != "reverted") continue;
+          if (!options_.dry_run) MM_RETURN_IF_ERROR(history.MarkBaseline(m, read, by));
           recorded.push_back(m.version);
         }
         return recorded;
@@ -262,28 +320,40 @@ mm::Status Runner::AcceptChecksum(int64_t version, const EventSink& events) {
       return mm::Status(kBadValue, "no migration file has version " + std::to_string(version));
     }
     history::History history(db_, options_.history_collection);
-    auto records = history.Load();
+    auto records = options_.dry_run ? history.Load() : history.LoadForWrite();
     if (!records.ok()) return records.status();
-    auto it = std::find_if(records->begin(), records->end(),
-                           [&](const plan::AppliedRecord& r) { return r.version == version; });
-    if (it == records->end() || (it->status != "applied" && it->status != "baseline")) {
+    const plan::AppliedRecord* read = RecordOf(*records, version);
+    if (!read || (read->status != "applied" && read->status != "baseline")) {
       return mm::Status(kBadValue, "version " + std::to_string(version) +
                                        " is not applied; there is no checksum to accept");
     }
-    if (it->checksum == m->checksum) {
+    if (read->checksum == m->checksum) {
       return mm::Status(kBadValue, "version " + std::to_string(version) + " is unchanged");
     }
+    if (options_.dry_run) return true;
     MM_RETURN_IF_ERROR(history.AcceptChecksum(
-        version, m->checksum,
+        *read, m->checksum,
         history::AppliedBy{history::CurrentUserAtHost(), options_.tool_version}));
     return true;
   });
   return result.ok() ? mm::Status::Ok() : result.status();
 }
 
+mm::Status Runner::ReleaseLockNow() {
+  std::lock_guard guard(lock_mutex_);
+  return lock_ ? lock_->Abandon() : mm::Status::Ok();
+}
+
 StatusOr<std::optional<LockInfo>> Runner::Unlock(bool force) {
   auto holder =
-      history::RemoveLock(db_, options_.lock_collection, options_.history_collection, force);
+      options_.dry_run
+          ? history::ReadLock(db_, options_.lock_collection, options_.history_collection)
+          : history::RemoveLock(db_, options_.lock_collection, options_.history_collection, force);
+  if (options_.dry_run && holder.ok() && *holder && (*holder)->live && !force) {
+    return mm::Status(kBadValue, "the migration lock is held by " + history::Describe(**holder) +
+                                     " and its lease is still live; `unlock` would refuse "
+                                     "without --force");
+  }
   if (!holder.ok()) return holder.status();
   if (!*holder) return std::optional<LockInfo>();
   return std::optional<LockInfo>(InfoOf(**holder));

@@ -34,6 +34,15 @@ class JsonAction : public MigrationAction {
   Status Run(mongo::Database& db, const ActionOutput& out) const override {
     for (size_t i = 0; i < steps_.size(); ++i) {
       const Step& step = steps_[i];
+      if (i > 0 && out.checkpoint) {
+        Status go_on = out.checkpoint();
+        if (!go_on.ok()) {
+          return Status(go_on.code(), go_on.message() + " before " + file_ + ": " + direction_ +
+                                          "[" + std::to_string(i) + "] (" + std::to_string(i) +
+                                          " of " + std::to_string(steps_.size()) + " steps ran)")
+              .WithDetails(go_on.details());
+        }
+      }
       auto reply = db.RunCommand(step.command);
       if (reply.ok()) continue;
       const Status& s = reply.status();
@@ -47,7 +56,7 @@ class JsonAction : public MigrationAction {
                           step.command.fields().front().key + ")";
       if (tolerated) {
         out.note(where + ": tolerated " + (name.empty() ? std::to_string(s.code()) : name) + ": " +
-             s.message());
+                 s.message());
         continue;
       }
       Document details = s.details();

@@ -52,6 +52,7 @@ enum ErrorCode : int {
   kAuthenticationFailed = 18,
   kMechanismUnavailable = 334,
   kOpQueryRemoved = 5739101,
+  kInterrupted = 11601,
   kInvalidBson = 22,
   kUnknownField = 40415,
   kDuplicateKey = 11000,
