@@ -44,11 +44,15 @@ Renderer::Renderer(OutputOptions options, std::string command)
 
 std::string Renderer::Redact(std::string text) const {
   if (options_.password.empty()) return text;
-  for (size_t pos = text.find(options_.password); pos != std::string::npos;
-       pos = text.find(options_.password, pos)) {
-    text.replace(pos, options_.password.size(), "****");
+  // Copied piecewise: searching again from the replacement would loop forever on a password
+  // that "****" contains ("*").
+  std::string out;
+  size_t from = 0;
+  for (size_t pos; (pos = text.find(options_.password, from)) != std::string::npos;
+       from = pos + options_.password.size()) {
+    out.append(text, from, pos - from).append("****");
   }
-  return text;
+  return out.append(text, from);
 }
 
 std::string Renderer::Paint(const char* code, const std::string& text) const {
@@ -234,7 +238,9 @@ void Renderer::Finish(bool ok) {
                         {"code", failure_->first.code()},
                         {"exitCode", failure_->second}};
   }
-  std::printf("%s\n", out.dump(2).c_str());
+  // File names, descriptions and errors are bytes from disks and other clients, not always
+  // UTF-8: replace what is not (U+FFFD) instead of throwing type_error 316.
+  std::printf("%s\n", out.dump(2, ' ', false, Json::error_handler_t::replace).c_str());
 }
 
 }  // namespace mm::cli

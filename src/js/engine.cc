@@ -50,7 +50,11 @@ int CodeOf(JSContext* cx, JS::HandleValue error) {
   JS::RootedObject obj(cx, &error.toObject());
   JS::RootedValue code(cx);
   if (!JS_GetProperty(cx, obj, "code", &code) || !code.isNumber()) return kInternalError;
-  return static_cast<int>(code.toNumber());
+  double n = code.toNumber();
+  // 0 would make the failure a success; a code must be a non-zero int.
+  if (!(n >= INT32_MIN && n <= INT32_MAX) || n != static_cast<int>(n) || n == 0)
+    return kInternalError;
+  return static_cast<int>(n);
 }
 
 }  // namespace
@@ -110,7 +114,17 @@ StatusOr<Engine*> Engine::Get() {
   }
   args[0].setObject(*natives);
   if (!JS_CallFunctionValue(s.cx, global, prelude, args, &entry) || !entry.isObject()) {
-    return Status(kInternalError, "the JavaScript prelude does not start");
+    // s.entry is not set yet, so TakeException (formatError) cannot be used.
+    std::string why = "unknown error";
+    JS::RootedValue error(s.cx);
+    if (JS_GetPendingException(s.cx, &error)) {
+      JS_ClearPendingException(s.cx);
+      JS::RootedString text(s.cx, JS::ToString(s.cx, error));
+      JS::RootedValue text_value(s.cx);
+      if (text) text_value.setString(text);
+      why = ToUtf8(s.cx, text_value);
+    }
+    return Status(kInternalError, "the JavaScript runtime does not start: " + why);
   }
   s.entry = std::make_unique<JS::PersistentRootedObject>(s.cx, &entry.toObject());
   engine = std::move(created);
@@ -133,9 +147,15 @@ StatusOr<ModuleInfo> Engine::Load(const std::string& path, const std::string& so
     return Status(kFailedToParse, path + ": " + TakeException(s));
   }
   auto info = ParseExtendedJson(ToUtf8(cx, result));
-  if (!info.ok()) return Status(kInternalError, "unexpected module description");
+  const Value* index = info.ok() ? info->Get("index") : nullptr;
+  if (!index || !index->Is<int32_t>()) {
+    return Status(kFailedToParse,
+                  path +
+                      ": cannot read what the module exports; does its top level replace "
+                      "JSON.stringify or define Object.prototype.toJSON? Do that inside up()");
+  }
   ModuleInfo out;
-  out.index = static_cast<int>(info->Get("index")->AsDouble());
+  out.index = index->As<int32_t>();
   if (const Value* v = info->Get("version"); v && !v->IsNullish()) {
     auto n = v->IsNumber() ? v->AsExactInt64() : std::nullopt;
     if (n && *n > 0) {
@@ -147,8 +167,10 @@ StatusOr<ModuleInfo> Engine::Load(const std::string& path, const std::string& so
   if (const Value* d = info->Get("description"); d && d->Is<std::string>()) {
     out.description = d->As<std::string>();
   }
-  out.has_up = info->Get("up")->Truthy();
-  out.has_down = info->Get("down")->Truthy();
+  const Value* up = info->Get("up");
+  const Value* down = info->Get("down");
+  out.has_up = up && up->Truthy();
+  out.has_down = down && down->Truthy();
   if (const Value* t = info->Get("transaction"); t && t->Is<bool>())
     out.transaction = t->As<bool>();
   return out;
@@ -179,6 +201,12 @@ Status Engine::Run(int index, const std::string& direction, mongo::Database& db,
   JS::RootedValue promise_value(cx);
   if (!JS_CallFunctionName(cx, entry, "run", args, &promise_value)) {
     return Status(kInternalError, TakeException(s));
+  }
+  if (!promise_value.isObject() ||
+      !JS::IsPromiseObject(JS::RootedObject(cx, &promise_value.toObject()))) {
+    return Status(kInternalError, direction +
+                                      "() did not start: the runtime's Promise was "
+                                      "replaced (Promise.resolve?) by the migration");
   }
   JS::RootedObject promise(cx, &promise_value.toObject());
   // Drive the event loop: promise jobs first, then the earliest timer, until the migration's

@@ -1,9 +1,12 @@
 // The `native` object prelude.js builds the migration API on: one database command, console
 // output, clocks, randomness, files for require(), and sessions. Everything else is JavaScript.
 #include <bson/bson.h>
+#include <js/CharacterEncoding.h>
 #include <js/CompilationAndEvaluation.h>
 #include <js/PropertySpec.h>
 #include <js/SourceText.h>
+#include <js/String.h>
+#include <js/Utility.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -22,6 +25,15 @@ namespace {
 
 Engine::State& StateOf(JSContext* cx) {
   return *static_cast<Engine::State*>(JS_GetContextPrivate(cx));
+}
+
+JSString* FromUtf8Lossy(JSContext* cx, const std::string& text) {
+  size_t length = 0;
+  JS::UniqueTwoByteChars chars(
+      JS::LossyUTF8CharsToNewTwoByteCharsZ(cx, JS::UTF8Chars(text.data(), text.size()), &length,
+                                           ::js::MallocArena)
+          .get());
+  return chars ? JS_NewUCStringCopyN(cx, chars.get(), length) : nullptr;
 }
 
 bool ReturnString(JSContext* cx, JS::CallArgs& args, const std::string& text) {
@@ -162,9 +174,13 @@ bool Environment(JSContext* cx, unsigned argc, JS::Value* vp) {
     std::string entry(*e);
     size_t eq = entry.find('=');
     if (eq == std::string::npos) continue;
-    JS::RootedString value(cx, FromUtf8(cx, entry.substr(eq + 1)));
-    if (!value ||
-        !JS_DefineProperty(cx, env, entry.substr(0, eq).c_str(), value, JSPROP_ENUMERATE)) {
+    // Node.js decodes the environment as UTF-8, replacing what is not with U+FFFD; so do we
+    // (a strict decode of one stray Latin-1 variable would make every JS migration unloadable).
+    JS::RootedString name(cx, FromUtf8Lossy(cx, entry.substr(0, eq)));
+    JS::RootedString value(cx, FromUtf8Lossy(cx, entry.substr(eq + 1)));
+    JS::RootedId id(cx);
+    if (!name || !value || !JS_StringToId(cx, name, &id) ||
+        !JS_DefinePropertyById(cx, env, id, value, JSPROP_ENUMERATE)) {
       return false;
     }
   }

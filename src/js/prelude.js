@@ -4,6 +4,17 @@
 // migration file; `native` is the C++ side (src/js/engine.cc).
 (function (native) {
   'use strict';
+  // Captured before any migration file runs: a file may replace JSON.stringify or
+  // Promise.resolve, or define Object.prototype.toJSON, for its own purposes.
+  const jsonStringify = JSON.stringify;
+  const jsonParse = JSON.parse;
+  const reflectApply = Reflect.apply;
+  const promiseResolve = Promise.resolve.bind(Promise);
+  // JSON of exactly `value`: the replacer returns the holder's own property, so no toJSON
+  // (Object.prototype.toJSON set by a migration) changes a command or the module description.
+  function wireJson(value) {
+    return reflectApply(jsonStringify, JSON, [value, function (key) { return this[key]; }]);
+  }
 
   // ---------------------------------------------------------------- errors (as the driver's)
   class MongoError extends Error {
@@ -353,8 +364,8 @@
   // Runs `command` on database `dbName` (inside `session` when given); throws as the driver.
   function runCommand(dbName, command, session) {
     if (session && session.hasEnded) throw new MongoError('Cannot use a session that has ended');
-    const replyText = native.command(dbName, JSON.stringify(toExtendedJson(command)), session ? session.id : 0);
-    const reply = JSON.parse(replyText, revive);
+    const replyText = native.command(dbName, wireJson(toExtendedJson(command)), session ? session.id : 0);
+    const reply = reflectApply(jsonParse, JSON, [replyText, revive]);
     if (reply.ok === 1) return reply;
     if (reply.$network) throw new MongoNetworkError(reply.errmsg);
     throw new MongoServerError(reply);
@@ -1038,14 +1049,14 @@
       const info = describe(loadModule(filename, source));
       migrations.push(info.module);
       const { module: _, ...rest } = info;
-      return JSON.stringify({ index: migrations.length - 1, ...rest,
+      return wireJson({ index: migrations.length - 1, ...rest,
         versionType: typeof rest.version });
     },
     // Starts `direction` of migration `index`; returns its promise.
     run(index, direction, dbName) {
       const client = new MongoClient(dbName);
       const m = migrations[index];
-      return Promise.resolve(m[direction].call(m, client.db(dbName), client));
+      return promiseResolve(reflectApply(m[direction], m, [client.db(dbName), client]));
     },
     runNextTimer,
     pendingTimers: () => timers.length,

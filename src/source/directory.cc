@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <sstream>
 
@@ -39,7 +40,13 @@ StatusOr<FileName> ParseFileName(const std::string& file) {
   std::string digits = file.substr(0, underscore);
   if (digits.size() < 3 || !std::all_of(digits.begin(), digits.end(), ::isdigit)) return bad();
   FileName out;
-  out.version = std::stoll(digits);
+  // At most 18 digits, as for .js files: every such number fits int64_t, and `create` can add 1.
+  if (digits.size() > 18) {
+    return Status(kFailedToParse, file + ": the version in the name has " +
+                                      std::to_string(digits.size()) +
+                                      " digits; a version has at most 18 (renumber the file)");
+  }
+  std::from_chars(digits.data(), digits.data() + digits.size(), out.version);
   out.name = file.substr(underscore + 1, dot - underscore - 1);
   out.extension = file.substr(dot + 1);
   if (!IsSnakeCase(out.name)) return bad();

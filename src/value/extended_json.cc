@@ -26,7 +26,7 @@ Status Bad(const std::string& where, const std::string& what) {
   return Status(kFailedToParse, "invalid Extended JSON at " + where + ": " + what);
 }
 
-StatusOr<Value> Convert(const Json& j, const std::string& where);
+StatusOr<Value> Convert(const Json& j, const std::string& where, int depth);
 
 // "2024-01-31T12:00:00Z", "2024-01-31T12:00:00.123+02:00"
 std::optional<int64_t> ParseIsoDate(const std::string& s) {
@@ -98,6 +98,49 @@ std::optional<int64_t> ParseInt64(const std::string& s) {
   return v;
 }
 
+// MongoDB's maxBSONDepth default: deeper input is refused, never recursed into.
+constexpr int kMaxDepth = 200;
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// `v[name]` as a string, or why not ("$binary.base64 must be a string").
+StatusOr<std::string> StringMember(const Json& v, const char* name, const std::string& wrapper,
+                                   const std::string& where) {
+  auto it = v.find(name);
+  if (it == v.end() || !it->is_string()) {
+    return Bad(where, wrapper + "." + name + " must be a string");
+  }
+  return it->get<std::string>();
+}
+
+// `v[name]` as an unsigned 32-bit integer ($timestamp's t and i).
+StatusOr<uint32_t> Uint32Member(const Json& v, const char* name, const std::string& wrapper,
+                                const std::string& where) {
+  auto it = v.find(name);
+  if (it == v.end() ||
+      !(it->is_number_unsigned() || (it->is_number_integer() && it->get<int64_t>() >= 0)) ||
+      it->get<uint64_t>() > UINT32_MAX) {
+    return Bad(where, wrapper + "." + name + " must be an integer from 0 to 4294967295");
+  }
+  return static_cast<uint32_t>(it->get<uint64_t>());
+}
+
+// A binary subtype: one or two hex digits ("00", "4", "80").
+std::optional<uint8_t> ParseSubtype(const std::string& s) {
+  if (s.empty() || s.size() > 2) return std::nullopt;
+  int v = 0;
+  for (char c : s) {
+    if (HexValue(c) < 0) return std::nullopt;
+    v = v * 16 + HexValue(c);
+  }
+  return static_cast<uint8_t>(v);
+}
+
 // A document whose single key (or key pair) is one of the spec's type wrappers.
 std::optional<StatusOr<Value>> ConvertWrapper(const Json& j, const std::string& where) {
   if (j.empty() || !j.begin().key().starts_with("$")) return std::nullopt;
@@ -153,7 +196,10 @@ std::optional<StatusOr<Value>> ConvertWrapper(const Json& j, const std::string& 
         if (!millis) return Bad(where, "$date string must be ISO-8601, e.g. 2024-01-31T12:00:00Z");
         return StatusOr<Value>(Value(DateTime{*millis}));
       }
-      if (v.is_number_integer()) return StatusOr<Value>(Value(DateTime{v.get<int64_t>()}));
+      if (v.is_number_integer() &&
+          !(v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))) {
+        return StatusOr<Value>(Value(DateTime{v.get<int64_t>()}));
+      }
       if (v.is_object() && v.size() == 1 && v.contains("$numberLong")) {
         auto n = v["$numberLong"].is_string() ? ParseInt64(v["$numberLong"].get<std::string>())
                                               : std::nullopt;
@@ -163,24 +209,31 @@ std::optional<StatusOr<Value>> ConvertWrapper(const Json& j, const std::string& 
       return Bad(where, "$date must be an ISO-8601 string or {\"$numberLong\": …}");
     }
     if (key == "$timestamp") {
-      if (!v.is_object() || !v.contains("t") || !v.contains("i"))
-        return Bad(where, "$timestamp needs t and i");
-      return StatusOr<Value>(Value(Timestamp{v["t"].get<uint32_t>(), v["i"].get<uint32_t>()}));
+      if (!v.is_object()) return Bad(where, "$timestamp must be {\"t\": …, \"i\": …}");
+      auto t = Uint32Member(v, "t", key, where);
+      if (!t.ok()) return t.status();
+      auto i = Uint32Member(v, "i", key, where);
+      if (!i.ok()) return i.status();
+      return StatusOr<Value>(Value(Timestamp{*t, *i}));
     }
     if (key == "$regularExpression") {
-      if (!v.is_object() || !v.contains("pattern") || !v.contains("options")) {
-        return Bad(where, "$regularExpression needs pattern and options");
-      }
-      return StatusOr<Value>(
-          Value(Regex{v["pattern"].get<std::string>(), v["options"].get<std::string>()}));
+      if (!v.is_object()) return Bad(where, "$regularExpression needs pattern and options");
+      auto pattern = StringMember(v, "pattern", key, where);
+      if (!pattern.ok()) return pattern.status();
+      auto options = StringMember(v, "options", key, where);
+      if (!options.ok()) return options.status();
+      return StatusOr<Value>(Value(Regex{*pattern, *options}));
     }
     if (key == "$binary" && v.is_object()) {
-      if (!v.contains("base64") || !v.contains("subType"))
-        return Bad(where, "$binary needs base64 and subType");
-      auto bytes = Base64Decode(v["base64"].get<std::string>());
+      auto base64 = StringMember(v, "base64", key, where);
+      if (!base64.ok()) return base64.status();
+      auto sub_text = StringMember(v, "subType", key, where);
+      if (!sub_text.ok()) return sub_text.status();
+      auto bytes = Base64Decode(*base64);
       if (!bytes) return Bad(where, "$binary.base64 is not base64");
-      int sub = static_cast<int>(std::strtol(v["subType"].get<std::string>().c_str(), nullptr, 16));
-      return StatusOr<Value>(Value(Binary{static_cast<uint8_t>(sub), *bytes}));
+      auto sub = ParseSubtype(*sub_text);
+      if (!sub) return Bad(where, "$binary.subType must be one or two hex digits, e.g. \"00\"");
+      return StatusOr<Value>(Value(Binary{*sub, *bytes}));
     }
     if (key == "$uuid") {
       const std::string* s = string_arg();
@@ -188,10 +241,15 @@ std::optional<StatusOr<Value>> ConvertWrapper(const Json& j, const std::string& 
       for (char c : s ? *s : std::string()) {
         if (c != '-') hex.push_back(c);
       }
-      if (hex.size() != 32) return Bad(where, "$uuid must be a UUID string");
+      if (hex.size() != 32 ||
+          !std::all_of(hex.begin(), hex.end(), [](char c) { return HexValue(c) >= 0; })) {
+        return Bad(where,
+                   "$uuid must be a UUID string of 32 hex digits, e.g. "
+                   "\"00112233-4455-6677-8899-aabbccddeeff\"");
+      }
       std::string bytes;
       for (size_t i = 0; i < 32; i += 2)
-        bytes.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+        bytes.push_back(static_cast<char>(HexValue(hex[i]) * 16 + HexValue(hex[i + 1])));
       return StatusOr<Value>(Value(Binary{4, bytes}));
     }
     if (key == "$minKey") return StatusOr<Value>(Value(MinKey{}));
@@ -206,13 +264,19 @@ std::optional<StatusOr<Value>> ConvertWrapper(const Json& j, const std::string& 
       j["$type"].is_string()) {
     auto bytes = Base64Decode(j["$binary"].get<std::string>());
     if (!bytes) return Bad(where, "$binary is not base64");
-    int sub = static_cast<int>(std::strtol(j["$type"].get<std::string>().c_str(), nullptr, 16));
-    return StatusOr<Value>(Value(Binary{static_cast<uint8_t>(sub), *bytes}));
+    auto sub = ParseSubtype(j["$type"].get<std::string>());
+    if (!sub) return Bad(where, "$type must be one or two hex digits, e.g. \"00\"");
+    return StatusOr<Value>(Value(Binary{*sub, *bytes}));
   }
   return std::nullopt;
 }
 
-StatusOr<Value> Convert(const Json& j, const std::string& where) {
+StatusOr<Value> Convert(const Json& j, const std::string& where, int depth) {
+  if ((j.is_array() || j.is_object()) && depth >= kMaxDepth) {
+    return Bad(where.substr(0, 80) + (where.size() > 80 ? "…" : ""),
+               "nested deeper than " + std::to_string(kMaxDepth) +
+                   " levels (MongoDB's limit); flatten this value");
+  }
   switch (j.type()) {
     case Json::value_t::null:
       return Value(Null{});
@@ -235,7 +299,7 @@ StatusOr<Value> Convert(const Json& j, const std::string& where) {
       Array a;
       size_t i = 0;
       for (const Json& e : j) {
-        auto v = Convert(e, where + "[" + std::to_string(i++) + "]");
+        auto v = Convert(e, where + "[" + std::to_string(i++) + "]", depth + 1);
         if (!v.ok()) return v;
         a.items.push_back(std::move(v).value());
       }
@@ -245,7 +309,7 @@ StatusOr<Value> Convert(const Json& j, const std::string& where) {
       if (auto wrapped = ConvertWrapper(j, where)) return std::move(*wrapped);
       Document d;
       for (auto it = j.begin(); it != j.end(); ++it) {
-        auto v = Convert(it.value(), where.empty() ? it.key() : where + "." + it.key());
+        auto v = Convert(it.value(), where.empty() ? it.key() : where + "." + it.key(), depth + 1);
         if (!v.ok()) return v;
         d.Append(it.key(), std::move(v).value());
       }
@@ -276,6 +340,15 @@ StatusOr<Document> ParseExtendedJson(std::string_view text) {
   Json j;
   try {
     j = Json::parse(text.begin(), text.end());
+  } catch (const Json::out_of_range& e) {
+    // 406: a number beyond double's range (1e400); nlohmann gives no position for it.
+    std::string what = e.what();
+    size_t quote = what.find('\'');
+    return Status(kFailedToParse,
+                  "invalid JSON: number " +
+                      (quote == std::string::npos ? std::string() : what.substr(quote) + " ") +
+                      "is out of range for a double (at most ±1.7976931348623157e308); for a "
+                      "larger number write {\"$numberDecimal\": \"…\"}");
   } catch (const Json::parse_error& e) {
     // e.byte is 1-based and points just past the offending character.
     std::string what = e.what();
@@ -286,7 +359,7 @@ StatusOr<Document> ParseExtendedJson(std::string_view text) {
   }
   if (!j.is_object())
     return Status(kFailedToParse, "invalid JSON: the top level must be an object");
-  auto v = Convert(j, "");
+  auto v = Convert(j, "", 0);
   if (!v.ok()) return v.status();
   if (!v->Is<Document>())
     return Status(kFailedToParse, "invalid JSON: the top level must be a document");

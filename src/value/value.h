@@ -73,11 +73,18 @@ class Document {
  public:
   Document() = default;
   Document(std::initializer_list<Field> fields);
+  // Special members are defaulted below Field: std::vector<Field>'s members may be used only
+  // once Field is complete (clang instantiates vector's constexpr members where they are used).
+  Document(const Document&);
+  Document(Document&&) noexcept;
+  Document& operator=(const Document&);
+  Document& operator=(Document&&) noexcept;
+  ~Document();
 
   const std::vector<Field>& fields() const { return fields_; }
   std::vector<Field>& fields() { return fields_; }
-  bool empty() const { return fields_.empty(); }
-  size_t size() const { return fields_.size(); }
+  bool empty() const;  // defined below, once Field is complete
+  size_t size() const;
 
   // The first field named `key`, or nullptr.
   const Value* Get(std::string_view key) const;
@@ -182,6 +189,16 @@ struct Field {
   Value value;
   bool operator==(const Field& other) const = default;
 };
+
+// Here, not in the class: std::vector<Field>'s members may be used only once Field is complete
+// (clang instantiates constexpr vector members at their first use).
+inline Document::Document(const Document&) = default;
+inline Document::Document(Document&&) noexcept = default;
+inline Document& Document::operator=(const Document&) = default;
+inline Document& Document::operator=(Document&&) noexcept = default;
+inline Document::~Document() = default;
+inline bool Document::empty() const { return fields_.empty(); }
+inline size_t Document::size() const { return fields_.size(); }
 
 // A decimal128's value as a long double (NaN and ±Infinity included).
 long double DecimalToLongDouble(const Decimal128& d);

@@ -40,6 +40,12 @@ std::function<void(const std::string&)> File(std::string name, std::string text)
   return [=](const std::string& dir) { Write(dir, name, text); };
 }
 
+// Migration 2, inserting {v: VALUE}.
+std::string Up(const std::string& value) {
+  return R"({"version": 2, "description": "x", "up": [{"insert": "data", "documents": [{"v": )" +
+         value + "}]}]}";
+}
+
 class BadInputTable : public CliTest, public ::testing::WithParamInterface<BadInput> {
  protected:
   std::string Snapshot() {
@@ -154,6 +160,44 @@ INSTANTIATE_TEST_SUITE_P(
             kUp, 2,
             "invalid Extended JSON at up[0].documents[0]._id: $oid must be a 24-character hex "
             "string"},
+        // Extended JSON wrappers with a payload of the wrong type (each once ended in
+        // std::terminate), numbers beyond double, nesting beyond MongoDB's 200 levels.
+        BadInput{"timestamp_with_a_string",
+                 File("002_x.json", Up(R"({"$timestamp": {"t": "x", "i": 1}})")), kUp, 2,
+                 "002_x.json: invalid Extended JSON at up[0].documents[0].v: $timestamp.t must "
+                 "be an integer from 0 to 4294967295"},
+        BadInput{"timestamp_negative",
+                 File("002_x.json", Up(R"({"$timestamp": {"t": -1, "i": 1}})")), kUp, 2,
+                 "$timestamp.t must be an integer from 0 to 4294967295"},
+        BadInput{"uuid_not_hex",
+                 File("002_x.json", Up(R"({"$uuid": "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz"})")),
+                 kUp, 2,
+                 "002_x.json: invalid Extended JSON at up[0].documents[0].v: $uuid must be "
+                 "a UUID string of 32 hex digits"},
+        BadInput{"binary_base64_a_number",
+                 File("002_x.json", Up(R"({"$binary": {"base64": 5, "subType": "00"}})")), kUp, 2,
+                 "invalid Extended JSON at up[0].documents[0].v: $binary.base64 must be a string"},
+        BadInput{"binary_subtype_not_hex",
+                 File("002_x.json", Up(R"({"$binary": {"base64": "", "subType": "zz"}})")), kUp, 2,
+                 "$binary.subType must be one or two hex digits"},
+        BadInput{"regex_pattern_a_number",
+                 File("002_x.json", Up(R"({"$regularExpression": {"pattern": 1, "options": ""}})")),
+                 kUp, 2, "$regularExpression.pattern must be a string"},
+        BadInput{"number_beyond_double", File("002_x.json", Up("1e400")), kUp, 2,
+                 "002_x.json: invalid JSON: number '1e400' is out of range for a double"},
+        BadInput{"nested_100000_levels_in_a_comment",
+                 File("002_x.json", R"({"version": 2, "description": "x", "comment": )" +
+                                        std::string(100000, '[') + std::string(100000, ']') +
+                                        R"(, "up": [{"create": "x"}]})"),
+                 kUp, 2, "nested deeper than 200 levels (MongoDB's limit)"},
+        BadInput{"file_name_with_20_digits", File("99999999999999999999_x.json", kGood), kUp, 2,
+                 "99999999999999999999_x.json: the version in the name has 20 digits; a version "
+                 "has at most 18"},
+        BadInput{"percent_in_password_not_an_escape",
+                 [](const std::string&) {},
+                 {"--dir", "{dir}", "--uri", "mongodb://u:pa%zzss@127.0.0.1:1/db", "up"},
+                 2,
+                 "mongodb://u:****@127.0.0.1:1/db"},
         BadInput{"file_name_too_few_digits", File("2_x.json", kGood), kUp, 2,
                  "2_x.json: migration files are named NNN_snake_case_name.json"},
         BadInput{"file_name_not_snake_case", File("002_AddField.json", kGood), kUp, 2,
