@@ -187,7 +187,38 @@ std::string EncodeBson(const Document& doc) {
   return std::string(reinterpret_cast<const char*>(bson_get_data(b.get())), b->len);
 }
 
+namespace {
+
+// Whether every document and array under `it` (at `depth`) nests at most kMaxBsonDepth levels;
+// if not, `path` is the dotted path to the first one too deep. Recurses at most that deep, and
+// runs before anything else recurses (libbson's validation included).
+bool WithinDepth(bson_iter_t* it, int depth, std::string* path) {
+  while (bson_iter_next(it)) {
+    if (!BSON_ITER_HOLDS_DOCUMENT(it) && !BSON_ITER_HOLDS_ARRAY(it)) continue;
+    if (depth == kMaxBsonDepth) {
+      *path = bson_iter_key(it);
+      return false;
+    }
+    bson_iter_t child;
+    if (bson_iter_recurse(it, &child) && !WithinDepth(&child, depth + 1, path)) {
+      *path = std::string(bson_iter_key(it)) + "." + *path;
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 StatusOr<Document> DecodeBson(const bson_t* b) {
+  bson_iter_t scan;
+  std::string path;
+  if (bson_iter_init(&scan, b) && !WithinDepth(&scan, 0, &path)) {
+    // MongoDB's own words (BSONDepth), so that a driver's error matches.
+    return Status(kOverflow,
+                  "BSONObj exceeds maximum nested object depth in element with field name '" +
+                      path + "' in object with unknown _id");
+  }
   size_t offset = 0;
   if (!bson_validate(b, BSON_VALIDATE_NONE, &offset)) {
     return Status(kFailedToParse, "invalid BSON at byte " + std::to_string(offset));

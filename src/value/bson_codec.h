@@ -41,8 +41,15 @@ std::string EncodeBson(const Document& doc);
 // Encodes `doc` into a new bson_t (for handing to libbson/libmongoc APIs).
 BsonPtr ToBsonT(const Document& doc);
 
+// MongoDB's maxBSONDepth: how many documents and arrays may nest below a top-level document.
+// Deeper input is refused before anything recurses into it.
+constexpr int kMaxBsonDepth = 200;
+// How deep a stored document may nest (MongoDB keeps 20 levels for its own wrapping).
+constexpr int kMaxStoredDepth = 180;
+
 // Decodes and validates one BSON document occupying exactly `len` bytes.
-// Fails with code 22 (InvalidBSON) semantics: a FailedToParse status naming the problem.
+// Fails with code 22 (InvalidBSON) semantics: a FailedToParse status naming the problem; with
+// 15 (Overflow) when it nests deeper than kMaxBsonDepth.
 StatusOr<Document> DecodeBson(const uint8_t* data, size_t len);
 StatusOr<Document> DecodeBson(const bson_t* b);
 

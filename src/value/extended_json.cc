@@ -98,9 +98,6 @@ std::optional<int64_t> ParseInt64(const std::string& s) {
   return v;
 }
 
-// MongoDB's maxBSONDepth default: deeper input is refused, never recursed into.
-constexpr int kMaxDepth = 200;
-
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -272,9 +269,9 @@ std::optional<StatusOr<Value>> ConvertWrapper(const Json& j, const std::string& 
 }
 
 StatusOr<Value> Convert(const Json& j, const std::string& where, int depth) {
-  if ((j.is_array() || j.is_object()) && depth >= kMaxDepth) {
+  if ((j.is_array() || j.is_object()) && depth >= kMaxBsonDepth) {
     return Bad(where.substr(0, 80) + (where.size() > 80 ? "…" : ""),
-               "nested deeper than " + std::to_string(kMaxDepth) +
+               "nested deeper than " + std::to_string(kMaxBsonDepth) +
                    " levels (MongoDB's limit); flatten this value");
   }
   switch (j.type()) {

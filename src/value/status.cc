@@ -10,6 +10,16 @@ std::string CodeName(int code) {
       return "OK";
     case kInternalError:
       return "InternalError";
+    case kUnknownError:
+      return "UnknownError";
+    case kOverflow:
+      return "Overflow";
+    case kCannotBackfillArray:
+      return "CannotBackfillArray";
+    case kExceededMemoryLimit:
+      return "ExceededMemoryLimit";
+    case kInterrupted:
+      return "Interrupted";
     case kBadValue:
       return "BadValue";
     case kNoSuchKey:

@@ -7,8 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstring>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include "support/devmongod_process.h"
@@ -112,6 +114,111 @@ TEST(WireRobustness, TenThousandHostileFramesThenANormalClient) {
   Document reply = client.Command("admin", mm::testing::Json(R"({"ping": 1})"), &ok);
   EXPECT_TRUE(ok);
   EXPECT_EQ(ToRelaxedJson(reply), R"({ "ok" : 1.0 })");
+}
+
+// An OP_MSG {ping: 1, x: {a: {a: …}}} nested `depth` levels, as raw bytes: built without any
+// BSON library, which would refuse (or recurse into) it.
+std::vector<uint8_t> DeepPing(int depth, int32_t request_id) {
+  std::vector<uint8_t> doc{5, 0, 0, 0, 0};  // {}
+  for (int i = 0; i < depth; ++i) {
+    std::vector<uint8_t> outer;
+    PutInt32(&outer, static_cast<int32_t>(4 + 3 + doc.size() + 1));
+    outer.push_back(0x03);
+    outer.push_back('a');
+    outer.push_back(0);
+    outer.insert(outer.end(), doc.begin(), doc.end());
+    outer.push_back(0);
+    doc = std::move(outer);
+  }
+  std::vector<uint8_t> body;
+  std::vector<uint8_t> fields{0x10, 'p', 'i', 'n', 'g', 0, 1, 0, 0, 0, 0x03, 'x', 0};
+  fields.insert(fields.end(), doc.begin(), doc.end());
+  const char db[] = "\x02$db\0\x06\0\0\0admin";
+  fields.insert(fields.end(), db, db + sizeof db);  // with its final NUL
+  PutInt32(&body, static_cast<int32_t>(4 + fields.size() + 1));
+  body.insert(body.end(), fields.begin(), fields.end());
+  body.push_back(0);
+  std::vector<uint8_t> frame;
+  PutInt32(&frame, static_cast<int32_t>(16 + 4 + 1 + body.size()));
+  PutInt32(&frame, request_id);
+  PutInt32(&frame, 0);
+  PutInt32(&frame, 2013);
+  PutInt32(&frame, 0);  // flags
+  frame.push_back(0);   // body section
+  frame.insert(frame.end(), body.begin(), body.end());
+  return frame;
+}
+
+// The reply's body document, decoded (an OP_MSG reply: header, flags, kind 0, document).
+Document ReadReply(int fd) {
+  std::vector<uint8_t> buf(1 << 20);
+  size_t got = 0;
+  for (int tries = 0; tries < 500; ++tries) {
+    ssize_t n = recv(fd, buf.data() + got, buf.size() - got, 0);
+    if (n > 0) got += static_cast<size_t>(n);
+    if (got >= 4) {
+      int32_t len;
+      std::memcpy(&len, buf.data(), 4);
+      if (got >= static_cast<size_t>(len)) break;
+    }
+    if (n == 0) break;
+  }
+  if (got < 21) return Document{};
+  auto doc = DecodeBson(buf.data() + 21, got - 21);
+  return doc.ok() ? *doc : Document{};
+}
+
+// MongoDB refuses a document nested beyond 200 levels with 15 Overflow and keeps the
+// connection; unauthenticated, it once overflowed devmongod's stack.
+TEST(WireRobustness, ADocumentTooDeepIsOverflowAndTheConnectionStays) {
+  mm::testing::DevmongodProcess server("--auth");
+  int fd = Connect(server.port());
+  ASSERT_GE(fd, 0);
+  timeval tv{2, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  for (int depth : {10000, 201}) {
+    SCOPED_TRACE(depth);
+    std::vector<uint8_t> frame = DeepPing(depth, depth);
+    ASSERT_EQ(send(fd, frame.data(), frame.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(frame.size()));
+    Document reply = ReadReply(fd);
+    ASSERT_TRUE(reply.Get("code")) << ToRelaxedJson(reply);
+    EXPECT_EQ(*reply.Get("code")->AsExactInt64(), 15);
+    EXPECT_EQ(reply.Get("codeName")->As<std::string>(), "Overflow");
+    EXPECT_EQ(reply.Get("errmsg")->As<std::string>().rfind(
+                  "BSONObj exceeds maximum nested object depth in element with field name "
+                  "'x.a.a.a",
+                  0),
+              0u);
+  }
+  // 200 levels are within MongoDB's limit: the document decodes and reaches the command.
+  std::vector<uint8_t> frame = DeepPing(199, 7);
+  send(fd, frame.data(), frame.size(), MSG_NOSIGNAL);
+  Document reply = ReadReply(fd);
+  ASSERT_TRUE(reply.Has("ok")) << "answered on the same connection";
+  EXPECT_FALSE(reply.Get("code") && *reply.Get("code")->AsExactInt64() == 15)
+      << ToRelaxedJson(reply);
+  close(fd);
+  EXPECT_TRUE(server.Alive());
+}
+
+// At the open-files limit accept() fails (EMFILE); once descriptors free up, devmongod must
+// accept again (it once stopped accepting for good).
+TEST(WireRobustness, AcceptsAgainAfterRunningOutOfFileDescriptors) {
+  mm::testing::DevmongodProcess server("", /*max_open_files=*/40);
+  std::vector<int> fds;
+  for (int i = 0; i < 60; ++i) {
+    int fd = Connect(server.port());
+    if (fd >= 0) fds.push_back(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (int fd : fds) close(fd);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  mm::testing::MongocClient client(server.uri() + "?serverSelectionTimeoutMS=3000");
+  bool ok = false;
+  Document reply = client.Command("admin", mm::testing::Json(R"({"ping": 1})"), &ok);
+  EXPECT_TRUE(ok) << ToRelaxedJson(reply);
+  EXPECT_TRUE(server.Alive());
 }
 
 }  // namespace

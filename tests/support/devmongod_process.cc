@@ -1,6 +1,7 @@
 #include "devmongod_process.h"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,7 +13,7 @@
 
 namespace mm::testing {
 
-DevmongodProcess::DevmongodProcess(const std::string& extra_args) {
+DevmongodProcess::DevmongodProcess(const std::string& extra_args, int max_open_files) {
   int out[2];
   if (pipe(out) != 0) {
     std::perror("pipe");
@@ -23,6 +24,10 @@ DevmongodProcess::DevmongodProcess(const std::string& extra_args) {
   for (std::string a; extra >> a;) args.push_back(a);
   pid_ = fork();
   if (pid_ == 0) {
+    if (max_open_files > 0) {
+      rlimit limit{static_cast<rlim_t>(max_open_files), static_cast<rlim_t>(max_open_files)};
+      setrlimit(RLIMIT_NOFILE, &limit);
+    }
     dup2(out[1], STDOUT_FILENO);
     close(out[0]);
     close(out[1]);

@@ -11,7 +11,8 @@ class DevmongodProcess {
  public:
   // Starts `devmongod --port 0` (plus `extra_args`) and waits for its "listening" line.
   // Aborts the test binary with a message if the server does not come up.
-  explicit DevmongodProcess(const std::string& extra_args = "");
+  // `max_open_files` > 0 lowers its RLIMIT_NOFILE (to test running out of descriptors).
+  explicit DevmongodProcess(const std::string& extra_args = "", int max_open_files = 0);
   ~DevmongodProcess();
   DevmongodProcess(const DevmongodProcess&) = delete;
   DevmongodProcess& operator=(const DevmongodProcess&) = delete;

@@ -17,6 +17,7 @@ StatusOr<Document> Count(const Document& cmd, CommandContext& ctx) {
   if (!skip.ok()) return skip.status();
   if (!limit.ok()) return limit.status();
   if (*skip < 0) return Status(kBadValue, "skip value is negative in count query");
+  if (*limit == INT64_MIN) return Status(kBadValue, "limit value for count cannot be min long");
   engine::QueryOptions options;
   if (*query) options.filter = **query;
   options.skip = *skip;

@@ -60,7 +60,10 @@ std::optional<FailPoints::Action> FailPoints::Check(const std::string& command) 
   if (remaining_ > 0 && --remaining_ == 0) on_ = false;
   Action action;
   action.close_connection = OptionalBool(data_, "closeConnection", false);
-  int code = static_cast<int>(OptionalInt(data_, "errorCode", kInternalError).value());
+  auto requested = OptionalInt(data_, "errorCode", kInternalError);
+  int code = requested.ok() && *requested >= INT32_MIN && *requested <= INT32_MAX
+                 ? static_cast<int>(*requested)
+                 : kInternalError;
   action.reply = Document{{"ok", 0.0},
                           {"errmsg", "Failing command " + command + " via 'failCommand' failpoint"},
                           {"code", code},

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <typeinfo>
 
 #include "server/commands/handlers.h"
 #include "value/bson_codec.h"
@@ -113,8 +114,18 @@ Document RunCommand(const Document& cmd, CommandContext& ctx) {
                              "Transaction numbers are only allowed on a replica set member or "
                              "mongos"));
   }
-  StatusOr<Document> reply =
-      IsTransactionStatement(cmd) ? RunInTransaction(*it, cmd, ctx) : it->handler(cmd, ctx);
+  StatusOr<Document> reply = Status::Ok();
+  // The safety net, not the design: handlers return errors as values. Should one throw, this
+  // client gets an error reply (as mongod's exceptionToStatus words it) and everyone else is
+  // served on.
+  try {
+    reply = IsTransactionStatement(cmd) ? RunInTransaction(*it, cmd, ctx) : it->handler(cmd, ctx);
+  } catch (const std::bad_alloc&) {
+    reply = Status(kExceededMemoryLimit, "Out of memory running command " + name);
+  } catch (const std::exception& e) {
+    reply = Status(kUnknownError, std::string("Caught std::exception of type ") + typeid(e).name() +
+                                      ": " + e.what());
+  }
   if (!reply.ok()) return ErrorReply(reply.status());
   Document out = std::move(reply).value();
   if (!out.Has("ok")) out.Append("ok", 1.0);

@@ -206,7 +206,7 @@ StatusOr<StagePtr> GroupStage(const Value& arg) {
             result = n ? Value(sum / static_cast<double>(n)) : Value(Null{});
           } else if (all_int && sum >= INT32_MIN && sum <= INT32_MAX) {
             result = static_cast<int32_t>(sum);
-          } else if (all_int) {
+          } else if (all_int && sum >= -9223372036854775808.0 && sum < 9223372036854775808.0) {
             result = static_cast<int64_t>(sum);
           } else {
             result = sum;

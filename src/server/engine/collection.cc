@@ -143,7 +143,37 @@ void Collection::Index(const Document& doc, RecordId id, bool add) {
   }
 }
 
+namespace {
+// Whether `v` nests more than `limit` documents/arrays; recurses at most limit + 1 deep.
+bool DeeperThan(const Value& v, int limit) {
+  const Document* d = v.If<Document>();
+  const Array* a = v.If<Array>();
+  if (!d && !a) return false;
+  if (limit == 0) return true;
+  if (d) {
+    for (const Field& f : d->fields()) {
+      if (DeeperThan(f.value, limit - 1)) return true;
+    }
+  } else {
+    for (const Value& e : a->items) {
+      if (DeeperThan(e, limit - 1)) return true;
+    }
+  }
+  return false;
+}
+bool StoredTooDeep(const Document& doc) {
+  for (const Field& f : doc.fields()) {
+    if (DeeperThan(f.value, kMaxStoredDepth)) return true;
+  }
+  return false;
+}
+}  // namespace
+
 Status Collection::Insert(Document doc, Document* stored) {
+  if (StoredTooDeep(doc)) {
+    return Status(kOverflow, "cannot insert document because it exceeds " +
+                                 std::to_string(kMaxStoredDepth) + " levels of nesting");
+  }
   Value* id = doc.Get("_id");
   if (!id) {
     doc.fields().insert(doc.fields().begin(), Field{"_id", NewObjectId()});
@@ -174,6 +204,10 @@ Status Collection::Insert(Document doc, Document* stored) {
 Status Collection::Replace(RecordId id, Document doc) {
   auto it = records_.find(id);
   if (it == records_.end()) return Status(kInternalError, "record vanished");
+  if (StoredTooDeep(doc)) {
+    return Status(kOverflow,
+                  "Document exceeds maximum nesting depth of " + std::to_string(kMaxStoredDepth));
+  }
   MM_RETURN_IF_ERROR(CheckValidation(doc, &it->second));
   // Only indexes whose keys the update changed need a uniqueness check and new entries (an
   // updateMany of a field no index covers touches no index at all).

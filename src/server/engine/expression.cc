@@ -416,6 +416,10 @@ StatusOr<ExpressionPtr> ParseOperator(const std::string& op, const Value& arg) {
   } else {
     raw.push_back(arg);
   }
+  if (op == "$ifNull" && raw.size() < 2) {  // MongoDB's ExpressionIfNull::validateChildren
+    return Status(1257300,
+                  "$ifNull needs at least two arguments, had: " + std::to_string(raw.size()));
+  }
   size_t arity = ExpectedArity(op);
   if (arity && raw.size() != arity) {
     return Status(16020, "Expression " + op + " takes exactly " + std::to_string(arity) +

@@ -115,16 +115,38 @@ struct TypePredicate : ValuePredicate {
   }
 };
 
+// A double truncated toward zero, when it fits int64_t (a cast of anything else is undefined).
+std::optional<int64_t> TruncateToInt64(double d) {
+  if (!std::isfinite(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0) {
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(d);
+}
+
 struct ModPredicate : ValuePredicate {
   int64_t divisor, remainder;
   ModPredicate(int64_t d, int64_t r) : divisor(d), remainder(r) {}
   bool Test(const Value& v) const override {
     if (!v.IsNumber()) return false;
-    double d = v.AsDouble();
-    if (!std::isfinite(d)) return false;
-    return static_cast<int64_t>(d) % divisor == remainder;
+    std::optional<int64_t> n =
+        v.Is<int64_t>() ? std::optional(v.As<int64_t>()) : TruncateToInt64(v.AsDouble());
+    if (!n) return false;
+    // INT64_MIN % -1 overflows (SIGFPE); MongoDB's safeMod answers 0.
+    return (divisor == -1 ? 0 : *n % divisor) == remainder;
   }
 };
+
+// $mod's divisor or remainder as an integer, or MongoDB's complaint about it.
+StatusOr<int64_t> ModOperand(const Value& v, const char* which) {
+  if (v.Is<int64_t>()) return v.As<int64_t>();
+  double d = v.AsDouble();
+  auto n = TruncateToInt64(d);
+  if (n) return *n;
+  return Status(kBadValue, std::string("malformed mod, ") + which +
+                               " value is invalid :: caused by :: " +
+                               (std::isfinite(d) ? "Out of bounds coercing to integral value"
+                                                 : "Unable to coerce NaN/Inf to integral type"));
+}
 
 struct SizePredicate : ValuePredicate {
   int64_t size;
@@ -360,10 +382,12 @@ StatusOr<PredicatePtr> ParseValueOperator(const std::string& op, const Value& ar
     if (a->items.size() > 2) return Bad("malformed mod, too many elements");
     if (!a->items[0].IsNumber()) return Bad("malformed mod, divisor not a number");
     if (!a->items[1].IsNumber()) return Bad("malformed mod, remainder not a number");
-    auto d = static_cast<int64_t>(a->items[0].AsDouble());
-    if (d == 0) return Bad("divisor cannot be 0");
-    return PredicatePtr(
-        std::make_shared<ModPredicate>(d, static_cast<int64_t>(a->items[1].AsDouble())));
+    auto d = ModOperand(a->items[0], "divisor");
+    if (!d.ok()) return d.status();
+    auto r = ModOperand(a->items[1], "remainder");
+    if (!r.ok()) return r.status();
+    if (*d == 0) return Bad("divisor cannot be 0");
+    return PredicatePtr(std::make_shared<ModPredicate>(*d, *r));
   }
   if (op == "$regex") {
     std::string pattern, options;

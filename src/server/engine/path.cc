@@ -4,6 +4,11 @@
 
 namespace mm::engine {
 
+namespace {
+// mongod's limit on the nulls one write may pad an array with.
+constexpr size_t kMaxBackfill = 1500000;
+}  // namespace
+
 std::vector<std::string> SplitPath(std::string_view path) {
   std::vector<std::string> parts;
   size_t start = 0;
@@ -98,6 +103,12 @@ const Value* GetExact(const Document& doc, const std::vector<std::string>& path)
 }
 
 StatusOr<Value*> CreatePath(Document* doc, const std::vector<std::string>& path) {
+  // A path this long can only build a document deeper than one may be stored; refused before
+  // it is built (and before anything recurses into it).
+  if (path.size() > static_cast<size_t>(kMaxStoredDepth)) {
+    return Status(kOverflow,
+                  "Document exceeds maximum nesting depth of " + std::to_string(kMaxStoredDepth));
+  }
   Value* cur = doc->Get(path[0]);
   if (!cur) {
     doc->Append(path[0], path.size() == 1 ? Value() : Value(Document{}));
@@ -118,7 +129,11 @@ StatusOr<Value*> CreatePath(Document* doc, const std::vector<std::string>& path)
         return Status(kPathNotViable, "Cannot create field '" + path[i] + "' in element {" +
                                           path[i - 1] + ": " + ToRelaxedJson(*cur) + "}");
       }
-      // MongoDB pads with nulls up to the position being written.
+      // MongoDB pads with nulls up to the position being written, within reason.
+      if (index > a->items.size() + kMaxBackfill) {
+        return Status(kCannotBackfillArray,
+                      "can't backfill more than " + std::to_string(kMaxBackfill) + " elements");
+      }
       while (a->items.size() <= index) a->items.emplace_back(Null{});
       if (!last && a->items[index].IsNullish()) a->items[index] = Document{};
       cur = &a->items[index];

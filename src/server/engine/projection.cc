@@ -1,5 +1,8 @@
 #include "server/engine/projection.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "server/engine/match.h"
 #include "server/engine/path.h"
 
@@ -42,7 +45,16 @@ StatusOr<Projection> Projection::Parse(const Document& spec) {
       if (const Value* s = d->Get("$slice")) {
         leaf->slice = *s;
       } else {
-        auto m = Matcher::Parse(d->Get("$elemMatch")->As<Document>());
+        // MongoDB's projection_parser: an object, on a top-level field.
+        const Value* arg = d->Get("$elemMatch");
+        if (!arg->Is<Document>()) {
+          return Status(31274, "elemMatch: Invalid argument, object required, but got " +
+                                   std::string(TypeAlias(arg->type())));
+        }
+        if (f.key.find('.') != std::string::npos) {
+          return Status(31275, "Cannot use $elemMatch projection on a nested field.");
+        }
+        auto m = Matcher::Parse(arg->As<Document>());
         if (!m.ok()) return m.status();
         leaf->elem_match = std::make_shared<const Matcher>(std::move(m).value());
         field_mode = 1;
@@ -84,17 +96,24 @@ StatusOr<Projection> Projection::Parse(const Document& spec) {
 
 namespace {
 
+// A $slice count as an array position: NaN and values beyond the array clamp to its size.
+int64_t SliceCount(const Value& v, int64_t n) {
+  double d = v.AsDouble();
+  if (std::isnan(d)) return 0;
+  return static_cast<int64_t>(std::clamp(d, -static_cast<double>(n), static_cast<double>(n)));
+}
+
 Value Slice(const Value& v, const Value& spec) {
   const Array* a = v.If<Array>();
   if (!a) return v;
   int64_t n = a->items.size();
   int64_t skip = 0, limit = n;
   if (const Array* s = spec.If<Array>(); s && s->items.size() == 2) {
-    skip = static_cast<int64_t>(s->items[0].AsDouble());
-    limit = static_cast<int64_t>(s->items[1].AsDouble());
+    skip = SliceCount(s->items[0], n);
+    limit = SliceCount(s->items[1], n);
     if (skip < 0) skip = std::max<int64_t>(0, n + skip);
   } else {
-    int64_t k = static_cast<int64_t>(spec.AsDouble());
+    int64_t k = SliceCount(spec, n);
     if (k >= 0) {
       limit = k;
     } else {
@@ -102,7 +121,7 @@ Value Slice(const Value& v, const Value& spec) {
     }
   }
   Array out;
-  for (int64_t i = skip; i < n && i < skip + limit; ++i) out.items.push_back(a->items[i]);
+  for (int64_t i = skip; i < n && i - skip < limit; ++i) out.items.push_back(a->items[i]);
   return out;
 }
 

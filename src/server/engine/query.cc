@@ -13,8 +13,9 @@ StatusOr<std::vector<RecordId>> FindRecords(const Collection& coll, const QueryO
     const Document* doc = coll.Get(id);
     if (!doc || !matcher->Matches(*doc)) continue;
     out.push_back(id);
+    // Unsigned: skip + limit near INT64_MAX must not overflow (mongod adds them as size_t).
     if (early_limit && options.limit > 0 &&
-        static_cast<int64_t>(out.size()) >= options.skip + options.limit) {
+        out.size() >= static_cast<uint64_t>(options.skip) + static_cast<uint64_t>(options.limit)) {
       break;
     }
   }

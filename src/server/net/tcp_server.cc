@@ -66,12 +66,25 @@ void TcpServer::Stop() {
     asio::error_code ignored;
     acceptor_.close(ignored);
     signals_.cancel(ignored);
+    accept_retry_.cancel();
   });
 }
 
 void TcpServer::AcceptNext() {
   acceptor_.async_accept([this](const asio::error_code& ec, asio::ip::tcp::socket socket) {
-    if (ec || stopping_) return;
+    if (stopping_ || ec == asio::error::operation_aborted) return;
+    if (ec) {
+      // Out of descriptors (EMFILE) or a connection reset before it was accepted: log it, free
+      // what ended connections hold, and accept again shortly, as mongod does.
+      std::fprintf(stderr, "devmongod: error accepting a new connection: %s\n",
+                   ec.message().c_str());
+      ReapFinished();
+      accept_retry_.expires_after(std::chrono::milliseconds(100));
+      accept_retry_.async_wait([this](const asio::error_code& e) {
+        if (!e && !stopping_) AcceptNext();
+      });
+      return;
+    }
     asio::error_code ignored;
     socket.set_option(asio::ip::tcp::no_delay(true), ignored);
     ConnectionInfo info;
@@ -83,8 +96,13 @@ void TcpServer::AcceptNext() {
       std::lock_guard lock(connections_mutex_);
       auto conn = std::make_unique<Connection>(std::move(socket));
       Connection* raw = conn.get();
-      conn->thread = std::thread([this, raw, info] { Serve(raw, info); });
-      connections_.push_back(std::move(conn));
+      try {
+        conn->thread = std::thread([this, raw, info] { Serve(raw, info); });
+        connections_.push_back(std::move(conn));
+      } catch (const std::system_error& e) {  // no thread to be had: refuse this one only
+        std::fprintf(stderr, "devmongod: conn%d: closing: cannot start a thread: %s\n", info.id,
+                     e.what());
+      }
     }
     AcceptNext();
   });
@@ -134,6 +152,8 @@ void TcpServer::Serve(Connection* conn, ConnectionInfo info) {
   conn->socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   if (on_disconnect_) on_disconnect_(info);
   conn->done = true;
+  // Free the descriptor now, not at the next accept (which may never come at EMFILE).
+  asio::post(io_, [this] { ReapFinished(); });
 }
 
 }  // namespace mm::net

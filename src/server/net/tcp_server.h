@@ -6,6 +6,7 @@
 #pragma once
 
 #include <asio.hpp>
+#include <asio/steady_timer.hpp>
 
 #include <atomic>
 #include <cstdint>
@@ -68,6 +69,7 @@ class TcpServer {
   asio::io_context io_;
   asio::ip::tcp::acceptor acceptor_;
   asio::signal_set signals_;
+  asio::steady_timer accept_retry_{io_};  // after a failed accept (EMFILE), try again later
   std::mutex connections_mutex_;
   std::list<std::unique_ptr<Connection>> connections_;
   std::atomic<int32_t> next_connection_id_{1};

@@ -86,6 +86,14 @@ bool CloseWith(ParseError* error, std::string message) {
   return Fail(error, ParseError::Action::kCloseConnection, kInvalidBson, std::move(message));
 }
 
+// A document that does not decode: too deep is a well-formed frame MongoDB answers with an
+// error (15 Overflow, and the connection stays); anything else is garbage and closes it.
+bool BadBson(ParseError* error, Request* request, const Status& status) {
+  if (status.code() != kOverflow) return CloseWith(error, status.message());
+  request->kind = RequestKind::kMsg;
+  return Fail(error, ParseError::Action::kReplyWithError, kOverflow, status.message());
+}
+
 bool ParseOpMsg(Reader r, Request* request, ParseError* error) {
   int32_t raw_flags;
   if (!r.Int32(&raw_flags)) return CloseWith(error, "OP_MSG without flag bits");
@@ -95,6 +103,7 @@ bool ParseOpMsg(Reader r, Request* request, ParseError* error) {
   if ((flags & 0xffffu) & ~kKnownRequired) {
     return CloseWith(error, "OP_MSG with unrecognized required flag bits");
   }
+  request->more_to_come = (flags & kMoreToCome) != 0;  // also for an error reply: none is sent
   size_t body_len = r.remaining();
   if (flags & kChecksumPresent) {
     if (body_len < 4) return CloseWith(error, "OP_MSG checksum missing");
@@ -109,7 +118,7 @@ bool ParseOpMsg(Reader r, Request* request, ParseError* error) {
     sections.Byte(&kind);
     if (kind == 0) {
       if (have_body) return CloseWith(error, "OP_MSG with more than one body section");
-      if (!sections.Bson(&request->command, &status)) return CloseWith(error, status.message());
+      if (!sections.Bson(&request->command, &status)) return BadBson(error, request, status);
       have_body = true;
     } else if (kind == 1) {
       int32_t size;
@@ -125,7 +134,7 @@ bool ParseOpMsg(Reader r, Request* request, ParseError* error) {
       Array docs;
       while (seq.remaining() > 0) {
         Document d;
-        if (!seq.Bson(&d, &status)) return CloseWith(error, status.message());
+        if (!seq.Bson(&d, &status)) return BadBson(error, request, status);
         docs.items.emplace_back(std::move(d));
       }
       sequences.emplace_back(std::move(identifier), std::move(docs));
