@@ -38,7 +38,12 @@ struct Migration {
   int64_t version = 0;
   std::string description;
   std::string file;      // the file's name; "" for a migration registered in C++
-  std::string checksum;  // SHA-256 of the file's bytes (hex); "" for C++ migrations
+  // SHA-256 (hex) of the file's bytes with CRLF line endings read as LF, so that a Windows
+  // checkout matches a Unix one; "" for C++ migrations.
+  std::string checksum;
+  // SHA-256 of the bytes exactly as they are, which releases before 0.2 recorded; a record
+  // that holds it still matches.
+  std::string raw_checksum;
   std::shared_ptr<const MigrationAction> up;
   std::shared_ptr<const MigrationAction> down;  // null: this version cannot be rolled back
   // Where the deployment supports transactions, whether the steps and the history record

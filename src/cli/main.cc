@@ -234,16 +234,19 @@ class Command {
       if (!lock.ok()) return Fail(lock.status());
       out_.LockLine(*lock);
       out_.Finish(true);
-      bool pending = std::any_of(rows->begin(), rows->end(), [](const mm::plan::StatusRow& r) {
-        return r.state == mm::plan::State::kPending;
-      });
-      return o_.exit_code && pending ? kPending : kSuccess;
+      if (!o_.exit_code) return kSuccess;
+      const mm::plan::StateCounts counts = mm::plan::CountStates(*rows);
+      if (counts.NeedsAttention()) return kNeedsAttention;
+      return counts.pending ? kPending : kSuccess;
     }
     std::string problems;
     int applied = 0;
     for (const auto& r : *rows) {
       if (r.state == mm::plan::State::kApplied) ++applied;
-      if (r.state == mm::plan::State::kApplied || r.state == mm::plan::State::kPending) continue;
+      if (r.state == mm::plan::State::kApplied || r.state == mm::plan::State::kPending ||
+          r.state == mm::plan::State::kAhead) {
+        continue;
+      }
       problems += "\n  " + std::to_string(r.version) + " (" + r.file +
                   "): " + std::string(mm::plan::StateName(r.state)) +
                   (r.detail.empty() ? "" : ": " + r.detail);
@@ -327,7 +330,9 @@ int main(int argc, char** argv) {
   down->add_option("STEPS", o.steps, "How many to roll back")->check(CLI::PositiveNumber);
   CLI::App* status =
       app.add_subcommand("status", "Show every migration's state, the lock, and Applied: X/Y");
-  status->add_flag("--exit-code", o.exit_code, "Exit with 3 when a migration is pending");
+  status->add_flag("--exit-code", o.exit_code,
+                   "Exit with 3 when a migration is pending, 7 when one is failed, running, "
+                   "changed or missing (what `up` refuses); 0 only when up to date");
   CLI::App* create = app.add_subcommand("create", "Write the next migration file from a template");
   create->add_option("NAME", o.name, "snake_case name, e.g. add_new_field_to_users")->required();
   create->add_option("--format", o.format, "json, or js for the seed's JavaScript template")

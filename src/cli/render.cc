@@ -33,6 +33,8 @@ std::string StateText(const plan::StatusRow& r) {
       return "RUNNING (unfinished): " + r.detail;
     case plan::State::kFailed:
       return "FAILED: " + r.detail;
+    case plan::State::kAhead:
+      return "applied, ahead of this release";
   }
   return "";
 }
@@ -121,11 +123,6 @@ void Renderer::Event(const RunEvent& e) {
 void Renderer::StatusTable(const std::vector<plan::StatusRow>& rows) {
   status_ = rows;
   have_status_ = true;
-  size_t applied = 0, known = 0;
-  for (const auto& r : rows) {
-    if (r.state != plan::State::kPending) ++applied;
-    if (r.state != plan::State::kMissing) ++known;
-  }
   if (options_.json) return;
   // On a terminal each row starts with a symbol; indent the header to match.
   Line(std::string(options_.color ? "   " : "") +
@@ -134,17 +131,30 @@ void Renderer::StatusTable(const std::vector<plan::StatusRow>& rows) {
   for (const auto& r : rows) {
     std::string state = StateText(r);
     state.resize(std::max<size_t>(state.size(), 30), ' ');
-    const char* color = r.state == plan::State::kApplied   ? kGreen
+    const bool fine = r.state == plan::State::kApplied || r.state == plan::State::kAhead;
+    const char* color = fine                               ? kGreen
                         : r.state == plan::State::kPending ? kYellow
                                                            : kRed;
     std::string symbol = !options_.color                    ? ""
-                         : r.state == plan::State::kApplied ? "✅ "
+                         : fine                             ? "✅ "
                          : r.state == plan::State::kPending ? "⏳ "
                                                             : "⚠️  ";
     Line(symbol + Padded(r.version) + "      " + Paint(color, state) + "  " + r.description);
   }
   Line(std::string(72, '-'));
-  Line("Applied: " + std::to_string(applied) + "/" + std::to_string(known));
+  // "Applied: X/Y" counts only what is applied and unchanged, out of the files there are; every
+  // other state is named beside it, so that nothing hides in the total.
+  const plan::StateCounts c = plan::CountStates(rows);
+  std::string summary = "Applied: " + std::to_string(c.applied) + "/" + std::to_string(c.files);
+  for (auto [count, name] : {std::pair{c.pending, "pending"},
+                             {c.failed, "failed"},
+                             {c.running, "running"},
+                             {c.changed, "changed"},
+                             {c.missing, "missing"},
+                             {c.ahead, "ahead of this release"}}) {
+    if (count) summary += ", " + std::to_string(count) + " " + name;
+  }
+  Line(summary);
 }
 
 void Renderer::LockLine(const std::optional<LockInfo>& lock) {
@@ -212,20 +222,22 @@ void Renderer::Finish(bool ok) {
   }
   if (have_status_) {
     Json rows = Json::array();
-    size_t applied = 0, known = 0;
     for (const auto& r : status_) {
       Json j{{"version", r.version},
              {"description", r.description},
              {"file", r.file},
              {"state", std::string(plan::StateName(r.state))}};
       if (r.applied_at) j["appliedAt"] = FormatUtc(*r.applied_at);
+      if (!r.detail.empty()) j["detail"] = Redact(r.detail);
       rows.push_back(j);
-      if (r.state != plan::State::kPending) ++applied;
-      if (r.state != plan::State::kMissing) ++known;
     }
+    const plan::StateCounts c = plan::CountStates(status_);
     out["migrations"] = rows;
-    out["applied"] = applied;
-    out["total"] = known;
+    out["applied"] = c.applied;
+    out["total"] = c.files;
+    out["counts"] = Json{{"applied", c.applied}, {"pending", c.pending}, {"failed", c.failed},
+                         {"running", c.running}, {"changed", c.changed}, {"missing", c.missing},
+                         {"ahead", c.ahead}};
   }
   if (!lock_.empty()) out["lock"] = Json{{"holder", Redact(lock_)}, {"live", lock_live_}};
   if (!messages_.empty()) out["messages"] = messages_;

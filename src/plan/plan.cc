@@ -38,8 +38,10 @@ Status CheckAppliedIntact(const std::vector<StatusRow>& rows) {
                       "after undoing them), then fix the migration and run `up` again.");
   }
   std::vector<std::string> problems;
+  std::vector<int64_t> changed;
   for (const StatusRow& r : rows) {
     if (r.state == State::kChanged) {
+      changed.push_back(r.version);
       problems.push_back("version " + std::to_string(r.version) + " (" + r.file +
                          ") changed after it was applied");
     } else if (r.state == State::kMissing) {
@@ -53,6 +55,11 @@ Status CheckAppliedIntact(const std::vector<StatusRow>& rows) {
   message +=
       ". Restore the original file, or roll back before editing; `mongo-migrate status` shows "
       "every version's state.";
+  if (!changed.empty()) {
+    message += " If the edit is deliberate and reviewed, accept it with `mongo-migrate repair "
+               "--accept-checksum " +
+               std::to_string(changed.front()) + "`.";
+  }
   return Status(kBadValue, message);
 }
 
@@ -72,8 +79,41 @@ std::string_view StateName(State s) {
       return "running";
     case State::kFailed:
       return "failed";
+    case State::kAhead:
+      return "ahead";
   }
   return "?";
+}
+
+StateCounts CountStates(const std::vector<StatusRow>& rows) {
+  StateCounts c;
+  for (const StatusRow& r : rows) {
+    switch (r.state) {
+      case State::kApplied:
+        ++c.applied;
+        break;
+      case State::kPending:
+        ++c.pending;
+        break;
+      case State::kChanged:
+        ++c.changed;
+        break;
+      case State::kMissing:
+        ++c.missing;
+        break;
+      case State::kRunning:
+        ++c.running;
+        break;
+      case State::kFailed:
+        ++c.failed;
+        break;
+      case State::kAhead:
+        ++c.ahead;
+        break;
+    }
+    if (r.available) ++c.files;
+  }
+  return c;
 }
 
 Status CheckUniqueVersions(const std::vector<Migration>& available) {
@@ -96,6 +136,8 @@ Status CheckUniqueVersions(const std::vector<Migration>& available) {
 std::vector<StatusRow> BuildStatus(const std::vector<Migration>& available,
                                    const std::vector<AppliedRecord>& applied) {
   std::map<int64_t, StatusRow> rows;
+  int64_t highest_available = 0;
+  for (const Migration& m : available) highest_available = std::max(highest_available, m.version);
   for (const Migration& m : available) {
     rows[m.version] =
         StatusRow{m.version, m.description, m.file, State::kPending, std::nullopt, ""};
@@ -109,17 +151,24 @@ std::vector<StatusRow> BuildStatus(const std::vector<Migration>& available,
                     r.file,       unfinished ? State::kRunning : State::kFailed,
                     r.applied_at, r.detail};
       if (it != rows.end()) row.description = it->second.description;
+      row.available = it != rows.end();
       rows[r.version] = row;
       continue;
     }
     if (it == rows.end()) {
-      rows[r.version] =
-          StatusRow{r.version, r.description, r.file, State::kMissing, r.applied_at, ""};
+      rows[r.version] = StatusRow{r.version,
+                                  r.description,
+                                  r.file,
+                                  r.version > highest_available ? State::kAhead : State::kMissing,
+                                  r.applied_at,
+                                  "",
+                                  false};
       continue;
     }
     const Migration& m = *std::find_if(available.begin(), available.end(),
                                        [&](const Migration& x) { return x.version == r.version; });
-    bool changed = !r.checksum.empty() && !m.checksum.empty() && r.checksum != m.checksum;
+    bool changed = !r.checksum.empty() && !m.checksum.empty() && r.checksum != m.checksum &&
+                   r.checksum != m.raw_checksum;
     it->second.state = changed ? State::kChanged : State::kApplied;
     it->second.applied_at = r.applied_at;
   }
@@ -152,6 +201,9 @@ StatusOr<Plan> PlanUp(const std::vector<Migration>& available,
   std::vector<int64_t> out_of_order;
   Plan plan;
   plan.direction = Direction::kUp;
+  for (const StatusRow& r : rows) {
+    if (r.state == State::kAhead) plan.ahead.push_back(r.version);
+  }
   std::vector<Migration> sorted = available;
   std::sort(sorted.begin(), sorted.end(),
             [](const Migration& a, const Migration& b) { return a.version < b.version; });
@@ -200,6 +252,19 @@ StatusOr<Plan> PlanDown(const std::vector<Migration>& available,
   MM_RETURN_IF_ERROR(CheckAppliedIntact(rows));
   Plan plan;
   plan.direction = Direction::kDown;
+  std::vector<int64_t> ahead;
+  for (const AppliedRecord& r : newest_first) {
+    bool known = std::any_of(available.begin(), available.end(),
+                             [&](const Migration& x) { return x.version == r.version; });
+    if (!known) ahead.push_back(r.version);
+  }
+  if (!ahead.empty()) {
+    return Status(kBadValue,
+                  "refusing to roll back: version " + JoinVersions(ahead) +
+                      " is applied but this release has no file for it (a newer release "
+                      "applied it); roll it back with the release that has its migration. "
+                      "Nothing was rolled back.");
+  }
   std::vector<int64_t> no_down;
   for (const AppliedRecord& r : newest_first) {
     const Migration& m = *std::find_if(available.begin(), available.end(),

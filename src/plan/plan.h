@@ -33,6 +33,7 @@ enum class State {
   kMissing,  // recorded, but no migration with this version is available any more
   kRunning,  // a run started it and never finished (killed mid-step)
   kFailed,   // its last run failed
+  kAhead,    // applied, above every available version: a newer release applied it
 };
 std::string_view StateName(State s);
 
@@ -43,17 +44,30 @@ struct StatusRow {
   State state = State::kPending;
   std::optional<DateTime> applied_at;
   std::string detail;  // kRunning/kFailed: what the record says
+  bool available = true;  // a migration with this version is among those available
 };
 
-// One row per version known to either side, ascending.
+// One row per version known to either side, ascending. An applied version with no migration is
+// kAhead when it is above every available version (an older release against a database a
+// newer one migrated: blue-green), else kMissing (a file vanished from the middle).
 std::vector<StatusRow> BuildStatus(const std::vector<Migration>& available,
                                    const std::vector<AppliedRecord>& applied);
+
+// How many rows are in each state.
+struct StateCounts {
+  size_t applied = 0, pending = 0, changed = 0, missing = 0, running = 0, failed = 0, ahead = 0;
+  size_t files = 0;  // rows with a migration available (everything but missing and ahead)
+  // What `up` would refuse to run past.
+  bool NeedsAttention() const { return changed + missing + running + failed > 0; }
+};
+StateCounts CountStates(const std::vector<StatusRow>& rows);
 
 enum class Direction { kUp, kDown };
 
 struct Plan {
   Direction direction = Direction::kUp;
   std::vector<Migration> steps;  // in the order they run
+  std::vector<int64_t> ahead;    // applied versions this release has no file for (kAhead)
 };
 
 // Every pending migration up to `target` (inclusive; all when absent), ascending.
@@ -65,8 +79,8 @@ StatusOr<Plan> PlanUp(const std::vector<Migration>& available,
                       bool allow_out_of_order = false);
 
 // The `steps` most recently applied versions (highest first). Refuses when `steps` < 1 or
-// exceeds what is applied, when one of them has no `down` or no migration at all, or when a
-// file changed, naming each version concerned.
+// exceeds what is applied, when one of them has no `down` or no migration at all (ahead of
+// this release included), or when a file changed, naming each version concerned.
 StatusOr<Plan> PlanDown(const std::vector<Migration>& available,
                         const std::vector<AppliedRecord>& applied, int64_t steps);
 

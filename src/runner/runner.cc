@@ -169,6 +169,15 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
   if (!planned.ok()) return planned.status();
   const plan::Plan& plan = *planned;
   events(RunEvent{RunEvent::Type::kPlanned, plan.direction, nullptr, 0, {}, {}, &plan});
+  if (!plan.ahead.empty()) {
+    std::string versions;
+    for (int64_t v : plan.ahead) versions += (versions.empty() ? "" : ", ") + std::to_string(v);
+    events(RunEvent{RunEvent::Type::kWarning, plan.direction, nullptr, 0, {},
+                    "version " + versions +
+                        " is applied but this release has no file for it: the database is "
+                        "ahead of this release (a newer one migrated it); nothing to do for it",
+                    nullptr});
+  }
   if (options_.dry_run || plan.steps.empty()) return planned;
   runner::FaultPoint("after-plan");
   history::History history(db_, options_.history_collection);

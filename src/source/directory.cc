@@ -87,7 +87,8 @@ StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir)
       if (!bytes.ok()) return bytes.status();
       auto m = js::LoadJsMigration(path, *bytes);
       if (!m.ok()) return m.status();
-      m->checksum = Sha256Hex(*bytes);
+      m->checksum = FileChecksum(*bytes);
+      m->raw_checksum = Sha256Hex(*bytes);
       out.push_back(std::move(m).value());
       continue;
     }

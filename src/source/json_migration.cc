@@ -168,7 +168,8 @@ StatusOr<Migration> ParseJsonMigration(const std::string& file, const std::strin
   }
   Migration m;
   m.file = file;
-  m.checksum = Sha256Hex(bytes);
+  m.checksum = FileChecksum(bytes);
+  m.raw_checksum = Sha256Hex(bytes);
   const Value* version = doc.Get("version");
   auto v = version && version->IsNumber() ? version->AsExactInt64() : std::nullopt;
   if (!v || *v <= 0) return Invalid(file, "\"version\" must be a positive integer");

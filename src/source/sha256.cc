@@ -17,4 +17,15 @@ std::string Sha256Hex(const std::string& bytes) {
   return out;
 }
 
+std::string FileChecksum(const std::string& bytes) {
+  if (bytes.find("\r\n") == std::string::npos) return Sha256Hex(bytes);
+  std::string normalized;
+  normalized.reserve(bytes.size());
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    if (bytes[i] == '\r' && i + 1 < bytes.size() && bytes[i + 1] == '\n') continue;
+    normalized.push_back(bytes[i]);
+  }
+  return Sha256Hex(normalized);
+}
+
 }  // namespace mm::source

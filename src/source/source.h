@@ -21,6 +21,8 @@ StatusOr<Migration> ParseJsonMigration(const std::string& file, const std::strin
 
 // Lowercase hex SHA-256 of `bytes`.
 std::string Sha256Hex(const std::string& bytes);
+// The checksum recorded for a migration file: SHA-256 of its bytes, CRLF read as LF.
+std::string FileChecksum(const std::string& bytes);
 
 // The parts of a migration file name: its version and name ("001_add_x.json" → 1, "add_x").
 struct FileName {

@@ -89,6 +89,11 @@ StatusOr<Document> ReadDocument(bson_iter_t* it) {
     doc.fields().push_back(
         Field{std::string(bson_iter_key(it), bson_iter_key_len(it)), std::move(v).value()});
   }
+  // bson_iter_next also stops at a corrupt element (an unknown type, a length past its
+  // parent), which libbson's validation does not always catch in a nested document.
+  if (it->err_off != 0) {
+    return Status(kInvalidBson, "corrupt BSON element at byte " + std::to_string(it->err_off));
+  }
   return doc;
 }
 
@@ -189,23 +194,34 @@ std::string EncodeBson(const Document& doc) {
 
 namespace {
 
-// Whether every document and array under `it` (at `depth`) nests at most kMaxBsonDepth levels;
-// if not, `path` is the dotted path to the first one too deep. Recurses at most that deep, and
-// runs before anything else recurses (libbson's validation included).
-bool WithinDepth(bson_iter_t* it, int depth, std::string* path) {
+// Checks what libbson's validation lets through, before anything recurses: that documents and
+// arrays nest at most kMaxBsonDepth levels (else `*too_deep` and the dotted `*path` to the
+// first one too deep), and that each one ends with its 0 byte (libbson's iterator and
+// validation stop early on one that does not, leaving the rest unchecked). Recurses at most
+// kMaxBsonDepth deep.
+bool CheckNesting(bson_iter_t* it, int depth, bool* too_deep, std::string* path) {
   while (bson_iter_next(it)) {
     if (!BSON_ITER_HOLDS_DOCUMENT(it) && !BSON_ITER_HOLDS_ARRAY(it)) continue;
     if (depth == kMaxBsonDepth) {
+      *too_deep = true;
       *path = bson_iter_key(it);
       return false;
     }
+    uint32_t len = 0;
+    const uint8_t* data = nullptr;
+    if (BSON_ITER_HOLDS_DOCUMENT(it)) {
+      bson_iter_document(it, &len, &data);
+    } else {
+      bson_iter_array(it, &len, &data);
+    }
     bson_iter_t child;
-    if (bson_iter_recurse(it, &child) && !WithinDepth(&child, depth + 1, path)) {
-      *path = std::string(bson_iter_key(it)) + "." + *path;
+    if (!data || len < 5 || data[len - 1] != 0 || !bson_iter_recurse(it, &child)) return false;
+    if (!CheckNesting(&child, depth + 1, too_deep, path)) {
+      if (*too_deep) *path = std::string(bson_iter_key(it)) + "." + *path;
       return false;
     }
   }
-  return true;
+  return it->err_off == 0;
 }
 
 }  // namespace
@@ -213,7 +229,12 @@ bool WithinDepth(bson_iter_t* it, int depth, std::string* path) {
 StatusOr<Document> DecodeBson(const bson_t* b) {
   bson_iter_t scan;
   std::string path;
-  if (bson_iter_init(&scan, b) && !WithinDepth(&scan, 0, &path)) {
+  bool too_deep = false;
+  if (b->len < 5 || bson_get_data(b)[b->len - 1] != 0 || !bson_iter_init(&scan, b)) {
+    return Status(kInvalidBson, "invalid BSON document: not terminated");
+  }
+  if (!CheckNesting(&scan, 0, &too_deep, &path)) {
+    if (!too_deep) return Status(kInvalidBson, "invalid BSON: a nested document is corrupt");
     // MongoDB's own words (BSONDepth), so that a driver's error matches.
     return Status(kOverflow,
                   "BSONObj exceeds maximum nested object depth in element with field name '" +

@@ -109,7 +109,10 @@ INSTANTIATE_TEST_SUITE_P(
                std::nullopt,
                "error: refusing to run: version 1 (1.json) changed after it was applied. Restore "
                "the original file, or roll back before editing; `mongo-migrate status` shows every "
-               "version's state."}));
+               "version's state. If the edit is deliberate and reviewed, accept it with "
+               "`mongo-migrate repair --accept-checksum 1`."},
+        // An older release against a database a newer one migrated: nothing to do.
+        UpCase{"1,2", {1, 2, 3}, std::nullopt, "(nothing)"}));
 
 struct DownCase {
   const char* available;
@@ -147,7 +150,13 @@ INSTANTIATE_TEST_SUITE_P(
         DownCase{"1,2",
                  {1, 2, 3},
                  1,
-                 "error: refusing to run: version 3 is applied but its migration file is gone. "
+                 "error: refusing to roll back: version 3 is applied but this release has no file "
+                 "for it (a newer release applied it); roll it back with the release that has its "
+                 "migration. Nothing was rolled back."},
+        DownCase{"1,3",
+                 {1, 2, 3},
+                 1,
+                 "error: refusing to run: version 2 is applied but its migration file is gone. "
                  "Restore the original file, or roll back before editing; `mongo-migrate status` "
                  "shows every version's state."}));
 
@@ -177,6 +186,34 @@ TEST(BuildStatus, ReportsEveryState) {
   for (const StatusRow& r : rows)
     out += std::to_string(r.version) + ":" + std::string(StateName(r.state)) + " ";
   EXPECT_EQ(out, "1:applied 2:changed 3:missing 4:pending ");
+  rows = BuildStatus(Available("1,2c,4"), Applied({1, 2, 3, 5, -6}, "failed"));
+  out.clear();
+  for (const StatusRow& r : rows)
+    out += std::to_string(r.version) + ":" + std::string(StateName(r.state)) + " ";
+  EXPECT_EQ(out, "1:applied 2:changed 3:missing 4:pending 5:ahead 6:failed ");
+  StateCounts c = CountStates(rows);
+  EXPECT_EQ(std::vector<size_t>({c.applied, c.pending, c.changed, c.missing, c.running, c.failed,
+                                 c.ahead, c.files}),
+            std::vector<size_t>({1, 1, 1, 1, 0, 1, 1, 3}));
+  EXPECT_TRUE(c.NeedsAttention());
+}
+
+TEST(PlanUp, VersionsAheadOfThisReleaseAreNamedNotRefused) {
+  auto plan = PlanUp(Available("1,2"), Applied({1, 2, 3, 4}), std::nullopt);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(plan->ahead, std::vector<int64_t>({3, 4}));
+  EXPECT_FALSE(CountStates(BuildStatus(Available("1,2"), Applied({1, 2, 3}))).NeedsAttention());
+}
+
+// A record made by an older release holds the checksum of the raw bytes; a checkout with other
+// line endings (CRLF) has another raw checksum but the same normalised one.
+TEST(BuildStatus, EitherChecksumOfAFileMatchesItsRecord) {
+  std::vector<Migration> available = Available("1");
+  available[0].checksum = "normalised";
+  available[0].raw_checksum = "sum";
+  EXPECT_EQ(BuildStatus(available, Applied({1}))[0].state, State::kApplied);
+  available[0].raw_checksum = "other";
+  EXPECT_EQ(BuildStatus(available, Applied({1}))[0].state, State::kChanged);
 }
 
 }  // namespace

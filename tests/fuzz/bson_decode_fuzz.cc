@@ -1,0 +1,14 @@
+// libFuzzer: raw bytes → BSON document (what devmongod decodes from every client, before
+// authentication). What decodes re-encodes to the same document.
+#include <cstdint>
+
+#include "value/bson_codec.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  auto doc = mm::DecodeBson(data, size);
+  if (!doc.ok()) return 0;
+  std::string bytes = mm::EncodeBson(*doc);
+  auto back = mm::DecodeBson(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  if (!back.ok() || !(*back == *doc)) __builtin_trap();
+  return 0;
+}
