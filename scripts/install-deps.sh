@@ -11,6 +11,7 @@ packages=(
   libasio-dev                      # devmongod's sockets
   libpcre2-dev                     # $regex, as MongoDB uses PCRE
   libgtest-dev libbenchmark-dev libmozjs-102-dev libsqlite3-dev
+  clang libclang-rt-14-dev         # libFuzzer and its sanitizers, for the fuzz targets
 )
 missing=()
 for p in "${packages[@]}"; do
