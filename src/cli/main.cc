@@ -64,12 +64,12 @@ void WatchSignals() {
       int signal = 0;
       if (sigwait(&set, &signal) != 0) continue;
       if (g_interrupted.exchange(signal) == 0) {
-        std::string text = std::string("\n") + strsignal(signal) +
+        std::string text = std::string("\nSIG") + sigabbrev_np(signal) +
                            ": stopping before the next step (again to abort at once)\n";
         (void)!write(STDERR_FILENO, text.data(), text.size());
         continue;
       }
-      std::string text = std::string(strsignal(signal)) +
+      std::string text = std::string("SIG") + sigabbrev_np(signal) +
                          " again: aborting now; an unfinished migration stays `running`\n";
       (void)!write(STDERR_FILENO, text.data(), text.size());
       if (mm::Runner* runner = g_runner.load()) (void)runner->ReleaseLockNow();
@@ -414,7 +414,7 @@ int main(int argc, char** argv) {
   }
   // Resolved here too so that the renderer redacts the password from its very first line.
   auto resolved = mm::cli::ResolveUri(o.uri, o.env_file);
-  if (resolved.ok()) output.password = mm::mongo::PasswordOf(resolved->uri);
+  if (resolved.ok()) output.secrets = mm::mongo::SecretsOf(resolved->uri);
   mm::cli::Renderer out(output, command);
   WatchSignals();
   return Command(command, o, out).Run();

@@ -1,5 +1,7 @@
 #include "cli/render.h"
 
+#include "mongo/uri.h"
+
 #include <cstdio>
 #include <ctime>
 
@@ -45,16 +47,50 @@ Renderer::Renderer(OutputOptions options, std::string command)
     : options_(std::move(options)), command_(std::move(command)) {}
 
 std::string Renderer::Redact(std::string text) const {
-  if (options_.password.empty()) return text;
-  // Copied piecewise: searching again from the replacement would loop forever on a password
-  // that "****" contains ("*").
-  std::string out;
-  size_t from = 0;
-  for (size_t pos; (pos = text.find(options_.password, from)) != std::string::npos;
-       from = pos + options_.password.size()) {
-    out.append(text, from, pos - from).append("****");
+  text = mongo::RedactSecrets(text);
+  for (const std::string& secret : options_.secrets) {
+    if (secret.empty()) continue;
+    // Copied piecewise: searching again from the replacement would loop forever on a password
+    // that "****" contains ("*").
+    std::string out;
+    size_t from = 0;
+    for (size_t pos; (pos = text.find(secret, from)) != std::string::npos;
+         from = pos + secret.size()) {
+      out.append(text, from, pos - from).append("****");
+    }
+    text = out.append(text, from);
   }
-  return out.append(text, from);
+  return text;
+}
+
+std::string Escaped(std::string_view data, bool keep_newlines) {
+  std::string out;
+  out.reserve(data.size());
+  for (size_t i = 0; i < data.size(); ++i) {
+    const auto c = static_cast<unsigned char>(data[i]);
+    if (c == '\n' && keep_newlines) {
+      out.push_back('\n');
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else if (c == 0xc2 && i + 1 < data.size() &&
+               static_cast<unsigned char>(data[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(data[i + 1]) <= 0x9f) {
+      // A C1 control (U+0080..U+009F, CSI among them) in UTF-8.
+      char hex[10];
+      std::snprintf(hex, sizeof hex, "\\u%04x", static_cast<unsigned char>(data[i + 1]));
+      out += hex;
+      ++i;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
 }
 
 std::string Renderer::Paint(const char* code, const std::string& text) const {
@@ -85,7 +121,7 @@ void Renderer::Event(const RunEvent& e) {
         planned_.push_back(m.version);
         if (dry_run_) {
           Line(std::string(up ? "would apply " : "would roll back ") + Padded(m.version) + " " +
-               m.description);
+               Escaped(m.description));
         }
       }
       if (e.plan->steps.empty()) Line(up ? "nothing to apply: up to date" : "nothing to roll back");
@@ -94,28 +130,28 @@ void Renderer::Event(const RunEvent& e) {
       break;
     case RunEvent::Type::kNote:
       notes_.push_back(Redact(e.note));
-      Line(Paint(kYellow, "  note: " + e.note));
+      Line(Paint(kYellow, "  note: " + Escaped(e.note)));
       break;
     case RunEvent::Type::kOutput:
       output_.push_back(Redact(Padded(e.migration->version) + " | " + e.note));
-      Line(Paint(kDim, "  " + Padded(e.migration->version) + " | ") + e.note);
+      Line(Paint(kDim, "  " + Padded(e.migration->version) + " | ") + Escaped(e.note));
       break;
     case RunEvent::Type::kWarning:
       notes_.push_back(Redact(e.note));
-      Line(Paint(kYellow, "warning: " + e.note), /*to_stderr=*/true);
+      Line(Paint(kYellow, "warning: " + Escaped(e.note)), /*to_stderr=*/true);
       break;
     case RunEvent::Type::kFinished:
       ran_.push_back(Ran{e.migration->version, e.migration->description, up ? "up" : "down",
                          e.duration_ms, true, ""});
       Line(Paint(kGreen, options_.color ? (up ? "⬆ " : "⬇ ") : (up ? "up   " : "down ")) +
-           Padded(e.migration->version) + " " + e.migration->description + " " +
+           Padded(e.migration->version) + " " + Escaped(e.migration->description) + " " +
            Paint(kDim, "(" + std::to_string(e.duration_ms) + " ms)"));
       break;
     case RunEvent::Type::kFailed:
       ran_.push_back(Ran{e.migration->version, e.migration->description, up ? "up" : "down",
                          e.duration_ms, false, Redact(e.error.message())});
       Line(Paint(kRed, options_.color ? "✖ " : "FAILED ") + Padded(e.migration->version) + " " +
-           e.migration->description);
+           Escaped(e.migration->description));
       break;
   }
 }
@@ -129,17 +165,16 @@ void Renderer::StatusTable(const std::vector<plan::StatusRow>& rows) {
        "Version  State                           Description");
   Line(std::string(72, '-'));
   for (const auto& r : rows) {
-    std::string state = StateText(r);
+    std::string state = Escaped(StateText(r));
     state.resize(std::max<size_t>(state.size(), 30), ' ');
     const bool fine = r.state == plan::State::kApplied || r.state == plan::State::kAhead;
-    const char* color = fine                               ? kGreen
-                        : r.state == plan::State::kPending ? kYellow
-                                                           : kRed;
+    const char* color = fine ? kGreen : r.state == plan::State::kPending ? kYellow : kRed;
     std::string symbol = !options_.color                    ? ""
                          : fine                             ? "✅ "
                          : r.state == plan::State::kPending ? "⏳ "
                                                             : "⚠️  ";
-    Line(symbol + Padded(r.version) + "      " + Paint(color, state) + "  " + r.description);
+    Line(symbol + Padded(r.version) + "      " + Paint(color, state) + "  " +
+         Escaped(r.description));
   }
   Line(std::string(72, '-'));
   // "Applied: X/Y" counts only what is applied and unchanged, out of the files there are; every
@@ -162,12 +197,12 @@ void Renderer::LockLine(const std::optional<LockInfo>& lock) {
   lock_ = lock->holder;
   lock_live_ = lock->live;
   Line(Paint(lock->live ? kYellow : kDim,
-             std::string(lock->live ? "Locked" : "Expired lock") + " by " + lock->holder));
+             std::string(lock->live ? "Locked" : "Expired lock") + " by " + Escaped(lock->holder)));
 }
 
 void Renderer::Message(const std::string& text) {
   messages_.push_back(Redact(text));
-  Line(text);
+  Line(Escaped(text, /*keep_newlines=*/true));
 }
 
 void Renderer::Created(const std::string& path, int64_t version, bool dry_run) {
@@ -179,7 +214,8 @@ void Renderer::Created(const std::string& path, int64_t version, bool dry_run) {
 void Renderer::Failure(const Status& status, int exit_code) {
   failure_ = std::make_pair(status, exit_code);
   if (!options_.json) {
-    std::fprintf(stderr, "%s\n", Redact(Paint(kRed, "error: ") + status.message()).c_str());
+    std::fprintf(stderr, "%s\n",
+                 Redact(Paint(kRed, "error: ") + Escaped(status.message(), true)).c_str());
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "mongomigrate/runner.h"
@@ -13,9 +14,16 @@ namespace mm::cli {
 struct OutputOptions {
   bool json = false;
   bool quiet = false;
-  bool color = false;    // ANSI colours and symbols (a terminal without --no-color/NO_COLOR)
-  std::string password;  // redacted from every line printed
+  bool color = false;  // ANSI colours and symbols (a terminal without --no-color/NO_COLOR)
+  // The URI's password as written and percent-decoded: replaced by **** in every line printed
+  // (as is any other URI's password, mongo::RedactSecrets).
+  std::vector<std::string> secrets;
 };
+
+// `data` safe for a terminal: control characters (ESC, CR, BEL, C1 controls, and newlines
+// unless `keep_newlines`) written as visible escapes (\x1b, \r, \u009b), so that a
+// description or an error from a file or a record cannot move the cursor or rewrite a line.
+std::string Escaped(std::string_view data, bool keep_newlines = false);
 
 class Renderer {
  public:

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "mongo/uri.h"
 #include "value/bson_codec.h"
 
 namespace mm::history {
@@ -254,7 +255,8 @@ Status History::MarkReverted(const Claim& claim, int64_t duration_ms, const Appl
 
 Status History::MarkFailed(const Claim& claim, plan::Direction direction, const Status& error,
                            int64_t duration_ms) {
-  Document err{{"message", error.message()},
+  // The error is shown to whoever runs `status` next, with any URI: no password goes in.
+  Document err{{"message", mongo::RedactSecrets(error.message())},
                {"code", error.code()},
                {"direction", direction == plan::Direction::kUp ? "up" : "down"}};
   if (const Value* name = error.details().Get("codeName")) err.Append("codeName", *name);

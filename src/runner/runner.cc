@@ -151,7 +151,7 @@ StatusOr<plan::Plan> Runner::Down(int64_t steps, const EventSink& events) {
 
 mm::Status Runner::ReadyForNext(const EventSink& events, const std::string& what) {
   if (int signal = options_.interrupted ? options_.interrupted() : 0) {
-    return mm::Status(kInterrupted, std::string("interrupted by ") + strsignal(signal) + " " +
+    return mm::Status(kInterrupted, std::string("interrupted by SIG") + sigabbrev_np(signal) + " " +
                                         what + ": nothing of it ran")
         .WithDetails(Document{{"interrupted", signal}});
   }
@@ -172,7 +172,11 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
   if (!plan.ahead.empty()) {
     std::string versions;
     for (int64_t v : plan.ahead) versions += (versions.empty() ? "" : ", ") + std::to_string(v);
-    events(RunEvent{RunEvent::Type::kWarning, plan.direction, nullptr, 0, {},
+    events(RunEvent{RunEvent::Type::kWarning,
+                    plan.direction,
+                    nullptr,
+                    0,
+                    {},
                     "version " + versions +
                         " is applied but this release has no file for it: the database is "
                         "ahead of this release (a newer one migrated it); nothing to do for it",
@@ -202,7 +206,7 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
           runner::FaultPoint("after-step", m.version);
           int signal = options_.interrupted ? options_.interrupted() : 0;
           if (signal == 0) return mm::Status::Ok();
-          return mm::Status(kInterrupted, std::string("interrupted by ") + strsignal(signal))
+          return mm::Status(kInterrupted, std::string("interrupted by SIG") + sigabbrev_np(signal))
               .WithDetails(Document{{"interrupted", signal}});
         }};
     MM_RETURN_IF_ERROR(ReadyForNext(events, "before version " + std::to_string(m.version)));
