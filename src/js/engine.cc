@@ -177,16 +177,21 @@ StatusOr<ModuleInfo> Engine::Load(const std::string& path, const std::string& so
 }
 
 Status Engine::Run(int index, const std::string& direction, mongo::Database& db,
-                   const std::function<void(const std::string&)>& print) {
+                   const std::function<void(const std::string&)>& print,
+                   const std::function<Status()>& checkpoint) {
   State& s = *state_;
   JSContext* cx = s.cx;
   s.db = &db;
   s.print = print;
+  s.checkpoint = checkpoint;
+  s.interruption = Status::Ok();
   struct Reset {
     State& s;
     ~Reset() {
       s.db = nullptr;
       s.print = nullptr;
+      s.checkpoint = nullptr;
+      s.interruption = Status::Ok();
       s.sessions.clear();  // sessions a migration left open end with it
     }
   } reset{s};
@@ -226,6 +231,10 @@ Status Engine::Run(int index, const std::string& direction, mongo::Database& db,
                         "database reply left to settle it (an await on something that never "
                         "resolves?)");
     }
+  }
+  if (!s.interruption.ok()) {
+    return Status(s.interruption.code(), s.interruption.message() + " during " + direction + "()")
+        .WithDetails(s.interruption.details());
   }
   if (JS::GetPromiseState(promise) == JS::PromiseState::Rejected) {
     JS::RootedValue reason(cx, JS::GetPromiseResult(promise));

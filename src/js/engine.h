@@ -37,9 +37,13 @@ class Engine {
 
   // Runs `up` or `down` of a loaded module against `db`, driving its promise (and timers) to
   // the end. console output goes to `print`. A throw or rejection becomes the JS message and
-  // stack; a server error keeps its code and codeName.
+  // stack; a server error keeps its code and codeName. `checkpoint` (may be empty) is asked
+  // before each database command: once it fails (the user interrupted the run), that command
+  // and every later one throw, and the run fails with its status whatever the migration does
+  // with the errors (it may catch them, as the seed's 003 does).
   Status Run(int index, const std::string& direction, mongo::Database& db,
-             const std::function<void(const std::string&)>& print);
+             const std::function<void(const std::string&)>& print,
+             const std::function<Status()>& checkpoint = {});
 
   struct State;
 

@@ -19,9 +19,10 @@ class JsAction : public MigrationAction {
   Status Run(mongo::Database& db, const ActionOutput& out) const override {
     auto engine = Engine::Get();
     if (!engine.ok()) return engine.status();
-    Status s = (*engine)->Run(index_, direction_, db, out.print);
+    Status s = (*engine)->Run(index_, direction_, db, out.print, out.checkpoint);
     if (s.ok()) return s;
-    Document details{{"codeName", CodeName(s.code())}};
+    Document details = s.details();
+    details.Set("codeName", CodeName(s.code()));
     return Status(s.code(), file_ + ": " + direction_ + "() failed: " + s.message())
         .WithDetails(std::move(details));
   }

@@ -68,6 +68,14 @@ bool Command(JSContext* cx, unsigned argc, JS::Value* vp) {
                        "migration file loads");
     return false;
   }
+  if (state.checkpoint && state.interruption.ok()) {
+    if (Status go_on = state.checkpoint(); !go_on.ok()) state.interruption = go_on;
+  }
+  if (!state.interruption.ok()) {
+    JS_ReportErrorUTF8(cx, "%s: no further commands are sent",
+                       state.interruption.message().c_str());
+    return false;
+  }
   const std::string db_name = ToUtf8(cx, args.get(0));
   auto command = ParseExtendedJson(ToUtf8(cx, args.get(1)));
   if (!command.ok()) {

@@ -20,6 +20,8 @@ struct Engine::State {
   // started (client.startSession), by id.
   mongo::Database* db = nullptr;
   std::function<void(const std::string&)> print;
+  std::function<Status()> checkpoint;
+  Status interruption;  // set once `checkpoint` fails: no command runs after it
   std::map<int, std::unique_ptr<mongo::Session>> sessions;
   int next_session = 1;
 };

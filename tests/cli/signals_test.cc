@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "cli/cli_fixture.h"
@@ -77,6 +78,27 @@ TEST_F(Signals, FirstSignalStopsBetweenStepsRecordsAndReleasesTheLock) {
               std::string::npos)
         << next.err;
   }
+}
+
+// A JavaScript migration stops before its next database command, even one it wraps in
+// try/catch (as the seed's 003 does): the run fails, it is not recorded as applied.
+TEST_F(Signals, AJavaScriptMigrationStopsBeforeItsNextCommand) {
+  dir_.Write("001_slow.js", R"(module.exports = { up: async (db) => {
+      await db.collection('log').insertOne({ _id: 'a' });
+      await db.command({ sleep: 1, millis: 1500 });
+      try { await db.collection('log').insertOne({ _id: 'b' }); } catch (e) { console.log('swallowed'); }
+    } };)");
+  std::filesystem::remove(dir_.path() + "/001_slow.json");
+  pid_t runner = Start();
+  WaitRunning();
+  kill(runner, SIGINT);
+  EXPECT_EQ(ExitCodeOf(runner), 130);
+  EXPECT_EQ(Documents("log"), "{ \"_id\" : \"a\" }\n");
+  EXPECT_NE(ErrorOfVersion1().find("\"status\" : \"failed\", \"error\" : { \"message\" : "
+                                   "\"001_slow.js: up() failed: interrupted by SIGINT"),
+            std::string::npos)
+      << ErrorOfVersion1();
+  EXPECT_EQ(LockOwner(), "{ \"owner\" : \"\" }\n");
 }
 
 TEST_F(Signals, SecondSignalAbortsAtOnceAndStillFreesTheLock) {
