@@ -148,6 +148,11 @@ StatusOr<Value> ReadValue(const bson_iter_t* it) {
     case BSON_TYPE_CODE: {
       uint32_t len = 0;
       const char* code = bson_iter_code(it, &len);
+      // libbson can only write code as a C string: one with a NUL inside could not be sent on.
+      if (std::memchr(code, 0, len) != nullptr) {
+        return Status(kInvalidBson, std::string("JavaScript code in field '") + bson_iter_key(it) +
+                                        "' holds a NUL byte");
+      }
       return Value(JavaScript{std::string(code, len)});
     }
     case BSON_TYPE_SYMBOL: {

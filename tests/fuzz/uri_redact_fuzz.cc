@@ -1,5 +1,5 @@
-// libFuzzer: the redactor sees every URI a user types, valid or not; a password it finds never
-// survives redaction.
+// libFuzzer: the redactor sees every URI a user types, valid or not. A password it finds is
+// replaced, whole, by ****; text is redacted without a crash or an endless loop.
 #include <cstdint>
 #include <string>
 
@@ -9,9 +9,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string uri(reinterpret_cast<const char*>(data), size);
   std::string redacted = mm::mongo::RedactUri(uri);
   std::string password = mm::mongo::PasswordOf(uri);
-  if (password.size() >= 8 && redacted.find(password) != std::string::npos &&
-      uri.find(password) == uri.rfind(password)) {
-    __builtin_trap();
-  }
+  if (!password.empty() && redacted.size() != uri.size() - password.size() + 4) __builtin_trap();
+  if (!password.empty() && redacted.find("****") == std::string::npos) __builtin_trap();
+  (void)mm::mongo::RedactSecrets(uri);
+  (void)mm::mongo::SecretsOf(uri);
   return 0;
 }
