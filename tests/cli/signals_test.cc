@@ -37,11 +37,6 @@ class Signals : public CliTest {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));  // into the sleep step
   }
-  static int ExitCodeOf(pid_t pid) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
   std::string ErrorOfVersion1() {
     bool ok = false;
     Document r = client_.Command(
@@ -63,7 +58,7 @@ TEST_F(Signals, FirstSignalStopsBetweenStepsRecordsAndReleasesTheLock) {
     pid_t runner = Start();
     WaitRunning();
     kill(runner, signal);
-    EXPECT_EQ(ExitCodeOf(runner), 128 + signal);
+    EXPECT_EQ(WaitForExit(runner), 128 + signal);
     EXPECT_EQ(Documents("log"), "{ \"_id\" : \"a\" }\n") << "the step under way finished; no "
                                                             "later step ran";
     std::string name = signal == SIGINT ? "SIGINT" : "SIGTERM";
@@ -92,7 +87,7 @@ TEST_F(Signals, AJavaScriptMigrationStopsBeforeItsNextCommand) {
   pid_t runner = Start();
   WaitRunning();
   kill(runner, SIGINT);
-  EXPECT_EQ(ExitCodeOf(runner), 130);
+  EXPECT_EQ(WaitForExit(runner), 130);
   EXPECT_EQ(Documents("log"), "{ \"_id\" : \"a\" }\n");
   EXPECT_NE(ErrorOfVersion1().find("\"status\" : \"failed\", \"error\" : { \"message\" : "
                                    "\"001_slow.js: up() failed: interrupted by SIGINT"),
@@ -110,7 +105,7 @@ TEST_F(Signals, SecondSignalAbortsAtOnceAndStillFreesTheLock) {
   kill(runner, SIGINT);
   std::this_thread::sleep_for(std::chrono::milliseconds(50));
   kill(runner, SIGINT);
-  EXPECT_EQ(ExitCodeOf(runner), 130);
+  EXPECT_EQ(WaitForExit(runner), 130);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5))
       << "did not wait for the 8-second step under way";
   EXPECT_EQ(LockOwner(), "{ \"owner\" : \"\" }\n");
@@ -126,7 +121,7 @@ TEST_F(Signals, ASignalWhileWaitingForTheLockStopsTheWait) {
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   auto start = std::chrono::steady_clock::now();
   kill(waiter, SIGTERM);
-  EXPECT_EQ(ExitCodeOf(waiter), 143);
+  EXPECT_EQ(WaitForExit(waiter), 143);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
   kill(holder, SIGKILL);
   waitpid(holder, nullptr, 0);

@@ -22,4 +22,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv,
 // Starts `argv` in the background (output discarded) and returns its pid.
 pid_t SpawnProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
 
+// Waits for a spawned process; its exit code, or 128 + the signal that ended it (as a shell).
+int WaitForExit(pid_t pid);
+
 }  // namespace mm::testing
