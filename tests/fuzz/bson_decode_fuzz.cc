@@ -9,6 +9,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!doc.ok()) return 0;
   std::string bytes = mm::EncodeBson(*doc);
   auto back = mm::DecodeBson(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-  if (!back.ok() || !(*back == *doc)) __builtin_trap();
+  // Compared as bytes: a NaN is not equal to itself, but encodes the same.
+  if (!back.ok() || mm::EncodeBson(*back) != bytes) __builtin_trap();
   return 0;
 }
