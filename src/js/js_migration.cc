@@ -1,6 +1,7 @@
 #include "js/js_migration.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 
 #include "js/engine.h"
@@ -69,7 +70,8 @@ StatusOr<Migration> LoadJsMigration(const std::filesystem::path& path, const std
                                       ": the number the name starts with is too long for a "
                                       "version (at most 18 digits)");
   }
-  const int64_t name_version = std::stoll(file.substr(0, digits));
+  int64_t name_version = 0;  // at most 18 digits: always fits
+  std::from_chars(file.data(), file.data() + digits, name_version);
   auto engine = Engine::Get();
   if (!engine.ok()) return engine.status();
   auto info = (*engine)->Load(std::filesystem::absolute(path).lexically_normal().string(), bytes);

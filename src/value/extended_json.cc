@@ -176,7 +176,7 @@ std::optional<StatusOr<Value>> ConvertWrapper(const Json& j, const std::string& 
       if (*s == "-Infinity") return StatusOr<Value>(Value(-INFINITY));
       char* end = nullptr;
       double d = std::strtod(s->c_str(), &end);
-      if (*end != '\0') return Bad(where, "$numberDouble must hold a number");
+      if (s->empty() || *end != '\0') return Bad(where, "$numberDouble must hold a number");
       return StatusOr<Value>(Value(d));
     }
     if (key == "$numberDecimal") {
