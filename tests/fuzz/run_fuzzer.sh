@@ -3,7 +3,7 @@
 # temporary directory, never into the repository's corpus; any crash input is kept beside it
 # (crash-*) and the test fails.
 set -euo pipefail
-fuzzer=$1 corpus=$2 runs=$3
+fuzzer=$(realpath "$1") corpus=$(realpath "$2") runs=$3
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 cd "$scratch"
