@@ -116,6 +116,18 @@ bool OptionalBool(const Document& cmd, std::string_view field, bool fallback);
 Status TypeMismatch(std::string_view command, std::string_view field, std::string_view expected,
                     const Value& got);
 
+// The shape of a write command's statements (`update.updates`, `delete.deletes`), checked for
+// every statement before any runs, as MongoDB parses the whole command first: a field not in
+// `known` is 40415, one in `unimplemented` 238, a missing `required` one 40414 — each fails the
+// command (ok: 0), never one statement.
+struct StatementShape {
+  std::string_view array;  // "update.updates"
+  std::vector<std::string_view> known;
+  std::vector<std::string_view> unimplemented;
+  std::vector<std::string_view> required;
+};
+Status CheckStatements(const Array& statements, const StatementShape& shape);
+
 // `cursor.batchSize` of a command; `fallback` when the command has no cursor document or it
 // names no batch size.
 StatusOr<int64_t> CursorBatchSize(const Document& cmd, int64_t fallback);

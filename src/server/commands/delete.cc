@@ -7,15 +7,6 @@ namespace {
 
 // Validates one statement and, when the collection exists, deletes what it matches.
 StatusOr<int32_t> RunStatement(const Document& stmt, engine::Collection* coll) {
-  for (const Field& f : stmt.fields()) {
-    if (f.key != "q" && f.key != "limit" && f.key != "hint" && f.key != "collation") {
-      return Status(kUnknownField,
-                    "BSON field 'delete.deletes." + f.key + "' is an unknown field.");
-    }
-    if (f.key == "collation")
-      return Status(kNotImplemented,
-                    "BSON field 'delete.deletes.collation' is not implemented by devmongod");
-  }
   const Value* q = stmt.Get("q");
   const Value* limit = stmt.Get("limit");
   if (!q) return Status(40414, "BSON field 'delete.deletes.q' is missing but a required field");
@@ -46,6 +37,10 @@ StatusOr<Document> Delete(const Document& cmd, CommandContext& ctx) {
   const Value* deletes = cmd.Get("deletes");
   if (!deletes) return Status(40414, "BSON field 'delete.deletes' is missing but a required field");
   if (!deletes->Is<Array>()) return TypeMismatch("delete", "deletes", "array", *deletes);
+  MM_RETURN_IF_ERROR(CheckStatements(
+      deletes->As<Array>(),
+      StatementShape{
+          "delete.deletes", {"q", "limit", "hint", "collation"}, {"collation"}, {"q", "limit"}}));
   const bool ordered = OptionalBool(cmd, "ordered", true);
   engine::Collection* coll = ctx.catalog.Find(ctx.db, *name);
   int32_t n = 0;

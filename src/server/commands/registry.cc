@@ -2,6 +2,7 @@
 #include <typeinfo>
 
 #include "server/commands/handlers.h"
+#include "server/engine/variables.h"
 #include "value/bson_codec.h"
 
 namespace mm::commands {
@@ -114,6 +115,14 @@ Document RunCommand(const Document& cmd, CommandContext& ctx) {
                              "Transaction numbers are only allowed on a replica set member or "
                              "mongos"));
   }
+  // Command-level `let`: constants for everything the command parses (find, aggregate,
+  // update, delete and findAndModify list the field; others refuse it above).
+  std::optional<engine::VariablesScope> let_scope;
+  if (const Value* let = cmd.Get("let")) {
+    auto variables = engine::EvaluateLet(*let);
+    if (!variables.ok()) return ErrorReply(variables.status());
+    let_scope.emplace(std::move(variables).value());
+  }
   StatusOr<Document> reply = Status::Ok();
   // The safety net, not the design: handlers return errors as values. Should one throw, this
   // client gets an error reply (as mongod's exceptionToStatus words it) and everyone else is
@@ -130,6 +139,34 @@ Document RunCommand(const Document& cmd, CommandContext& ctx) {
   Document out = std::move(reply).value();
   if (!out.Has("ok")) out.Append("ok", 1.0);
   return out;
+}
+
+Status CheckStatements(const Array& statements, const StatementShape& shape) {
+  auto has = [](const std::vector<std::string_view>& list, std::string_view x) {
+    return std::find(list.begin(), list.end(), x) != list.end();
+  };
+  const std::string array(shape.array);
+  for (const Value& stmt : statements.items) {
+    const Document* d = stmt.If<Document>();
+    if (!d) return TypeMismatch(array, "0", "object", stmt);
+    for (const Field& f : d->fields()) {
+      if (!has(shape.known, f.key)) {
+        return Status(kUnknownField,
+                      "BSON field '" + array + "." + f.key + "' is an unknown field.");
+      }
+      if (has(shape.unimplemented, f.key)) {
+        return Status(kNotImplemented,
+                      "BSON field '" + array + "." + f.key + "' is not implemented by devmongod");
+      }
+    }
+    for (std::string_view r : shape.required) {
+      if (!d->Has(r)) {
+        return Status(40414, "BSON field '" + array + "." + std::string(r) +
+                                 "' is missing but a required field");
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 Status TypeMismatch(std::string_view command, std::string_view field, std::string_view expected,

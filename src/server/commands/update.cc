@@ -12,18 +12,6 @@ struct StatementResult {
 };
 
 Status RunStatement(const Document& stmt, engine::Collection* coll, StatementResult* result) {
-  static constexpr std::string_view kKnown[] = {
-      "q", "u", "multi", "upsert", "arrayFilters", "hint", "collation", "c", "sort"};
-  for (const Field& f : stmt.fields()) {
-    if (std::find(std::begin(kKnown), std::end(kKnown), f.key) == std::end(kKnown)) {
-      return Status(kUnknownField,
-                    "BSON field 'update.updates." + f.key + "' is an unknown field.");
-    }
-    if (f.key == "collation" || f.key == "c" || f.key == "sort") {
-      return Status(kNotImplemented,
-                    "BSON field 'update.updates." + f.key + "' is not implemented by devmongod");
-    }
-  }
   const Value* q = stmt.Get("q");
   const Value* u = stmt.Get("u");
   if (!q) return Status(40414, "BSON field 'update.updates.q' is missing but a required field");
@@ -67,6 +55,13 @@ StatusOr<Document> Update(const Document& cmd, CommandContext& ctx) {
   const Value* updates = cmd.Get("updates");
   if (!updates) return Status(40414, "BSON field 'update.updates' is missing but a required field");
   if (!updates->Is<Array>()) return TypeMismatch("update", "updates", "array", *updates);
+  // MongoDB 7.0's statement fields (`sort` came in 8.0: unknown here, as there).
+  MM_RETURN_IF_ERROR(CheckStatements(
+      updates->As<Array>(),
+      StatementShape{"update.updates",
+                     {"q", "u", "multi", "upsert", "arrayFilters", "hint", "collation", "c"},
+                     {"collation", "c"},
+                     {"q", "u"}}));
   const bool ordered = OptionalBool(cmd, "ordered", true);
   auto coll = ctx.catalog.GetOrCreate(ctx.db, *name);
   if (!coll.ok()) return coll.status();

@@ -1,5 +1,7 @@
 #include "server/engine/expression.h"
 
+#include "server/engine/variables.h"
+
 #include <chrono>
 #include <cmath>
 #include <functional>
@@ -441,7 +443,8 @@ StatusOr<ExpressionPtr> Expression::Parse(const Value& spec) {
       return ExpressionPtr(std::make_shared<FieldPathExpr>(std::vector<std::string>{}));
     if (*s == "$$NOW") return ExpressionPtr(std::make_shared<NowExpr>());
     if (s->starts_with("$$")) {
-      return Status(17276, "Use of undefined variable: " + s->substr(2));
+      if (auto v = LookupVariable(*s)) return ExpressionPtr(std::make_shared<LiteralExpr>(*v));
+      return Status(17276, "Use of undefined variable: " + s->substr(2, s->find('.') - 2));
     }
     return ExpressionPtr(std::make_shared<FieldPathExpr>(SplitPath(s->substr(1))));
   }

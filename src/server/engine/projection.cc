@@ -36,6 +36,7 @@ Status Projection::Insert(const std::vector<std::string>& path, std::shared_ptr<
 StatusOr<Projection> Projection::Parse(const Document& spec) {
   Projection p;
   int mode = 0;  // 1 inclusion, -1 exclusion, 0 undecided
+  std::shared_ptr<Node> id_leaf;  // {_id: 1 | true}
   for (const Field& f : spec.fields()) {
     auto leaf = std::make_shared<Node>();
     leaf->leaf = true;
@@ -75,7 +76,7 @@ StatusOr<Projection> Projection::Parse(const Document& spec) {
       continue;
     }
     if (f.key == "_id" && field_mode == 1 && !leaf->expr) {
-      MM_RETURN_IF_ERROR(p.Insert({"_id"}, leaf));
+      id_leaf = leaf;  // placed once the projection's kind is known
       continue;
     }
     if (field_mode != 0) {
@@ -90,6 +91,10 @@ StatusOr<Projection> Projection::Parse(const Document& spec) {
     }
     MM_RETURN_IF_ERROR(p.Insert(SplitPath(f.key), leaf));
   }
+  // {_id: 1} alone includes only _id; beside exclusions ({_id: 1, x: 0}) it just keeps _id,
+  // which an exclusion projection does anyway (MongoDB's projection_parser).
+  if (id_leaf && mode == 0) mode = 1;
+  if (id_leaf && mode == 1) MM_RETURN_IF_ERROR(p.Insert({"_id"}, id_leaf));
   p.inclusion_ = mode == 1;
   return p;
 }
