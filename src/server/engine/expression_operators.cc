@@ -1,5 +1,7 @@
 #include "server/engine/expression_operators.h"
 
+#include <random>
+
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -204,6 +206,14 @@ void AddConversionArrayStringOperators(OperatorTable& table) {
   table["$toBool"] = [](const OperatorArgs& a) -> StatusOr<Value> {
     if (Absent(a[0])) return Value(Null{});
     return Value(a[0].Truthy());
+  };
+  // {$rand: {}}: a double in [0, 1) per evaluation (MongoDB 4.4.2+).
+  table["$rand"] = [](const OperatorArgs& a) -> StatusOr<Value> {
+    if (a.size() != 1 || !a[0].Is<Document>() || !a[0].As<Document>().empty()) {
+      return Status(3040501, "$rand does not currently accept arguments");
+    }
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    return Value(std::uniform_real_distribution<double>(0.0, 1.0)(rng));
   };
   table["$abs"] = [](const OperatorArgs& a) -> StatusOr<Value> {
     if (Absent(a[0])) return Value(Null{});

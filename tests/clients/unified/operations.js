@@ -91,6 +91,7 @@ async function runOperation(op, entities, context) {
     case 'listCollectionNames': return (await target.listCollections(a.filter, opts(['filter'])).toArray()).map((c) => c.name);
     case 'modifyCollection': return target.command({ collMod: a.collection, ...opts(['collection']) });
     // client
+    case 'clientBulkWrite': return target.bulkWrite(a.models, opts(['models']));
     case 'listDatabases': return (await target.db('admin').admin().listDatabases(opts([]))).databases;
     case 'listDatabaseNames': return (await target.db('admin').admin().listDatabases(opts([]))).databases.map((d) => d.name);
     // session
