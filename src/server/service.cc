@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "server/commands/error_labels.h"
 #include "server/wire/message.h"
 
 namespace mm {
@@ -26,11 +27,40 @@ void Service::Disconnected(int32_t id) {
 
 Document Service::Run(const Document& command, const std::string& db) {
   commands::ClientInfo client{0, options_.bind_ip + ":" + std::to_string(options_.port)};
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   commands::CommandContext ctx{catalog_,   cursors_,        options_,         client,
                                db,         &shutting_down_, &connections_[0], &users_,
                                &sessions_, &fail_points_};
-  return RunStored(command, ctx);
+  bool close = false;
+  return Answer(command, ctx, lock, &close);
+}
+
+Document Service::Answer(const Document& command, commands::CommandContext& ctx,
+                         std::unique_lock<std::mutex>& lock, bool* close) {
+  const commands::CommandSpec* spec =
+      command.empty() ? nullptr : commands::FindCommand(command.fields().front().key);
+  std::optional<commands::FailPoints::Action> fail;
+  if (spec && options_.test_commands) fail = fail_points_.Check(std::string(spec->name));
+  if (fail && fail->close_connection) {
+    *close = true;
+    return Document{};
+  }
+  Document reply;
+  if (fail && !fail->write_concern_error) {
+    reply = std::move(fail->reply);
+  } else if (spec && !spec->takes_engine_lock) {
+    lock.unlock();
+    reply = commands::RunCommand(command, ctx);
+  } else {
+    reply = RunStored(command, ctx);
+  }
+  if (fail && fail->write_concern_error) reply.Set("writeConcernError", *fail->write_concern_error);
+  if (!reply.Has("errorLabels")) {
+    if (Array labels = commands::ErrorLabelsFor(command, reply); !labels.items.empty()) {
+      reply.Append("errorLabels", std::move(labels));
+    }
+  }
+  return reply;
 }
 
 net::FrameResult Service::HandleFrame(const net::ConnectionInfo& conn, const uint8_t* frame,
@@ -53,9 +83,6 @@ net::FrameResult Service::HandleFrame(const net::ConnectionInfo& conn, const uin
     }
   } else {
     commands::ClientInfo client{conn.id, conn.local_address};
-    const commands::CommandSpec* spec =
-        request.command.empty() ? nullptr
-                                : commands::FindCommand(request.command.fields().front().key);
     std::unique_lock lock(mutex_);
     // Map nodes are stable and only this connection's thread touches its own state, so the
     // pointer stays valid after the lock is released for a lock-free command.
@@ -69,21 +96,12 @@ net::FrameResult Service::HandleFrame(const net::ConnectionInfo& conn, const uin
                                  &users_,
                                  &sessions_,
                                  &fail_points_};
-    std::optional<commands::FailPoints::Action> fail;
-    if (spec && options_.test_commands) fail = fail_points_.Check(std::string(spec->name));
-    if (fail && fail->close_connection) return net::FrameResult{{}, true};
-    if (fail) {
-      reply = std::move(fail->reply);
-    } else {
-      if (spec && !spec->takes_engine_lock) {
-        lock.unlock();
-        reply = commands::RunCommand(request.command, ctx);
-      } else {
-        reply = RunStored(request.command, ctx);
-      }
-    }
+    bool close = false;
+    reply = Answer(request.command, ctx, lock, &close);
+    if (close) return net::FrameResult{{}, true};
   }
   if (request.more_to_come) return net::FrameResult{};
+  if (!options_.repl_set.empty() && request.kind == wire::RequestKind::kMsg) clock_.Stamp(&reply);
   return net::FrameResult{wire::BuildReply(request, reply, next_reply_id_++), false};
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 
+#include "server/cluster_clock.h"
 #include "server/commands/command.h"
 #include "server/commands/fail_points.h"
 #include "server/commands/sessions.h"
@@ -31,6 +32,11 @@ class Service {
   Document Run(const Document& command, const std::string& db);
 
  private:
+  // Answers a command as mongod would: the failCommand fail point first (test commands only),
+  // then the command (releasing `lock` for one that takes no engine lock), then the error
+  // labels. `*close` asks for the connection to be closed instead of answered.
+  Document Answer(const Document& command, commands::CommandContext& ctx,
+                  std::unique_lock<std::mutex>& lock, bool* close);
   // Runs a command under the engine lock, its writes committed to storage together.
   Document RunStored(const Document& command, commands::CommandContext& ctx);
 
@@ -45,6 +51,7 @@ class Service {
   commands::FailPoints fail_points_;
   std::map<int32_t, commands::ConnectionState> connections_;
   std::atomic<int32_t> next_reply_id_{1};
+  ClusterClock clock_;  // replica-set mode only
   std::atomic<bool> shutting_down_{false};
 };
 

@@ -44,9 +44,13 @@ Status FailPoints::Configure(const Document& cmd) {
   }
   for (const Field& f : data->As<Document>().fields()) {
     if (f.key != "failCommands" && f.key != "errorCode" && f.key != "closeConnection" &&
-        f.key != "errorLabels") {
+        f.key != "errorLabels" && f.key != "writeConcernError") {
       return Status(kNotImplemented, "devmongod's failCommand does not implement '" + f.key + "'");
     }
+  }
+  if (const Value* wce = data->As<Document>().Get("writeConcernError");
+      wce && !wce->Is<Document>()) {
+    return Status(kTypeMismatch, "'writeConcernError' must be a document");
   }
   data_ = data->As<Document>();
   on_ = remaining_ != 0;
@@ -60,6 +64,10 @@ std::optional<FailPoints::Action> FailPoints::Check(const std::string& command) 
   if (remaining_ > 0 && --remaining_ == 0) on_ = false;
   Action action;
   action.close_connection = OptionalBool(data_, "closeConnection", false);
+  if (const Value* wce = data_.Get("writeConcernError"); wce && !data_.Has("errorCode")) {
+    action.write_concern_error = wce->As<Document>();
+    return action;
+  }
   auto requested = OptionalInt(data_, "errorCode", kInternalError);
   int code = requested.ok() && *requested >= INT32_MIN && *requested <= INT32_MAX
                  ? static_cast<int>(*requested)

@@ -15,12 +15,15 @@ namespace mm::commands {
 class FailPoints {
  public:
   // configureFailPoint: {configureFailPoint: "failCommand", mode: "alwaysOn"|"off"|{times: n},
-  // data: {failCommands: [...], errorCode, closeConnection, errorLabels}}.
+  // data: {failCommands: [...], errorCode, closeConnection, errorLabels, writeConcernError}}.
   Status Configure(const Document& cmd);
 
   struct Action {
     bool close_connection = false;
-    Document reply;  // the error reply, when not closing
+    // The error reply (when not closing). Empty with `write_concern_error`: the command runs,
+    // and its reply carries that error, as mongod's failCommand does.
+    Document reply;
+    std::optional<Document> write_concern_error;
   };
   // What to do instead of running `command`, if the fail point is on for it (and counts it).
   std::optional<Action> Check(const std::string& command);

@@ -2,6 +2,7 @@
 #include <typeinfo>
 
 #include "server/commands/handlers.h"
+#include "server/commands/retryable_writes.h"
 #include "server/engine/variables.h"
 #include "value/bson_codec.h"
 
@@ -123,6 +124,12 @@ Document RunCommand(const Document& cmd, CommandContext& ctx) {
     if (!variables.ok()) return ErrorReply(variables.status());
     let_scope.emplace(std::move(variables).value());
   }
+  const bool retryable = !ctx.options.repl_set.empty() && IsRetryableWrite(cmd);
+  if (retryable) {
+    if (auto replayed = ReplayRetryableWrite(cmd, ctx)) {
+      return replayed->ok() ? **replayed : ErrorReply(replayed->status());
+    }
+  }
   StatusOr<Document> reply = Status::Ok();
   // The safety net, not the design: handlers return errors as values. Should one throw, this
   // client gets an error reply (as mongod's exceptionToStatus words it) and everyone else is
@@ -138,6 +145,7 @@ Document RunCommand(const Document& cmd, CommandContext& ctx) {
   if (!reply.ok()) return ErrorReply(reply.status());
   Document out = std::move(reply).value();
   if (!out.Has("ok")) out.Append("ok", 1.0);
+  if (retryable) RememberRetryableWrite(cmd, ctx, out);
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "server/engine/catalog.h"
@@ -22,6 +23,9 @@ struct Transaction {
   int64_t number = -1;  // the session's highest txnNumber seen
   State state = State::kNone;
   std::unique_ptr<engine::Catalog> snapshot;  // while kInProgress
+  // A retryable write (txnNumber without autocommit) that ran at `number`: its reply, replayed
+  // to a retry with the same txnNumber instead of writing again.
+  std::optional<Document> retryable_reply;
 
   void Abort() {
     state = State::kAborted;

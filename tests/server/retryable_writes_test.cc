@@ -1,0 +1,94 @@
+// A replica-set devmongod as drivers rely on it when they retry: a retryable write runs once
+// however often it is sent, errors carry the labels mongod adds, failCommand can inject a
+// writeConcernError, and every reply carries the cluster time. Sources: MongoDB's
+// retryable-writes and transactions spec tests (../shared/spec-tests), error_labels.cpp.
+#include <gtest/gtest.h>
+
+#include "server/service.h"
+#include "support/json.h"
+
+namespace mm {
+namespace {
+
+using mm::testing::Json;
+
+commands::ServerOptions ReplicaSet() {
+  commands::ServerOptions o;
+  o.repl_set = "rs0";
+  o.test_commands = true;
+  return o;
+}
+
+class RetryableWrites : public ::testing::Test {
+ protected:
+  Document Run(const std::string& json, const std::string& db = "test") {
+    return service_.Run(Json(json), db);
+  }
+  std::string Find() {
+    Document r = Run(R"({"find": "c", "sort": {"_id": 1}})");
+    return ToRelaxedJson(*r.Get("cursor")->As<Document>().Get("firstBatch"));
+  }
+  static constexpr const char* kLsid =
+      R"({"id": {"$binary": {"base64": "AAAAAAAAAAAAAAAAAAAAAA==", "subType": "04"}}})";
+  std::string WithSession(const std::string& command_body, int txn) {
+    return "{" + command_body + R"(, "lsid": )" + kLsid + R"(, "txnNumber": {"$numberLong": ")" +
+           std::to_string(txn) + R"("}})";
+  }
+  Service service_{ReplicaSet(), storage::MakeMemoryStorage()};
+};
+
+TEST_F(RetryableWrites, ARetriedWriteRunsOnceAndGetsTheFirstReply) {
+  const std::string inc = WithSession(
+      R"("update": "c", "updates": [{"q": {"_id": 1}, "u": {"$inc": {"n": 1}}, "upsert": true}])",
+      1);
+  Document first = Run(inc);
+  Document retry = Run(inc);
+  EXPECT_EQ(ToRelaxedJson(retry), ToRelaxedJson(first));
+  EXPECT_EQ(Find(), R"([ { "_id" : 1, "n" : 1 } ])") << "the retry did not increment again";
+  Run(WithSession(R"("update": "c", "updates": [{"q": {"_id": 1}, "u": {"$inc": {"n": 1}}}])", 2));
+  EXPECT_EQ(Find(), R"([ { "_id" : 1, "n" : 2 } ])") << "a new txnNumber is a new write";
+  Document old = Run(inc);
+  EXPECT_EQ(old.Get("code")->AsExactInt64(), 225) << ToRelaxedJson(old);
+  EXPECT_EQ(Find(), R"([ { "_id" : 1, "n" : 2 } ])");
+}
+
+TEST_F(RetryableWrites, AnInjectedWriteConcernErrorLetsTheWriteRunAndLabelsItRetryable) {
+  Run(R"({"configureFailPoint": "failCommand", "mode": {"times": 1}, "data": {"failCommands":
+      ["insert"], "writeConcernError": {"code": 91, "errmsg": "Replication is being shut down"}}})",
+      "admin");
+  Document reply = Run(WithSession(R"("insert": "c", "documents": [{"_id": 7}])", 5));
+  EXPECT_EQ(ToRelaxedJson(reply),
+            R"({ "n" : 1, "ok" : 1.0, "writeConcernError" : { "code" : 91, "errmsg" : )"
+            R"("Replication is being shut down" }, "errorLabels" : [ "RetryableWriteError" ] })");
+  Document retry = Run(WithSession(R"("insert": "c", "documents": [{"_id": 7}])", 5));
+  EXPECT_EQ(ToRelaxedJson(retry), R"({ "n" : 1, "ok" : 1.0 })") << "the first outcome, no 11000";
+  EXPECT_EQ(Find(), R"([ { "_id" : 7 } ])");
+}
+
+TEST_F(RetryableWrites, ErrorsInATransactionCarryTransientTransactionError) {
+  Run(R"({"configureFailPoint": "failCommand", "mode": {"times": 1}, "data": {"failCommands":
+      ["insert"], "errorCode": 10107}})",
+      "admin");
+  std::string in_txn = "{" + std::string(R"("insert": "c", "documents": [{"_id": 1}])") +
+                       R"(, "lsid": )" + kLsid +
+                       R"(, "txnNumber": {"$numberLong": "9"}, "startTransaction": true,
+                           "autocommit": false})";
+  Document reply = Run(in_txn);
+  EXPECT_EQ(ToRelaxedJson(*reply.Get("errorLabels")), R"([ "TransientTransactionError" ])")
+      << ToRelaxedJson(reply);
+  // Outside a transaction, the same error on a retryable write is retryable instead.
+  Run(R"({"configureFailPoint": "failCommand", "mode": {"times": 1}, "data": {"failCommands":
+      ["insert"], "errorCode": 10107}})",
+      "admin");
+  reply = Run(WithSession(R"("insert": "c", "documents": [{"_id": 2}])", 10));
+  EXPECT_EQ(ToRelaxedJson(*reply.Get("errorLabels")), R"([ "RetryableWriteError" ])");
+  // Labels a fail point names are used as they are.
+  Run(R"({"configureFailPoint": "failCommand", "mode": {"times": 1}, "data": {"failCommands":
+      ["insert"], "errorCode": 10107, "errorLabels": []}})",
+      "admin");
+  reply = Run(WithSession(R"("insert": "c", "documents": [{"_id": 3}])", 11));
+  EXPECT_EQ(ToRelaxedJson(*reply.Get("errorLabels")), "[  ]");
+}
+
+}  // namespace
+}  // namespace mm
