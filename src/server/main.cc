@@ -1,5 +1,6 @@
 // devmongod: a small MongoDB-wire-compatible server for tests and local development.
 #include <CLI/CLI.hpp>
+#include <charconv>
 
 #include <cstdio>
 #include <exception>
@@ -7,6 +8,35 @@
 #include "server/net/tcp_server.h"
 #include "server/service.h"
 #include "server/wire/message.h"
+
+namespace {
+
+// One --setParameter NAME=VALUE, as mongod's for the parameters devmongod has; false when the
+// name is unknown or the value out of range.
+bool SetParameter(const std::string& text, mm::commands::ServerOptions* options) {
+  const size_t eq = text.find('=');
+  if (eq == std::string::npos) return false;
+  const std::string name = text.substr(0, eq), value = text.substr(eq + 1);
+  if (name == "enableTestCommands") {
+    if (value != "0" && value != "1" && value != "true" && value != "false") return false;
+    options->test_commands = value == "1" || value == "true";
+    return true;
+  }
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || end != value.data() + value.size() || n <= 0) return false;
+  if (name == "cursorTimeoutMillis") {
+    options->cursor_timeout = std::chrono::milliseconds(n);
+    return true;
+  }
+  if (name == "transactionLifetimeLimitSeconds" && n <= 86400 * 365) {
+    options->transaction_lifetime = std::chrono::seconds(n);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"devmongod: a MongoDB-wire-compatible server for tests and development"};
@@ -28,11 +58,13 @@ int main(int argc, char** argv) {
                  "Directory for durable data (SQLite); without it, data lives in memory only");
   CLI11_PARSE(app, argc, argv);
   for (const std::string& p : parameters) {
-    if (p == "enableTestCommands=1" || p == "enableTestCommands=true") {
-      options.test_commands = true;
-    } else if (p != "enableTestCommands=0" && p != "enableTestCommands=false") {
-      std::fprintf(stderr, "devmongod: unknown --setParameter %s (known: enableTestCommands=1)\n",
-                   p.c_str());
+    if (!SetParameter(p, &options)) {
+      std::fprintf(
+          stderr,
+          "devmongod: unknown or invalid --setParameter %s (known: enableTestCommands=0|1, "
+          "cursorTimeoutMillis=N, transactionLifetimeLimitSeconds=N, N a positive "
+          "integer)\n",
+          p.c_str());
       return 2;
     }
   }

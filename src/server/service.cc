@@ -37,6 +37,9 @@ Document Service::Run(const Document& command, const std::string& db) {
 
 Document Service::Answer(const Document& command, commands::CommandContext& ctx,
                          std::unique_lock<std::mutex>& lock, bool* close) {
+  // What has outlived its time goes before anything else is answered (under the engine lock).
+  cursors_.ExpireIdle(options_.cursor_timeout);
+  sessions_.AbortExpired(options_.transaction_lifetime);
   const commands::CommandSpec* spec =
       command.empty() ? nullptr : commands::FindCommand(command.fields().front().key);
   std::optional<commands::FailPoints::Action> fail;

@@ -1,6 +1,8 @@
 // What every command handler sees, and how handlers are described in the command table.
 #pragma once
 
+#include <chrono>
+
 #include <atomic>
 #include <functional>
 #include <string>
@@ -30,6 +32,10 @@ struct ServerOptions {
   bool test_commands = false;
   // --auth: commands need an authenticated connection (SCRAM-SHA-256 users).
   bool auth = false;
+  // --setParameter cursorTimeoutMillis / transactionLifetimeLimitSeconds, as mongod's: an idle
+  // cursor is closed, and a transaction open longer is aborted (its snapshot released).
+  std::chrono::milliseconds cursor_timeout{600000};
+  std::chrono::milliseconds transaction_lifetime{60000};
 };
 
 // Users, keyed "db.name", with SCRAM credentials (never passwords).

@@ -1,6 +1,8 @@
 // Open cursors: the results a find or aggregate has not returned yet.
 #pragma once
 
+#include <chrono>
+
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -21,11 +23,14 @@ class CursorStore {
   std::optional<std::vector<Document>> Next(int64_t id, const std::string& ns, int64_t batch_size,
                                             bool* exhausted);
   bool Kill(int64_t id);
+  // Closes the cursors nobody has used for `timeout` (mongod's cursorTimeoutMillis).
+  void ExpireIdle(std::chrono::milliseconds timeout);
 
  private:
   struct Cursor {
     std::string ns;
     std::deque<Document> rest;
+    std::chrono::steady_clock::time_point last_used;
   };
   std::map<int64_t, Cursor> cursors_;
   int64_t next_id_ = 1000;

@@ -14,4 +14,11 @@ Transaction& SessionStore::For(const Document& lsid) { return sessions_[SessionK
 
 void SessionStore::End(const Document& lsid) { sessions_.erase(SessionKey(lsid)); }
 
+void SessionStore::AbortExpired(std::chrono::milliseconds lifetime) {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto& [key, txn] : sessions_) {
+    if (txn.state == Transaction::State::kInProgress && now - txn.started > lifetime) txn.Abort();
+  }
+}
+
 }  // namespace mm::commands

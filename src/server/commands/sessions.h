@@ -7,6 +7,7 @@
 // document (KNOWN_DIFFERENCES.md).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -22,7 +23,8 @@ struct Transaction {
   enum class State { kNone, kInProgress, kCommitted, kAborted };
   int64_t number = -1;  // the session's highest txnNumber seen
   State state = State::kNone;
-  std::unique_ptr<engine::Catalog> snapshot;  // while kInProgress
+  std::unique_ptr<engine::Catalog> snapshot;      // while kInProgress
+  std::chrono::steady_clock::time_point started;  // when kInProgress began
   // A retryable write (txnNumber without autocommit) that ran at `number`: its reply, replayed
   // to a retry with the same txnNumber instead of writing again.
   std::optional<Document> retryable_reply;
@@ -39,6 +41,9 @@ class SessionStore {
   Transaction& For(const Document& lsid);
   // endSessions: forgets the sessions, aborting their open transactions.
   void End(const Document& lsid);
+  // Aborts the transactions open for longer than `lifetime` (mongod's transaction reaper,
+  // transactionLifetimeLimitSeconds): a client that died mid-transaction leaves nothing held.
+  void AbortExpired(std::chrono::milliseconds lifetime);
 
  private:
   std::map<std::string, Transaction> sessions_;

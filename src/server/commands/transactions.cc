@@ -169,6 +169,7 @@ StatusOr<Document> RunInTransaction(const CommandSpec& spec, const Document& cmd
     }
     txn.number = number;
     txn.state = Transaction::State::kInProgress;
+    txn.started = std::chrono::steady_clock::now();
     txn.snapshot = ctx.catalog.Snapshot();
   } else if (number != txn.number || txn.state != Transaction::State::kInProgress) {
     if (number == txn.number && txn.state == Transaction::State::kCommitted) {
