@@ -90,5 +90,31 @@ INSTANTIATE_TEST_SUITE_P(
              R"([ { "_id" : 1 }, { "_id" : 2 } ])"}),
     [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.what); });
 
+// bypassDocumentValidation: true writes what the validator refuses; without it, 121 (docs:
+// bypassDocumentValidation; crud/bypassDocumentValidation.json).
+TEST(BypassDocumentValidation, BypassesTheValidatorOnEveryWriteCommand) {
+  Service service{commands::ServerOptions{}, storage::MakeMemoryStorage()};
+  auto run = [&](const std::string& json) {
+    return ToRelaxedJson(service.Run(Json(json), "test"));
+  };
+  ASSERT_EQ(run(R"({"create": "v", "validator": {"x": {"$type": "int"}}})"), R"({ "ok" : 1.0 })");
+  EXPECT_NE(run(R"({"insert": "v", "documents": [{"_id": 1, "x": "a"}]})").find("\"code\" : 121"),
+            std::string::npos);
+  EXPECT_EQ(
+      run(R"({"insert": "v", "documents": [{"_id": 1, "x": "a"}], "bypassDocumentValidation": true})"),
+      R"({ "n" : 1, "ok" : 1.0 })");
+  EXPECT_EQ(run(R"({"update": "v", "updates": [{"q": {"_id": 1}, "u": {"$set": {"y": "b"}}}],
+                   "bypassDocumentValidation": true})"),
+            R"({ "n" : 1, "nModified" : 1, "ok" : 1.0 })");
+  EXPECT_NE(run(R"({"update": "v", "updates": [{"q": {"_id": 1}, "u": {"$set": {"y": "c"}}}]})")
+                .find("\"code\" : 121"),
+            std::string::npos)
+      << "without the flag the validator applies again";
+  EXPECT_EQ(
+      run(R"({"findAndModify": "v", "query": {"_id": 1}, "update": {"$set": {"z": 1}},
+                   "bypassDocumentValidation": true, "new": true})"),
+      R"({ "lastErrorObject" : { "n" : 1, "updatedExisting" : true }, "value" : { "_id" : 1, "x" : "a", "y" : "b", "z" : 1 }, "ok" : 1.0 })");
+}
+
 }  // namespace
 }  // namespace mm

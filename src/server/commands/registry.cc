@@ -3,6 +3,7 @@
 
 #include "server/commands/handlers.h"
 #include "server/commands/retryable_writes.h"
+#include "server/engine/collection.h"
 #include "server/engine/variables.h"
 #include "value/bson_codec.h"
 
@@ -124,6 +125,9 @@ Document RunCommand(const Document& cmd, CommandContext& ctx) {
     if (!variables.ok()) return ErrorReply(variables.status());
     let_scope.emplace(std::move(variables).value());
   }
+  // Only the commands that list bypassDocumentValidation get here with it (strictness above).
+  const Value* bypass = cmd.Get("bypassDocumentValidation");
+  engine::BypassValidationScope bypass_scope(bypass && bypass->Truthy());
   const bool retryable = !ctx.options.repl_set.empty() && IsRetryableWrite(cmd);
   if (retryable) {
     if (auto replayed = ReplayRetryableWrite(cmd, ctx)) {

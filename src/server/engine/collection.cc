@@ -80,8 +80,18 @@ Status Collection::SetValidation(const Document& options) {
   return Status::Ok();
 }
 
+namespace {
+thread_local bool bypass_validation = false;
+}  // namespace
+
+BypassValidationScope::BypassValidationScope(bool bypass) : previous_(bypass_validation) {
+  bypass_validation = bypass;
+}
+BypassValidationScope::~BypassValidationScope() { bypass_validation = previous_; }
+
 Status Collection::CheckValidation(const Document& doc, const Document* before) const {
-  if (!validator_ || validation_level_ == "off" || validation_action_ == "warn")
+  if (bypass_validation || !validator_ || validation_level_ == "off" ||
+      validation_action_ == "warn")
     return Status::Ok();
   // "moderate" leaves documents that were already invalid free to change.
   if (before && validation_level_ == "moderate" && !validator_->Matches(*before))

@@ -14,6 +14,20 @@
 
 namespace mm::engine {
 
+// While it lives, document validation is skipped on this thread: a command sent with
+// `bypassDocumentValidation: true` (insert, update, findAndModify, aggregate with $out/$merge),
+// whichever collection method ends up writing.
+class BypassValidationScope {
+ public:
+  explicit BypassValidationScope(bool bypass);
+  ~BypassValidationScope();
+  BypassValidationScope(const BypassValidationScope&) = delete;
+  BypassValidationScope& operator=(const BypassValidationScope&) = delete;
+
+ private:
+  bool previous_;
+};
+
 class Collection {
  public:
   // `options` are the create options kept for listCollections (validator, capped, …).
