@@ -192,6 +192,57 @@ BsonPtr ToBsonT(const Document& doc) {
   return out;
 }
 
+namespace {
+
+size_t ArrayBsonSize(const Array& a);
+
+// The bytes of one element's value (not its type byte or key).
+size_t ValueBsonSize(const Value& v) {
+  struct Visitor {
+    size_t operator()(const Null&) const { return 0; }
+    size_t operator()(const Undefined&) const { return 0; }
+    size_t operator()(const MinKey&) const { return 0; }
+    size_t operator()(const MaxKey&) const { return 0; }
+    size_t operator()(bool) const { return 1; }
+    size_t operator()(int32_t) const { return 4; }
+    size_t operator()(int64_t) const { return 8; }
+    size_t operator()(double) const { return 8; }
+    size_t operator()(const Decimal128&) const { return 16; }
+    size_t operator()(const std::string& s) const { return 4 + s.size() + 1; }
+    size_t operator()(const Document& d) const { return BsonSize(d); }
+    size_t operator()(const Array& a) const { return ArrayBsonSize(a); }
+    size_t operator()(const ObjectId&) const { return 12; }
+    size_t operator()(const DateTime&) const { return 8; }
+    size_t operator()(const Timestamp&) const { return 8; }
+    size_t operator()(const Binary& b) const { return 4 + 1 + b.bytes.size(); }
+    size_t operator()(const Regex& r) const {
+      // libbson writes each valid flag once, sorted ("ilmsux"), and drops the rest.
+      size_t flags = 0;
+      for (char c : std::string_view("ilmsux")) flags += r.options.find(c) != std::string::npos;
+      return r.pattern.size() + 1 + flags + 1;
+    }
+    size_t operator()(const JavaScript& j) const { return 4 + j.code.size() + 1; }
+    size_t operator()(const Symbol& s) const { return 4 + s.name.size() + 1; }
+  };
+  return std::visit(Visitor{}, v.v);
+}
+
+size_t ArrayBsonSize(const Array& a) {
+  size_t size = 4 + 1;
+  for (size_t i = 0; i < a.items.size(); ++i) {
+    size += 1 + std::to_string(i).size() + 1 + ValueBsonSize(a.items[i]);
+  }
+  return size;
+}
+
+}  // namespace
+
+size_t BsonSize(const Document& doc) {
+  size_t size = 4 + 1;
+  for (const Field& f : doc.fields()) size += 1 + f.key.size() + 1 + ValueBsonSize(f.value);
+  return size;
+}
+
 std::string EncodeBson(const Document& doc) {
   BsonPtr b = ToBsonT(doc);
   return std::string(reinterpret_cast<const char*>(bson_get_data(b.get())), b->len);

@@ -38,6 +38,11 @@ class BsonPtr {
 
 // Encodes `doc` as BSON bytes.
 std::string EncodeBson(const Document& doc);
+// How many bytes EncodeBson(doc) would be, without encoding it.
+size_t BsonSize(const Document& doc);
+// MongoDB's BSONObjMaxUserSize: the largest document a user may store, and the most a reply
+// batch carries (16 MiB).
+constexpr size_t kMaxUserDocumentSize = 16 * 1024 * 1024;
 // Encodes `doc` into a new bson_t (for handing to libbson/libmongoc APIs).
 BsonPtr ToBsonT(const Document& doc);
 

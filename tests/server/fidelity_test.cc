@@ -116,5 +116,41 @@ TEST(BypassDocumentValidation, BypassesTheValidatorOnEveryWriteCommand) {
       R"({ "lastErrorObject" : { "n" : 1, "updatedExisting" : true }, "value" : { "_id" : 1, "x" : "a", "y" : "b", "z" : 1 }, "ok" : 1.0 })");
 }
 
+// 16 MiB: a reply batch holds documents while they fit together (the first always), a stored
+// document is at most that size (docs: MongoDB limits, BSON document size; the server's
+// FindCommon::haveSpaceForNext).
+TEST(SixteenMebibytes, BatchesAndDocumentsStayWithinTheLimit) {
+  Service service{commands::ServerOptions{}, storage::MakeMemoryStorage()};
+  const std::string five_mib(5 * 1024 * 1024, 'x');
+  for (int i = 0; i < 5; ++i) {
+    Document insert{{"insert", "big"},
+                    {"documents", Array{{Value(Document{{"_id", i}, {"s", five_mib}})}}}};
+    ASSERT_EQ(ToRelaxedJson(*service.Run(insert, "test").Get("ok")), "1.0");
+  }
+  Document first = service.Run(Json(R"({"find": "big"})"), "test");
+  const Document& cursor = first.Get("cursor")->As<Document>();
+  EXPECT_EQ(cursor.Get("firstBatch")->As<Array>().items.size(), 3u) << "3 × 5 MiB fit, 4 do not";
+  Document more =
+      service.Run(Document{{"getMore", *cursor.Get("id")}, {"collection", "big"}}, "test");
+  EXPECT_EQ(more.Get("cursor")->As<Document>().Get("nextBatch")->As<Array>().items.size(), 2u);
+
+  Document grow{
+      {"update", "big"},
+      {"updates",
+       Array{{Value(Document{
+           {"q", Document{{"_id", 0}}},
+           {"u", Document{{"$set", Document{{"t", std::string(12 * 1024 * 1024, 'y')}}}}}})}}}};
+  EXPECT_NE(ToRelaxedJson(service.Run(grow, "test"))
+                .find("\"code\" : 17419, \"errmsg\" : \"Resulting document after update is larger "
+                      "than 16777216\""),
+            std::string::npos);
+  Document huge{{"insert", "big"},
+                {"documents",
+                 Array{{Value(Document{{"_id", 99}, {"s", std::string(17 * 1024 * 1024, 'z')}})}}}};
+  EXPECT_NE(
+      ToRelaxedJson(service.Run(huge, "test")).find("object to insert too large. size in bytes: "),
+      std::string::npos);
+}
+
 }  // namespace
 }  // namespace mm

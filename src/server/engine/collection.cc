@@ -180,6 +180,10 @@ bool StoredTooDeep(const Document& doc) {
 }  // namespace
 
 Status Collection::Insert(Document doc, Document* stored) {
+  if (size_t size = BsonSize(doc); size > kMaxUserDocumentSize) {
+    return Status(kBadValue, "object to insert too large. size in bytes: " + std::to_string(size) +
+                                 ", max size: " + std::to_string(kMaxUserDocumentSize));
+  }
   if (StoredTooDeep(doc)) {
     return Status(kOverflow, "cannot insert document because it exceeds " +
                                  std::to_string(kMaxStoredDepth) + " levels of nesting");
@@ -214,6 +218,10 @@ Status Collection::Insert(Document doc, Document* stored) {
 Status Collection::Replace(RecordId id, Document doc) {
   auto it = records_.find(id);
   if (it == records_.end()) return Status(kInternalError, "record vanished");
+  if (BsonSize(doc) > kMaxUserDocumentSize) {
+    return Status(17419, "Resulting document after update is larger than " +
+                             std::to_string(kMaxUserDocumentSize));
+  }
   if (StoredTooDeep(doc)) {
     return Status(kOverflow,
                   "Document exceeds maximum nesting depth of " + std::to_string(kMaxStoredDepth));
