@@ -116,6 +116,43 @@ TEST(BypassDocumentValidation, BypassesTheValidatorOnEveryWriteCommand) {
       R"({ "lastErrorObject" : { "n" : 1, "updatedExisting" : true }, "value" : { "_id" : 1, "x" : "a", "y" : "b", "z" : 1 }, "ok" : 1.0 })");
 }
 
+// MongoDB 7.0's index signature (key pattern, unique, sparse, partialFilterExpression;
+// SERVER-47657, docs: createIndexes "Index Names"/"identical indexes"): indexes that differ in
+// it coexist on one key; the same signature under another name is 85; a name reused for another
+// key is 86; sparse with a partial filter is 67 (index_key_validate).
+TEST(IndexIdentity, AsMongoDB70DefinesIt) {
+  Service service{commands::ServerOptions{}, storage::MakeMemoryStorage()};
+  auto code = [&](const std::string& indexes) {
+    Document r = service.Run(Json(R"({"createIndexes": "c", "indexes": )" + indexes + "}"), "test");
+    const Value* c = r.Get("code");
+    return c ? std::to_string(*c->AsExactInt64()) + " " + r.Get("errmsg")->As<std::string>() : "ok";
+  };
+  EXPECT_EQ(code(R"([{"key": {"a": 1}, "name": "a_1"}])"), "ok");
+  EXPECT_EQ(code(R"([{"key": {"a": 1}, "name": "a_1_unique", "unique": true}])"), "ok");
+  EXPECT_EQ(code(R"([{"key": {"a": 1}, "name": "a_1_sparse", "sparse": true}])"), "ok");
+  EXPECT_EQ(
+      code(R"([{"key": {"a": 1}, "name": "a_1_partial", "partialFilterExpression": {"b": 1}}])"),
+      "ok");
+  EXPECT_EQ(code(R"([{"key": {"a": 1}, "name": "again"}])"),
+            "85 Index already exists with a different name: a_1");
+  EXPECT_EQ(code(R"([{"key": {"b": 1}, "name": "a_1"}])").substr(0, 3), "86 ");
+  EXPECT_EQ(
+      code(
+          R"([{"key": {"z": 1}, "name": "z", "sparse": true, "partialFilterExpression": {"z": 1}}])")
+          .substr(0, 3),
+      "67 ");
+  Document listed = service.Run(Json(R"({"listIndexes": "c"})"), "test");
+  std::string names;
+  for (const Value& i : listed.Get("cursor")->As<Document>().Get("firstBatch")->As<Array>().items) {
+    names += i.As<Document>().Get("name")->As<std::string>() + " ";
+  }
+  EXPECT_EQ(names, "_id_ a_1 a_1_unique a_1_sparse a_1_partial ");
+  // The unique one is enforced; the others do not mind.
+  service.Run(Json(R"({"insert": "c", "documents": [{"_id": 1, "a": 5}]})"), "test");
+  Document dup = service.Run(Json(R"({"insert": "c", "documents": [{"_id": 2, "a": 5}]})"), "test");
+  EXPECT_NE(ToRelaxedJson(dup).find("\"code\" : 11000"), std::string::npos) << ToRelaxedJson(dup);
+}
+
 // 16 MiB: a reply batch holds documents while they fit together (the first always), a stored
 // document is at most that size (docs: MongoDB limits, BSON document size; the server's
 // FindCommon::haveSpaceForNext).

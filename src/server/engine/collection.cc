@@ -320,16 +320,14 @@ Status Collection::CreateIndex(IndexSpec spec, bool* created) {
                         ToRelaxedJson(spec.listed) +
                         ", existing index: " + ToRelaxedJson(e.listed));
     }
-    if (e.key == spec.key && e.SameDefinition(spec)) {
+    if (!e.SameSignature(spec)) continue;  // e.g. unique beside non-unique: both may exist
+    if (e.SameDefinition(spec)) {
       return Status(kIndexOptionsConflict, "Index already exists with a different name: " + e.name);
     }
-    if (e.key == spec.key && !spec.partial && !e.partial) {
-      return Status(kIndexOptionsConflict,
-                    "An equivalent index already exists with a different name and options. "
-                    "Requested index: " +
-                        ToRelaxedJson(spec.listed) +
-                        ", existing index: " + ToRelaxedJson(e.listed));
-    }
+    return Status(kIndexOptionsConflict,
+                  "An equivalent index already exists with a different name and options. "
+                  "Requested index: " +
+                      ToRelaxedJson(spec.listed) + ", existing index: " + ToRelaxedJson(e.listed));
   }
   auto index = std::make_unique<IndexKeys>(std::move(spec));
   for (const auto& [rid, doc] : records_) {

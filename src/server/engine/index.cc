@@ -36,6 +36,15 @@ Status BadSpec(const Document& spec, const std::string& why) {
 
 }  // namespace
 
+bool IndexSpec::SameSignature(const IndexSpec& other) const {
+  auto filter = [](const Document& listed) {
+    const Value* f = listed.Get("partialFilterExpression");
+    return f ? *f : Value(Null{});
+  };
+  return key == other.key && unique == other.unique && sparse == other.sparse &&
+         filter(listed) == filter(other.listed);
+}
+
 bool IndexSpec::SameDefinition(const IndexSpec& other) const {
   Document a = listed, b = other.listed;
   a.Remove("name");
@@ -181,6 +190,9 @@ StatusOr<IndexSpec> ParseIndexSpec(const Document& spec) {
     }
     s.listed.Append(f.key, f.value);
   }
+  // MongoDB's index_key_validate: these mixes are errors, not options to ignore.
+  if (s.sparse && s.partial)
+    return BadSpec(spec, "cannot mix partialFilterExpression and sparse options");
   if (plugin == "text") {
     if (!s.listed.Has("weights")) {
       Document weights;

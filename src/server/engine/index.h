@@ -28,6 +28,10 @@ struct IndexSpec {
 
   // Whether two specs describe the same index apart from the name.
   bool SameDefinition(const IndexSpec& other) const;
+  // Whether two specs are one index to MongoDB 7.0 (its index signature: key pattern, unique,
+  // sparse, partialFilterExpression; collation is not implemented). Indexes whose signatures
+  // differ may coexist on one key pattern (SERVER-47657).
+  bool SameSignature(const IndexSpec& other) const;
 };
 
 // Parses one element of createIndexes' `indexes` array. Fails with CannotCreateIndex (67) for
