@@ -18,6 +18,8 @@ std::string CodeName(int code) {
       return "CannotBackfillArray";
     case kExceededMemoryLimit:
       return "ExceededMemoryLimit";
+    case kCannotConvertIndexToUnique:
+      return "CannotConvertIndexToUnique";
     case kInterrupted:
       return "Interrupted";
     case kBadValue:

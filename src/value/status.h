@@ -57,6 +57,7 @@ enum ErrorCode : int {
   kOverflow = 15,
   kCannotBackfillArray = 34,
   kExceededMemoryLimit = 146,
+  kCannotConvertIndexToUnique = 359,
   kInvalidBson = 22,
   kUnknownField = 40415,
   kDuplicateKey = 11000,

@@ -153,6 +153,43 @@ TEST(IndexIdentity, AsMongoDB70DefinesIt) {
   EXPECT_NE(ToRelaxedJson(dup).find("\"code\" : 11000"), std::string::npos) << ToRelaxedJson(dup);
 }
 
+// Making an existing index unique, as a migration does on a live collection: prepareUnique
+// first (new duplicates refused), then unique: true, refused with 359 and the conflicting _ids
+// while duplicates remain (collection-management/modifyCollection-errorResponse.json; docs:
+// collMod "Convert an Existing Index to a Unique Index").
+TEST(ConvertToUnique, PrepareThenConvertOnceNoDuplicatesRemain) {
+  Service service{commands::ServerOptions{}, storage::MakeMemoryStorage()};
+  auto run = [&](const std::string& json) {
+    return ToRelaxedJson(service.Run(Json(json), "test"));
+  };
+  run(R"({"insert": "c", "documents": [{"_id": 1, "x": 1}, {"_id": 2, "x": 1}, {"_id": 3, "x": 2}]})");
+  run(R"({"createIndexes": "c", "indexes": [{"key": {"x": 1}, "name": "x_1"}]})");
+  EXPECT_EQ(
+      run(R"({"collMod": "c", "index": {"keyPattern": {"x": 1}, "unique": true}})"),
+      R"({ "ok" : 0.0, "errmsg" : "Cannot make index unique with 'prepareUnique: false'; run )"
+      R"(collMod with 'prepareUnique: true' first", "code" : 72, "codeName" : "InvalidOptions" })");
+  EXPECT_EQ(run(R"({"collMod": "c", "index": {"keyPattern": {"x": 1}, "prepareUnique": true}})"),
+            R"({ "prepareUnique_old" : false, "prepareUnique_new" : true, "ok" : 1.0 })");
+  EXPECT_NE(run(R"({"insert": "c", "documents": [{"_id": 4, "x": 2}]})").find("\"code\" : 11000"),
+            std::string::npos)
+      << "new duplicates are refused";
+  EXPECT_EQ(run(R"({"collMod": "c", "index": {"keyPattern": {"x": 1}, "unique": true}})"),
+            R"({ "ok" : 0.0, "errmsg" : "Cannot convert the index to unique. Please resolve )"
+            R"(conflicting documents before running collMod again.", "code" : 359, "codeName" : )"
+            R"("CannotConvertIndexToUnique", "violations" : [ { "ids" : [ 1, 2 ] } ] })");
+  run(R"({"delete": "c", "deletes": [{"q": {"_id": 2}, "limit": 1}]})");
+  EXPECT_EQ(run(R"({"collMod": "c", "index": {"keyPattern": {"x": 1}, "unique": true}})"),
+            R"({ "unique_new" : true, "ok" : 1.0 })");
+  EXPECT_NE(run(R"({"listIndexes": "c"})")
+                .find(R"("name" : "x_1", "prepareUnique" : true, "unique" : true)"),
+            std::string::npos)
+      << run(R"({"listIndexes": "c"})");
+  EXPECT_EQ(
+      run(R"({"collMod": "c", "index": {"name": "x_1", "frobnicate": true}})"),
+      R"({ "ok" : 0.0, "errmsg" : "BSON field 'collMod.index.frobnicate' is an unknown field.", )"
+      R"("code" : 40415, "codeName" : "Location40415" })");
+}
+
 // 16 MiB: a reply batch holds documents while they fit together (the first always), a stored
 // document is at most that size (docs: MongoDB limits, BSON document size; the server's
 // FindCommon::haveSpaceForNext).

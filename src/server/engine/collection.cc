@@ -3,6 +3,7 @@
 #include <bson/bson.h>
 
 #include <cstring>
+#include <map>
 #include <random>
 
 #include "value/bson_codec.h"
@@ -134,7 +135,7 @@ std::optional<Value> ConflictingKey(const IndexKeys& index, const std::vector<Va
 Status Collection::CheckUnique(const std::vector<std::vector<Value>>& keys, RecordId self) const {
   for (size_t i = 0; i < indexes_.size(); ++i) {
     const IndexKeys& index = *indexes_[i];
-    if (!index.spec().unique) continue;
+    if (!index.spec().RefusesDuplicates()) continue;
     if (auto dup = ConflictingKey(index, keys[i], self)) {
       return DuplicateKeyError(index, ns(), *dup, "");
     }
@@ -235,7 +236,7 @@ Status Collection::Replace(RecordId id, Document doc) {
     keys.push_back(indexes_[i]->KeysFor(doc));
     old_keys.push_back(indexes_[i]->KeysFor(it->second));
     changed[i] = keys[i] != old_keys[i];
-    if (changed[i] && indexes_[i]->spec().unique) {
+    if (changed[i] && indexes_[i]->spec().RefusesDuplicates()) {
       if (auto dup = ConflictingKey(*indexes_[i], keys[i], id)) {
         return DuplicateKeyError(*indexes_[i], ns(), *dup, "");
       }
@@ -358,6 +359,13 @@ Status Collection::DropIndex(const std::string& name) {
 }
 
 Status Collection::ModifyIndex(const Document& change, Document* old_values) {
+  for (const Field& f : change.fields()) {
+    static constexpr std::string_view kKnown[] = {
+        "name", "keyPattern", "hidden", "expireAfterSeconds", "prepareUnique", "unique"};
+    if (std::find(std::begin(kKnown), std::end(kKnown), f.key) == std::end(kKnown)) {
+      return Status(kUnknownField, "BSON field 'collMod.index." + f.key + "' is an unknown field.");
+    }
+  }
   const Value* name = change.Get("name");
   const Value* key = change.Get("keyPattern");
   for (auto& index : indexes_) {
@@ -380,12 +388,57 @@ Status Collection::ModifyIndex(const Document& change, Document* old_values) {
       old_values->Append("expireAfterSeconds_new", *ttl);
       s.listed.Set("expireAfterSeconds", *ttl);
     }
+    if (const Value* prepare = change.Get("prepareUnique")) {
+      if (s.prepare_unique != prepare->Truthy()) {
+        old_values->Append("prepareUnique_old", s.prepare_unique);
+        old_values->Append("prepareUnique_new", prepare->Truthy());
+      }
+      s.prepare_unique = prepare->Truthy();
+      s.listed.Remove("prepareUnique");
+      if (s.prepare_unique) s.listed.Append("prepareUnique", true);
+    }
+    if (const Value* unique = change.Get("unique")) {
+      MM_RETURN_IF_ERROR(ConvertToUnique(*index, *unique, old_values));
+    }
     Persist();
     return Status::Ok();
   }
   return Status(kIndexNotFound, "cannot find index " +
                                     (name ? ToRelaxedJson(*name) : ToRelaxedJson(*key)) +
                                     " for ns " + ns());
+}
+
+Status Collection::ConvertToUnique(IndexKeys& index, const Value& unique, Document* reply) {
+  IndexSpec& s = index.spec();
+  if (!unique.Is<bool>() || !unique.As<bool>()) {
+    return Status(kBadValue, "collMod's index option 'unique' can only be true in MongoDB 7.0");
+  }
+  if (s.unique) return Status::Ok();
+  if (!s.prepare_unique) {
+    return Status(kInvalidOptions,
+                  "Cannot make index unique with 'prepareUnique: false'; run collMod with "
+                  "'prepareUnique: true' first");
+  }
+  // Every key more than one document holds, with their _ids (what MongoDB reports).
+  std::map<std::string, Array> holders;
+  for (const auto& [rid, doc] : records_) {
+    const Value* id = doc.Get("_id");
+    for (const Value& k : index.KeysFor(doc)) holders[ToRelaxedJson(k)].items.push_back(*id);
+  }
+  Array violations;
+  for (auto& [k, ids] : holders) {
+    if (ids.items.size() > 1) violations.items.emplace_back(Document{{"ids", std::move(ids)}});
+  }
+  if (!violations.items.empty()) {
+    return Status(kCannotConvertIndexToUnique,
+                  "Cannot convert the index to unique. Please resolve conflicting documents "
+                  "before running collMod again.")
+        .WithDetails(Document{{"violations", std::move(violations)}});
+  }
+  s.unique = true;
+  s.listed.Set("unique", true);
+  reply->Append("unique_new", true);
+  return Status::Ok();
 }
 
 Document Collection::Metadata() const {

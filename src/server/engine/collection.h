@@ -88,6 +88,9 @@ class Collection {
 
  private:
   Status CheckValidation(const Document& doc, const Document* before) const;
+  // collMod {index: {unique: true}}: only after prepareUnique, and only without duplicates
+  // (else 359 with the conflicting _ids in `violations`).
+  Status ConvertToUnique(IndexKeys& index, const Value& unique, Document* reply);
   Status CheckUnique(const std::vector<std::vector<Value>>& keys, RecordId self) const;
   void Index(const Document& doc, RecordId id, bool add);
   void Touch() const;

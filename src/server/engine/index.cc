@@ -17,6 +17,7 @@ constexpr const char* kAllowedOptions[] = {"v",
                                            "partialFilterExpression",
                                            "expireAfterSeconds",
                                            "hidden",
+                                           "prepareUnique",
                                            "background",
                                            "weights",
                                            "default_language",
@@ -161,6 +162,11 @@ StatusOr<IndexSpec> ParseIndexSpec(const Document& spec) {
       s.listed.Append("sparse", f.value);
       continue;
     }
+    if (f.key == "prepareUnique") {
+      s.prepare_unique = f.value.Truthy();
+      if (s.prepare_unique) s.listed.Append("prepareUnique", true);
+      continue;
+    }
     if (f.key == "hidden") {
       s.hidden = f.value.Truthy();
       if (s.hidden) s.listed.Append("hidden", true);
@@ -254,7 +260,7 @@ std::vector<Value> IndexKeys::KeysFor(const Document& doc) const {
 
 std::optional<RecordId> IndexKeys::FindConflict(const std::vector<Value>& keys,
                                                 RecordId self) const {
-  if (!spec_.unique) return std::nullopt;
+  if (!spec_.RefusesDuplicates()) return std::nullopt;
   for (const Value& k : keys) {
     auto [lo, hi] = entries_.equal_range(k);
     for (auto it = lo; it != hi; ++it) {

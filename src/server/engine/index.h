@@ -23,6 +23,10 @@ struct IndexSpec {
   bool unique = false;
   bool sparse = false;
   bool hidden = false;
+  // collMod {prepareUnique: true}: new duplicates are refused (11000) though old ones remain,
+  // the step before converting the index to unique.
+  bool prepare_unique = false;
+  bool RefusesDuplicates() const { return unique || prepare_unique; }
   std::shared_ptr<const Matcher> partial;
   bool special = false;  // text / 2dsphere / 2d / hashed: stored and listed, not used for keys
 
