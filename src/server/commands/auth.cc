@@ -1,4 +1,5 @@
 // saslStart, saslContinue (SCRAM-SHA-256) and createUser, for devmongod --auth.
+#include "server/commands/authorization.h"
 #include "server/commands/handlers.h"
 
 namespace mm::commands {
@@ -38,7 +39,7 @@ StatusOr<Document> SaslStart(const Document& cmd, CommandContext& ctx) {
   auto it = ctx.users->find(user);
   if (it == ctx.users->end()) return AuthFailed();  // as MongoDB: no hint that the user is unknown
   ConnectionState::Scram scram{std::move(started->first), user, false};
-  std::string server_first = scram.conversation.ServerFirst(it->second);
+  std::string server_first = scram.conversation.ServerFirst(it->second.credentials);
   ctx.connection->scram = std::move(scram);
   return SaslReply(false, server_first);
 }
@@ -80,14 +81,17 @@ StatusOr<Document> CreateUser(const Document& cmd, CommandContext& ctx) {
                   "Must provide a 'pwd' field for all user documents, except those "
                   "with '$external' as the user's source db");
   }
-  if (const Value* roles = cmd.Get("roles"); !roles || !roles->Is<Array>()) {
+  const Value* roles = cmd.Get("roles");
+  if (!roles || !roles->Is<Array>()) {
     return Status(kBadValue, "\"createUser\" command requires a \"roles\" array");
   }
+  auto granted = ParseRoles(roles->As<Array>(), ctx.db);
+  if (!granted.ok()) return granted.status();
   std::string key = ctx.db + "." + name.As<std::string>();
   if (ctx.users->count(key)) {
     return Status(51003, "User \"" + name.As<std::string>() + "@" + ctx.db + "\" already exists");
   }
-  (*ctx.users)[key] = auth::MakeCredentials(pwd->As<std::string>());
+  (*ctx.users)[key] = User{auth::MakeCredentials(pwd->As<std::string>()), std::move(*granted)};
   return Document{{"ok", 1.0}};
 }
 

@@ -38,8 +38,13 @@ struct ServerOptions {
   std::chrono::milliseconds transaction_lifetime{60000};
 };
 
-// Users, keyed "db.name", with SCRAM credentials (never passwords).
-using UserStore = std::map<std::string, auth::ScramCredentials>;
+// A user: SCRAM credentials (never a password) and built-in roles, each as (role, database).
+struct User {
+  auth::ScramCredentials credentials;
+  std::vector<std::pair<std::string, std::string>> roles;
+};
+// Users, keyed "db.name".
+using UserStore = std::map<std::string, User>;
 
 // What one connection has established: its authenticated users and a SCRAM exchange.
 struct ConnectionState {

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <typeinfo>
 
+#include "server/commands/authorization.h"
 #include "server/commands/handlers.h"
 #include "server/commands/retryable_writes.h"
 #include "server/engine/collection.h"
@@ -101,6 +102,7 @@ Document RunCommand(const Document& cmd, CommandContext& ctx) {
       ctx.connection->authenticated.empty()) {
     return ErrorReply(Status(kUnauthorized, "Command " + name + " requires authentication"));
   }
+  if (Status allowed = Authorize(cmd, ctx); !allowed.ok()) return ErrorReply(allowed);
   for (size_t i = 1; i < cmd.fields().size(); ++i) {
     const std::string& field = cmd.fields()[i].key;
     if (Contains(kGenericFields, field) || Contains(it->fields, field)) continue;
