@@ -20,6 +20,8 @@ std::string CodeName(int code) {
       return "ExceededMemoryLimit";
     case kCannotConvertIndexToUnique:
       return "CannotConvertIndexToUnique";
+    case kSearchNotEnabled:
+      return "SearchNotEnabled";
     case kInterrupted:
       return "Interrupted";
     case kBadValue:

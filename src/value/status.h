@@ -58,6 +58,7 @@ enum ErrorCode : int {
   kCannotBackfillArray = 34,
   kExceededMemoryLimit = 146,
   kCannotConvertIndexToUnique = 359,
+  kSearchNotEnabled = 31082,
   kInvalidBson = 22,
   kUnknownField = 40415,
   kDuplicateKey = 11000,

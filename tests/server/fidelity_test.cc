@@ -80,6 +80,19 @@ INSTANTIATE_TEST_SUITE_P(
              R"({"delete": "c", "deletes": [{"q": {"_id": 1}, "limit": 1}, {"q": {}}]})",
              "40414 Location40414: BSON field 'delete.deletes.limit' is missing but a required "
              "field"},
+        Case{"search_index_commands_need_atlas",
+             "index-management/createSearchIndex.json and listSearchIndexes.json ('Atlas')",
+             R"({"createSearchIndexes": "c", "indexes": [{"definition": {}}]})",
+             "31082 SearchNotEnabled: Using Atlas Search Database Commands and the "
+             "$listSearchIndexes aggregation stage requires additional configuration. Please "
+             "connect to Atlas or an AtlasCLI local deployment to enable. For more information on "
+             "how to connect, see https://dochub.mongodb.org/core/atlas-cli-deploy-local-reqs"},
+        Case{"list_search_indexes_stage", "index-management/listSearchIndexes.json",
+             R"({"aggregate": "c", "pipeline": [{"$listSearchIndexes": {}}], "cursor": {}})",
+             "31082 SearchNotEnabled: Using Atlas Search Database Commands and the "
+             "$listSearchIndexes aggregation stage requires additional configuration. Please "
+             "connect to Atlas or an AtlasCLI local deployment to enable. For more information on "
+             "how to connect, see https://dochub.mongodb.org/core/atlas-cli-deploy-local-reqs"},
         Case{"project_only_id", "crud/aggregate-let.json ($project {_id: 1}); docs: projection",
              R"({"find": "c", "projection": {"_id": 1}})", R"([ { "_id" : 1 }, { "_id" : 2 } ])"},
         Case{"project_id_beside_an_exclusion", "docs: projection, _id with exclusions",

@@ -141,6 +141,12 @@ StatusOr<Document> Aggregate(const Document& cmd, CommandContext& ctx) {
     return Status(40414, "BSON field 'aggregate.pipeline' is missing but a required field");
   if (!pipeline_value->Is<Array>())
     return TypeMismatch("aggregate", "pipeline", "array", *pipeline_value);
+  // $listSearchIndexes exists in mongod 7.0 and needs Atlas Search, which devmongod lacks.
+  for (const Value& stage : pipeline_value->As<Array>().items) {
+    if (stage.Is<Document>() && stage.As<Document>().Has("$listSearchIndexes")) {
+      return SearchNotEnabled();
+    }
+  }
   if (!cmd.Has("cursor") && !OptionalBool(cmd, "explain", false)) {
     return Status(
         kFailedToParse,

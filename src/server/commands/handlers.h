@@ -31,6 +31,11 @@ CommandSpec ListCollectionsCommand();
 CommandSpec ListDatabasesCommand();
 CommandSpec ListIndexesCommand();
 CommandSpec PingCommand();
+// Atlas Search index commands (search_indexes.cc): SearchNotEnabled, as a mongod without Atlas.
+CommandSpec CreateSearchIndexesCommand();
+CommandSpec UpdateSearchIndexCommand();
+CommandSpec DropSearchIndexCommand();
+Status SearchNotEnabled();
 CommandSpec RenameCollectionCommand();
 CommandSpec SleepCommand();
 CommandSpec SaslStartCommand();

@@ -44,11 +44,13 @@ const std::vector<CommandSpec>& CommandTable() {
         CountCommand(),
         CreateCommand(),
         CreateIndexesCommand(),
+        CreateSearchIndexesCommand(),
         DeleteCommand(),
         DistinctCommand(),
         DropCommand(),
         DropDatabaseCommand(),
         DropIndexesCommand(),
+        DropSearchIndexCommand(),
         EndSessionsCommand(),
         FindAndModifyCommand(),
         FindCommand(),
@@ -69,6 +71,7 @@ const std::vector<CommandSpec>& CommandTable() {
         SaslContinueCommand(),
         CreateUserCommand(),
         UpdateCommand(),
+        UpdateSearchIndexCommand(),
     };
     std::sort(t->begin(), t->end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     // What a client may run before authenticating under --auth, as in mongod (createUser
