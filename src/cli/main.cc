@@ -11,6 +11,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
@@ -49,7 +50,10 @@ enum ExitCode {
 // The first SIGINT/SIGTERM asks the run to stop between steps; a second one frees the lock
 // and exits at once. Set by the signal thread, read by the runner.
 std::atomic<int> g_interrupted{0};
-std::atomic<mm::Runner*> g_runner{nullptr};
+// The runner a second signal frees the lock of; guarded so that it cannot be destroyed while
+// the signal thread uses it.
+std::mutex g_runner_mutex;
+mm::Runner* g_runner = nullptr;
 
 void WatchSignals() {
   sigset_t set;
@@ -72,7 +76,10 @@ void WatchSignals() {
       std::string text = std::string("SIG") + sigabbrev_np(signal) +
                          " again: aborting now; an unfinished migration stays `running`\n";
       (void)!write(STDERR_FILENO, text.data(), text.size());
-      if (mm::Runner* runner = g_runner.load()) (void)runner->ReleaseLockNow();
+      {
+        std::lock_guard guard(g_runner_mutex);
+        if (g_runner) (void)g_runner->ReleaseLockNow();
+      }
       std::fflush(stdout);
       _exit(128 + signal);
     }
@@ -173,8 +180,12 @@ class Command {
     options.tool_version = kVersion;
     options.interrupted = [] { return g_interrupted.load(); };
     mm::Runner runner((*client)->database(db_name), std::move(migrations).value(), options);
-    g_runner = &runner;
+    {
+      std::lock_guard guard(g_runner_mutex);
+      g_runner = &runner;
+    }
     int code = Dispatch(runner);
+    std::lock_guard guard(g_runner_mutex);
     g_runner = nullptr;
     return code;
   }

@@ -111,11 +111,16 @@ StatusOr<std::vector<plan::AppliedRecord>> History::LoadForWrite() {
   if (legacy) {
     auto reply = db_.RunCommand(Durable(Document{
         {"update", collection_},
-        {"updates", Array{{Value(Document{
-                        {"q", Document{{"formatVersion", Document{{"$exists", false}}}}},
-                        {"u", Document{{"$set", Document{{"formatVersion", kHistoryFormatVersion},
-                                                         {"revision", int64_t{0}}}}}},
-                        {"multi", true}})}}}}));
+        {"updates",
+         Array{{Value(Document{
+             {"q", Document{{"formatVersion", Document{{"$exists", false}}}}},
+             // A revision the record may already have is kept: claims read it.
+             {"u", Array{{Value(Document{
+                       {"$set", Document{{"formatVersion", kHistoryFormatVersion},
+                                         {"revision",
+                                          Document{{"$ifNull", Array{{Value("$revision"),
+                                                                      Value(int64_t{0})}}}}}}}})}}},
+             {"multi", true}})}}}}));
     if (!reply.ok()) return reply.status();
   }
   return Load();
@@ -276,7 +281,10 @@ Status History::ResetClaim(const Claim& claim) {
                                                          {"revision", claim.revision},
                                                          {"claim.owner", claim.token.owner}}},
                                           {"limit", 1}})}}}}));
-    return reply.ok() ? Status::Ok() : reply.status();
+    if (!reply.ok()) return reply.status();
+    const Value* n = reply->Get("n");
+    if (!n || !n->IsNumber() || n->AsDouble() < 1) return Refused(claim.version);
+    return Status::Ok();
   }
   return WriteIf(claim.version, claim.revision, ClaimFilter(claim),
                  Document{{"$set", Document{{"status", claim.prior_status}}},

@@ -186,6 +186,9 @@ StatusOr<std::unique_ptr<Lock>> Lock::Acquire(
 }
 
 Status Lock::RenewOnce() {
+  // The server starts the new lease when it runs the update, after this moment: measuring from
+  // here never overestimates how long the lease has left.
+  const auto sent = Clock::now();
   auto reply = db_.RunCommand(Document{
       {"update", options_.collection},
       {"updates",
@@ -203,7 +206,7 @@ Status Lock::RenewOnce() {
     lost_ = true;
     return Lost("another runner took it over, or it was removed with `unlock --force`");
   }
-  last_confirmed_ = Clock::now();
+  last_confirmed_ = sent;
   return Status::Ok();
 }
 

@@ -223,6 +223,14 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
     // 002 `down` drops migrationHistory). Taken after the claim, so the claim survives too.
     auto snapshot = history.Snapshot();
     if (!snapshot.ok()) return snapshot.status();
+    // The claim stands, but this runner may have stalled since; the lock says whether another
+    // took over (an operator's `force … pending` then another run): stop before running.
+    if (lock_) {
+      if (mm::Status held = lock_->Confirm(); !held.ok()) {
+        (void)history.ResetClaim(*claim);  // nothing of it ran: the next run simply runs it
+        return held;
+      }
+    }
     event(RunEvent::Type::kStarted, "");
     if (!outside.empty()) note("runs outside a transaction: " + outside);
     auto start = std::chrono::steady_clock::now();
