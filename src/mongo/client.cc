@@ -105,7 +105,8 @@ StatusOr<Document> Database::RunCommand(const Document& command) {
   if (!decoded.ok()) return decoded;
   // Write commands report per-document failures with ok: 1; surface the first as the error.
   if (const Value* errors = decoded->Get("writeErrors");
-      errors && errors->Is<Array>() && !errors->As<Array>().items.empty()) {
+      errors && errors->Is<Array>() && !errors->As<Array>().items.empty() &&
+      errors->As<Array>().items.front().Is<Document>()) {
     const Document& first = errors->As<Array>().items.front().As<Document>();
     const Value* code = first.Get("code");
     const Value* msg = first.Get("errmsg");
@@ -116,6 +117,19 @@ StatusOr<Document> Database::RunCommand(const Document& command) {
     }
     return Status(c, msg && msg->Is<std::string>() ? msg->As<std::string>() : "write error")
         .WithDetails(std::move(details));
+  }
+  // The write was made but not as durably as asked (w: majority during a failover): it may be
+  // rolled back, so it does not count as done — not for a history record, not for a step.
+  if (const Value* wce = decoded->Get("writeConcernError"); wce && wce->Is<Document>()) {
+    const Document& e = wce->As<Document>();
+    const Value* code = e.Get("code");
+    const Value* msg = e.Get("errmsg");
+    std::optional<int64_t> c64 = code && code->IsNumber() ? code->AsExactInt64() : std::nullopt;
+    int c = c64 && *c64 > 0 && *c64 <= INT32_MAX ? static_cast<int>(*c64) : kInternalError;
+    return Status(c, "write concern error: " + (msg && msg->Is<std::string>()
+                                                    ? msg->As<std::string>()
+                                                    : std::string("(no message)")))
+        .WithDetails(Document{{"codeName", CodeName(c)}, {"writeConcernError", e}});
   }
   return decoded;
 }

@@ -226,6 +226,26 @@ TEST_F(Fencing, ARunnerWhoseLockWasForciblyRemovedStops) {
   EXPECT_EQ(HistoryStates(), "{ \"version\" : 1, \"status\" : \"applied\" }\n");
 }
 
+// A step whose write the server could not make durable (a writeConcernError, as in a failover)
+// is not counted as done: the version is recorded failed, and the next run refuses to guess.
+TEST_F(Fencing, AWriteConcernErrorIsAFailureNotASuccess) {
+  bool ok = false;
+  client_.Command("admin", Json(R"({"configureFailPoint": "failCommand", "mode": {"times": 1},
+      "data": {"failCommands": ["insert"], "writeConcernError": {"code": 64, "codeName":
+      "WriteConcernFailed", "errmsg": "waiting for replication timed out"}}})"),
+                  &ok);
+  ASSERT_TRUE(ok);
+  auto up = Run({"up"});
+  EXPECT_EQ(up.exit_code, 1) << up.out << up.err;
+  EXPECT_NE(up.err.find("001_step.json: up[0] (insert) failed: write concern error: waiting for "
+                        "replication timed out"),
+            std::string::npos)
+      << up.err;
+  EXPECT_EQ(HistoryStates(), "{ \"version\" : 1, \"status\" : \"failed\" }\n");
+  auto again = Run({"up"});
+  EXPECT_EQ(again.exit_code, 2) << again.err;
+}
+
 // An old pod in a rolling deploy must not act on records it does not understand.
 TEST_F(Fencing, ANewerHistoryOrLockFormatIsRefusedAndAnOlderOneUpgraded) {
   bool ok = false;
