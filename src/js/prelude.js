@@ -37,6 +37,15 @@
     }
     get name() { return 'MongoBulkWriteError'; }
   }
+  // A write the server made but could not make durable as asked; as the driver, `code` and
+  // `errmsg` are the write concern error's, `result` the whole reply.
+  class MongoWriteConcernError extends MongoServerError {
+    constructor(reply) {
+      super({ ...reply.writeConcernError, errorLabels: reply.errorLabels });
+      this.result = reply;
+    }
+    get name() { return 'MongoWriteConcernError'; }
+  }
   class MongoNetworkError extends MongoError {
     get name() { return 'MongoNetworkError'; }
   }
@@ -362,10 +371,14 @@
 
   // ---------------------------------------------------------------- commands
   // Runs `command` on database `dbName` (inside `session` when given); throws as the driver.
+  const WRITE_COMMANDS = ['insert', 'update', 'delete', 'findAndModify'];
   function runCommand(dbName, command, session) {
     if (session && session.hasEnded) throw new MongoError('Cannot use a session that has ended');
     const replyText = native.command(dbName, wireJson(toExtendedJson(command)), session ? session.id : 0);
     const reply = reflectApply(jsonParse, JSON, [replyText, revive]);
+    if (reply.ok === 1 && reply.writeConcernError && WRITE_COMMANDS.includes(Object.keys(command)[0])) {
+      throw new MongoWriteConcernError(reply);
+    }
     if (reply.ok === 1) return reply;
     if (reply.$network) throw new MongoNetworkError(reply.errmsg);
     throw new MongoServerError(reply);
@@ -886,7 +899,8 @@
 
   const mongodb = Object.freeze({
     ObjectId, Long, Int32, Double, Decimal128, Timestamp, Binary, UUID, MinKey, MaxKey, BSONRegExp,
-    MongoError, MongoServerError, MongoBulkWriteError, MongoNetworkError, MongoInvalidArgumentError, BSONError,
+    MongoError, MongoServerError, MongoBulkWriteError, MongoWriteConcernError, MongoNetworkError,
+    MongoInvalidArgumentError, BSONError,
     Db, Collection, MongoClient, ClientSession,
     ObjectID: ObjectId,
   });

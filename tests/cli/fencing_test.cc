@@ -244,6 +244,21 @@ TEST_F(Fencing, AWriteConcernErrorIsAFailureNotASuccess) {
   EXPECT_EQ(HistoryStates(), "{ \"version\" : 1, \"status\" : \"failed\" }\n");
   auto again = Run({"up"});
   EXPECT_EQ(again.exit_code, 2) << again.err;
+
+  // A JavaScript migration sees what the Node.js driver throws: MongoWriteConcernError.
+  TempDir js;
+  js.Write("001_js.js", R"(module.exports = { up: async (db) => {
+      try { await db.collection('log').insertOne({ v: 'js' }); }
+      catch (e) { console.log(e.name + ' ' + e.code + ' ' + e.errmsg); throw e; } } };)");
+  client_.Command("admin", Json(R"({"configureFailPoint": "failCommand", "mode": {"times": 1},
+      "data": {"failCommands": ["insert"], "writeConcernError": {"code": 64, "errmsg":
+      "waiting for replication timed out"}}})"),
+                  &ok);
+  auto js_up = Migrate({"--dir", js.path(), "--uri", Uri("jsdb"), "up"});
+  EXPECT_EQ(js_up.exit_code, 1) << js_up.out << js_up.err;
+  EXPECT_NE(js_up.out.find("001 | MongoWriteConcernError 64 waiting for replication timed out"),
+            std::string::npos)
+      << js_up.out;
 }
 
 // An old pod in a rolling deploy must not act on records it does not understand.
