@@ -1,6 +1,8 @@
 #include "value/status.h"
 
+#include <map>
 #include <string>
+#include <string_view>
 
 namespace mm {
 
@@ -107,8 +109,35 @@ std::string CodeName(int code) {
     case kInvalidBson:
       return "InvalidBSON";
     default:
-      return "Location" + std::to_string(code);
+      break;
   }
+  // Codes devmongod does not raise itself but passes on (failCommand's errorCode) or meets in
+  // replies; named as MongoDB's error_codes.yml names them.
+  static const std::map<int, std::string_view> kOthers = {
+      {6, "HostUnreachable"},
+      {7, "HostNotFound"},
+      {24, "LockTimeout"},
+      {31, "RoleNotFound"},
+      {50, "MaxTimeMSExpired"},
+      {64, "WriteConcernFailed"},
+      {79, "UnknownReplWriteConcern"},
+      {89, "NetworkTimeout"},
+      {91, "ShutdownInProgress"},
+      {100, "UnsatisfiableWriteConcern"},
+      {189, "PrimarySteppedDown"},
+      {239, "SnapshotTooOld"},
+      {246, "SnapshotUnavailable"},
+      {262, "ExceededTimeLimit"},
+      {267, "PreparedTransactionInProgress"},
+      {9001, "SocketException"},
+      {10107, "NotWritablePrimary"},
+      {11600, "InterruptedAtShutdown"},
+      {11602, "InterruptedDueToReplStateChange"},
+      {13435, "NotPrimaryNoSecondaryOk"},
+      {13436, "NotPrimaryOrSecondary"}};
+  if (auto it = kOthers.find(code); it != kOthers.end()) return std::string(it->second);
+  // MongoDB's assertion codes without a name are reported as "Location<code>".
+  return "Location" + std::to_string(code);
 }
 
 }  // namespace mm

@@ -76,6 +76,8 @@ TEST_F(RetryableWrites, ErrorsInATransactionCarryTransientTransactionError) {
   Document reply = Run(in_txn);
   EXPECT_EQ(ToRelaxedJson(*reply.Get("errorLabels")), R"([ "TransientTransactionError" ])")
       << ToRelaxedJson(reply);
+  EXPECT_EQ(reply.Get("codeName")->As<std::string>(), "NotWritablePrimary")
+      << "MongoDB's name for 10107, from one table";
   // Outside a transaction, the same error on a retryable write is retryable instead.
   Run(R"({"configureFailPoint": "failCommand", "mode": {"times": 1}, "data": {"failCommands":
       ["insert"], "errorCode": 10107}})",
