@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "history/fields.h"
 #include "mongo/uri.h"
 #include "value/bson_codec.h"
 
@@ -12,16 +13,6 @@ namespace mm::history {
 namespace {
 
 const Document kMajority{{"w", "majority"}};
-
-std::string StringField(const Document& d, const char* key) {
-  const Value* v = d.Get(key);
-  return v && v->Is<std::string>() ? v->As<std::string>() : std::string();
-}
-
-std::optional<int64_t> IntField(const Document& d, const char* key) {
-  const Value* v = d.Get(key);
-  return v && v->IsNumber() ? v->AsExactInt64() : std::nullopt;
-}
 
 // What `status` shows for an unfinished or failed record.
 std::string DetailOf(const Document& d, const std::string& status) {
@@ -196,8 +187,7 @@ Status History::WriteIf(int64_t version, std::optional<int64_t> expected_revisio
   if (!reply.ok()) {
     return reply.status().code() == kDuplicateKey ? Refused(version) : reply.status();
   }
-  const Value* n = reply->Get("n");
-  if (!n || !n->IsNumber() || n->AsDouble() < 1) return Refused(version);
+  if (IntField(*reply, "n").value_or(0) < 1) return Refused(version);
   return Status::Ok();
 }
 
@@ -282,8 +272,7 @@ Status History::ResetClaim(const Claim& claim) {
                                                          {"claim.owner", claim.token.owner}}},
                                           {"limit", 1}})}}}}));
     if (!reply.ok()) return reply.status();
-    const Value* n = reply->Get("n");
-    if (!n || !n->IsNumber() || n->AsDouble() < 1) return Refused(claim.version);
+    if (IntField(*reply, "n").value_or(0) < 1) return Refused(claim.version);
     return Status::Ok();
   }
   return WriteIf(claim.version, claim.revision, ClaimFilter(claim),

@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include "history/fields.h"
+
 namespace mm::history {
 namespace {
 
@@ -26,24 +28,14 @@ std::string Hostname() {
 
 std::string IsoTime(const std::optional<DateTime>& t) { return t ? FormatUtc(*t) : "?"; }
 
-int64_t IntField(const Document& d, const char* key, int64_t fallback) {
-  const Value* v = d.Get(key);
-  if (!v || !v->IsNumber()) return fallback;
-  return v->AsExactInt64().value_or(fallback);
-}
-
 LockHolder HolderFrom(const Document& d) {
   LockHolder h;
-  auto str = [&](const char* k) {
-    const Value* v = d.Get(k);
-    return v && v->Is<std::string>() ? v->As<std::string>() : std::string();
-  };
-  h.owner = str("owner");
-  h.host = str("host");
-  h.command = str("command");
-  h.pid = IntField(d, "pid", 0);
-  h.generation = IntField(d, "generation", 0);
-  h.format_version = IntField(d, "formatVersion", 1);
+  h.owner = StringField(d, "owner");
+  h.host = StringField(d, "host");
+  h.command = StringField(d, "command");
+  h.pid = IntField(d, "pid").value_or(0);
+  h.generation = IntField(d, "generation").value_or(0);
+  h.format_version = IntField(d, "formatVersion").value_or(1);
   if (const Value* at = d.Get("acquiredAt"); at && at->Is<DateTime>())
     h.acquired_at = at->As<DateTime>();
   if (const Value* at = d.Get("expiresAt"); at && at->Is<DateTime>())
@@ -78,7 +70,7 @@ StatusOr<int64_t> MarkFree(mongo::Database db, const std::string& collection,
                      Document{{"$set", Document{{"owner", ""}, {"expiresAt", "$$NOW"}}}})}}}})}}},
       {"writeConcern", kMajority}});
   if (!reply.ok()) return reply.status();
-  return IntField(*reply, "n", 0);
+  return IntField(*reply, "n").value_or(0);
 }
 
 Status Lost(const std::string& why) {
@@ -146,8 +138,9 @@ StatusOr<std::unique_ptr<Lock>> Lock::Acquire(
     auto reply = db.RunCommand(take);
     if (reply.ok()) {
       const Value* value = reply->Get("value");
-      int64_t generation =
-          value && value->Is<Document>() ? IntField(value->As<Document>(), "generation", 0) : 0;
+      int64_t generation = value && value->Is<Document>()
+                               ? IntField(value->As<Document>(), "generation").value_or(0)
+                               : 0;
       if (generation <= 0) {
         return Status(kInternalError,
                       "the server took the migration lock but returned no "
@@ -202,7 +195,7 @@ Status Lock::RenewOnce() {
     renewal_errors_.push_back("renewing the migration lock failed: " + reply.status().message());
     return reply.status();
   }
-  if (IntField(*reply, "n", 0) == 0) {
+  if (IntField(*reply, "n").value_or(0) == 0) {
     lost_ = true;
     return Lost("another runner took it over, or it was removed with `unlock --force`");
   }

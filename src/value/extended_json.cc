@@ -16,6 +16,7 @@
 #include <ctime>
 
 #include "value/bson_codec.h"
+#include "value/hex.h"
 
 namespace mm {
 namespace {
@@ -98,13 +99,6 @@ std::optional<int64_t> ParseInt64(const std::string& s) {
   return v;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // `v[name]` as a string, or why not ("$binary.base64 must be a string").
 StatusOr<std::string> StringMember(const Json& v, const char* name, const std::string& wrapper,
                                    const std::string& where) {
@@ -132,8 +126,8 @@ std::optional<uint8_t> ParseSubtype(const std::string& s) {
   if (s.empty() || s.size() > 2) return std::nullopt;
   int v = 0;
   for (char c : s) {
-    if (HexValue(c) < 0) return std::nullopt;
-    v = v * 16 + HexValue(c);
+    if (HexDigitValue(c) < 0) return std::nullopt;
+    v = v * 16 + HexDigitValue(c);
   }
   return static_cast<uint8_t>(v);
 }
@@ -239,14 +233,14 @@ std::optional<StatusOr<Value>> ConvertWrapper(const Json& j, const std::string& 
         if (c != '-') hex.push_back(c);
       }
       if (hex.size() != 32 ||
-          !std::all_of(hex.begin(), hex.end(), [](char c) { return HexValue(c) >= 0; })) {
+          !std::all_of(hex.begin(), hex.end(), [](char c) { return HexDigitValue(c) >= 0; })) {
         return Bad(where,
                    "$uuid must be a UUID string of 32 hex digits, e.g. "
                    "\"00112233-4455-6677-8899-aabbccddeeff\"");
       }
       std::string bytes;
       for (size_t i = 0; i < 32; i += 2)
-        bytes.push_back(static_cast<char>(HexValue(hex[i]) * 16 + HexValue(hex[i + 1])));
+        bytes.push_back(static_cast<char>(HexDigitValue(hex[i]) * 16 + HexDigitValue(hex[i + 1])));
       return StatusOr<Value>(Value(Binary{4, bytes}));
     }
     if (key == "$minKey") return StatusOr<Value>(Value(MinKey{}));
