@@ -57,6 +57,7 @@ Document Service::Answer(const Document& command, commands::CommandContext& ctx,
   } else {
     reply = RunStored(command, ctx);
   }
+  if (ctx.close_connection) *close = true;
   if (fail && fail->write_concern_error) reply.Set("writeConcernError", *fail->write_concern_error);
   if (!reply.Has("errorLabels")) {
     if (Array labels = commands::ErrorLabelsFor(command, reply); !labels.items.empty()) {

@@ -92,5 +92,44 @@ TEST_F(RetryableWrites, ErrorsInATransactionCarryTransientTransactionError) {
   EXPECT_EQ(ToRelaxedJson(*reply.Get("errorLabels")), "[  ]");
 }
 
+// onPrimaryTransactionalWrite, as MongoDB's jstests (retryable_writes_direct_write_to_config
+// _transactions / retryable_write_error_labels) and the retryable-writes spec files use it: a
+// statement that fails before commit leaves the statements before it written, and a retry
+// with the same txnNumber runs only what did not happen.
+TEST_F(RetryableWrites, ARetryAfterAStatementFailedRunsOnlyTheStatementsNotYetWritten) {
+  Run(R"({"insert": "c", "documents": [{"_id": 1, "x": 0, "y": 0}, {"_id": 2, "x": 1, "y": 0}]})");
+  Run(R"({"configureFailPoint": "onPrimaryTransactionalWrite", "mode": {"skip": 1},
+          "data": {"closeConnection": false, "failBeforeCommitExceptionCode": 1}})",
+      "admin");
+  const std::string both = WithSession(
+      R"("update": "c", "updates": [{"q": {"x": 0}, "u": {"$inc": {"y": 1}}},
+                                    {"q": {"x": 1}, "u": {"$inc": {"y": 1}}}], "ordered": true)",
+      2);
+  Document first = Run(both);
+  EXPECT_EQ(first.Get("nModified")->AsExactInt64(), 1) << ToRelaxedJson(first);
+  ASSERT_TRUE(first.Has("writeErrors")) << ToRelaxedJson(first);
+  EXPECT_EQ(ToRelaxedJson(*first.Get("writeErrors")),
+            R"([ { "index" : 1, "code" : 1, "codeName" : "InternalError", "errmsg" : )"
+            R"("Failing write via the onPrimaryTransactionalWrite fail point" } ])");
+  EXPECT_EQ(Find(), R"([ { "_id" : 1, "x" : 0, "y" : 1 }, { "_id" : 2, "x" : 1, "y" : 0 } ])");
+
+  Run(R"({"configureFailPoint": "onPrimaryTransactionalWrite", "mode": "off"})", "admin");
+  Document retry = Run(both);
+  EXPECT_EQ(ToRelaxedJson(retry), R"({ "n" : 2, "nModified" : 2, "ok" : 1.0 })")
+      << "the first statement's result is the kept one; only the second ran";
+  EXPECT_EQ(Find(), R"([ { "_id" : 1, "x" : 0, "y" : 1 }, { "_id" : 2, "x" : 1, "y" : 1 } ])");
+}
+
+TEST_F(RetryableWrites, TheTransactionalWriteFailPointRefusesWhatItDoesNotKnow) {
+  Document reply = Run(R"({"configureFailPoint": "onPrimaryTransactionalWrite", "mode": "alwaysOn",
+                           "data": {"blockTimeMS": 10}})",
+                       "admin");
+  EXPECT_EQ(reply.Get("code")->AsExactInt64(), 238) << ToRelaxedJson(reply);
+  reply = Run(R"({"configureFailPoint": "failCommand", "mode": {"activationProbability": 0.5},
+                  "data": {"failCommands": ["insert"]}})",
+              "admin");
+  EXPECT_EQ(reply.Get("code")->AsExactInt64(), 238) << ToRelaxedJson(reply);
+}
+
 }  // namespace
 }  // namespace mm

@@ -75,6 +75,9 @@ struct CommandContext {
   FailPoints* fail_points = nullptr;
   // Set while a statement runs on a transaction's snapshot (`catalog` is then the snapshot).
   bool in_transaction = false;
+  // Set by a command whose reply must not be sent (a fail point): the connection is closed
+  // after the command has run.
+  bool close_connection = false;
 };
 
 using Handler = std::function<StatusOr<Document>(const Document& cmd, CommandContext& ctx)>;

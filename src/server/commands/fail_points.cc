@@ -7,40 +7,76 @@
 
 namespace mm::commands {
 
+bool FailPoints::Mode::Fire() {
+  if (!on) return false;
+  if (skip > 0) {
+    --skip;
+    return false;
+  }
+  if (remaining > 0 && --remaining == 0) on = false;
+  return true;
+}
+
+Status FailPoints::ParseMode(const Value* mode, Mode* out) {
+  if (!mode) return Status(kBadValue, "'mode' must be specified");
+  *out = Mode{};
+  if (const std::string* m = mode->If<std::string>()) {
+    if (*m == "off") return Status::Ok();
+    if (*m != "alwaysOn") return Status(kBadValue, "unknown mode: " + *m);
+    out->on = true;
+    return Status::Ok();
+  }
+  const Document* d = mode->If<Document>();
+  const char* key = d && d->Has("times") ? "times" : d && d->Has("skip") ? "skip" : nullptr;
+  if (!key || d->size() != 1) {
+    return Status(kNotImplemented, "devmongod supports the modes alwaysOn, off, {times: n} and "
+                                   "{skip: n}");
+  }
+  auto n = d->Get(key)->AsExactInt64();
+  if (!n || *n < 0) {
+    return Status(kBadValue, std::string("'") + key + "' must be a non-negative whole number");
+  }
+  if (key == std::string_view("times")) {
+    out->remaining = *n;
+    out->on = *n != 0;
+  } else {
+    out->skip = *n;
+    out->on = true;
+  }
+  return Status::Ok();
+}
+
 Status FailPoints::Configure(const Document& cmd) {
   const Value* name = cmd.Get("configureFailPoint");
   if (!name || !name->Is<std::string>()) {
     return Status(kTypeMismatch, "configureFailPoint must be a string");
   }
-  if (name->As<std::string>() != "failCommand") {
-    return Status(kNotImplemented, "devmongod implements only the failCommand fail point, not " +
-                                       name->As<std::string>());
+  Mode mode;
+  MM_RETURN_IF_ERROR(ParseMode(cmd.Get("mode"), &mode));
+  const std::string& which = name->As<std::string>();
+  if (which == "failCommand") return ConfigureFailCommand(mode, cmd.Get("data"));
+  if (which == "onPrimaryTransactionalWrite") {
+    return ConfigureTransactionalWrite(mode, cmd.Get("data"));
   }
-  const Value* mode = cmd.Get("mode");
-  if (!mode) return Status(kBadValue, "'mode' must be specified");
-  if (const std::string* m = mode->If<std::string>()) {
-    if (*m == "off") {
-      on_ = false;
-      return Status::Ok();
-    }
-    if (*m != "alwaysOn") return Status(kBadValue, "unknown mode: " + *m);
-    remaining_ = -1;
-  } else if (const Document* d = mode->If<Document>(); d && d->Has("times")) {
-    auto n = d->Get("times")->AsExactInt64();
-    if (!n || *n < 0) return Status(kBadValue, "'times' must be a non-negative whole number");
-    remaining_ = *n;
-  } else {
-    return Status(kNotImplemented, "devmongod supports the modes alwaysOn, off and {times: n}");
+  return Status(kNotImplemented,
+                "devmongod implements the failCommand and onPrimaryTransactionalWrite fail "
+                "points, not " +
+                    which);
+}
+
+Status FailPoints::ConfigureFailCommand(const Mode& mode, const Value* data) {
+  if (!mode.on) {
+    fail_command_ = mode;
+    return Status::Ok();
   }
-  const Value* data = cmd.Get("data");
   if (!data || !data->Is<Document>()) return Status(kBadValue, "'data' must be a document");
-  commands_.clear();
+  std::vector<std::string> commands;
   const Value* names = data->As<Document>().Get("failCommands");
   if (!names || !names->Is<Array>()) {
     return Status(kBadValue, "'failCommands' must be an array of command names");
   }
   for (const Value& v : names->As<Array>().items) {
-    if (v.Is<std::string>()) commands_.push_back(v.As<std::string>());
+    if (v.Is<std::string>()) commands.push_back(v.As<std::string>());
   }
   for (const Field& f : data->As<Document>().fields()) {
     if (f.key != "failCommands" && f.key != "errorCode" && f.key != "closeConnection" &&
@@ -52,16 +88,48 @@ Status FailPoints::Configure(const Document& cmd) {
       wce && !wce->Is<Document>()) {
     return Status(kTypeMismatch, "'writeConcernError' must be a document");
   }
+  commands_ = std::move(commands);
   data_ = data->As<Document>();
-  on_ = remaining_ != 0;
+  fail_command_ = mode;
   return Status::Ok();
 }
 
+Status FailPoints::ConfigureTransactionalWrite(const Mode& mode, const Value* data) {
+  WriteFault fault;
+  if (data) {
+    if (!data->Is<Document>()) return Status(kBadValue, "'data' must be a document");
+    for (const Field& f : data->As<Document>().fields()) {
+      if (f.key == "closeConnection") {
+        if (!f.value.Is<bool>()) return Status(kTypeMismatch, "'closeConnection' must be a bool");
+        fault.close_connection = f.value.As<bool>();
+      } else if (f.key == "failBeforeCommitExceptionCode") {
+        auto code = f.value.AsExactInt64();
+        if (!code || *code < INT32_MIN || *code > INT32_MAX) {
+          return Status(kBadValue, "'failBeforeCommitExceptionCode' must be an error code");
+        }
+        fault.fail_before_commit = static_cast<int32_t>(*code);
+      } else {
+        return Status(kNotImplemented,
+                      "devmongod's onPrimaryTransactionalWrite does not implement '" + f.key + "'");
+      }
+    }
+  }
+  write_fault_ = fault;
+  transactional_write_ = mode;
+  return Status::Ok();
+}
+
+std::optional<FailPoints::WriteFault> FailPoints::CheckTransactionalWrite() {
+  if (!transactional_write_.Fire()) return std::nullopt;
+  return write_fault_;
+}
+
 std::optional<FailPoints::Action> FailPoints::Check(const std::string& command) {
-  if (!on_ || std::find(commands_.begin(), commands_.end(), command) == commands_.end()) {
+  if (!fail_command_.on ||
+      std::find(commands_.begin(), commands_.end(), command) == commands_.end() ||
+      !fail_command_.Fire()) {
     return std::nullopt;
   }
-  if (remaining_ > 0 && --remaining_ == 0) on_ = false;
   Action action;
   action.close_connection = OptionalBool(data_, "closeConnection", false);
   if (const Value* wce = data_.Get("writeConcernError"); wce && !data_.Has("errorCode")) {
@@ -82,7 +150,8 @@ std::optional<FailPoints::Action> FailPoints::Check(const std::string& command) 
 
 CommandSpec ConfigureFailPointCommand() {
   return CommandSpec{"configureFailPoint",
-                     "Test command: the failCommand fail point (enableTestCommands only).",
+                     "Test command: the failCommand and onPrimaryTransactionalWrite fail points "
+                     "(enableTestCommands only).",
                      {"mode", "data"},
                      {},
                      [](const Document& cmd, CommandContext& ctx) -> StatusOr<Document> {

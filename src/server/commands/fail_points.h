@@ -1,6 +1,11 @@
-// mongod's `failCommand` fail point (configureFailPoint, a test command): makes the next
-// matching commands fail with a chosen error or close the connection, so that clients' error
-// paths can be tested. Only with --setParameter enableTestCommands=1, as in mongod.
+// mongod's fail points that drivers' tests use (configureFailPoint, a test command), so that
+// clients' error paths can be tested. Only with --setParameter enableTestCommands=1, as in
+// mongod.
+// - `failCommand`: the next matching commands fail with a chosen error, carry a
+//   writeConcernError, or close the connection.
+// - `onPrimaryTransactionalWrite`: a statement of a retryable write closes the connection after
+//   it is committed (the reply is lost, the write is done), or with
+//   `failBeforeCommitExceptionCode` fails before it is committed.
 #pragma once
 
 #include <optional>
@@ -14,8 +19,10 @@ namespace mm::commands {
 
 class FailPoints {
  public:
-  // configureFailPoint: {configureFailPoint: "failCommand", mode: "alwaysOn"|"off"|{times: n},
-  // data: {failCommands: [...], errorCode, closeConnection, errorLabels, writeConcernError}}.
+  // configureFailPoint: {configureFailPoint: NAME, mode: "alwaysOn"|"off"|{times: n}|{skip: n},
+  // data}. failCommand's data: {failCommands: [...], errorCode, closeConnection, errorLabels,
+  // writeConcernError}; onPrimaryTransactionalWrite's: {closeConnection,
+  // failBeforeCommitExceptionCode}.
   Status Configure(const Document& cmd);
 
   struct Action {
@@ -28,11 +35,32 @@ class FailPoints {
   // What to do instead of running `command`, if the fail point is on for it (and counts it).
   std::optional<Action> Check(const std::string& command);
 
+  // onPrimaryTransactionalWrite, evaluated once per statement a retryable write executes.
+  struct WriteFault {
+    bool close_connection = true;
+    std::optional<int32_t> fail_before_commit;  // the error code, when the write must not happen
+  };
+  bool TransactionalWriteArmed() const { return transactional_write_.on; }
+  std::optional<WriteFault> CheckTransactionalWrite();
+
  private:
-  bool on_ = false;
-  int64_t remaining_ = -1;  // -1: always
+  // A fail point's activation mode, as mongod's FailPoint counts it: {times: n} fires n times
+  // and turns off; {skip: n} lets n evaluations pass, then fires on every one.
+  struct Mode {
+    bool on = false;
+    int64_t remaining = -1;  // -1: no limit
+    int64_t skip = 0;
+    bool Fire();
+  };
+  static Status ParseMode(const Value* mode, Mode* out);
+  Status ConfigureFailCommand(const Mode& mode, const Value* data);
+  Status ConfigureTransactionalWrite(const Mode& mode, const Value* data);
+
+  Mode fail_command_;
   std::vector<std::string> commands_;
   Document data_;
+  Mode transactional_write_;
+  WriteFault write_fault_;
 };
 
 }  // namespace mm::commands

@@ -134,17 +134,14 @@ Document RunCommand(const Document& cmd, CommandContext& ctx) {
   const Value* bypass = cmd.Get("bypassDocumentValidation");
   engine::BypassValidationScope bypass_scope(bypass && bypass->Truthy());
   const bool retryable = !ctx.options.repl_set.empty() && IsRetryableWrite(cmd);
-  if (retryable) {
-    if (auto replayed = ReplayRetryableWrite(cmd, ctx)) {
-      return replayed->ok() ? **replayed : ErrorReply(replayed->status());
-    }
-  }
   StatusOr<Document> reply = Status::Ok();
   // The safety net, not the design: handlers return errors as values. Should one throw, this
   // client gets an error reply (as mongod's exceptionToStatus words it) and everyone else is
   // served on.
   try {
-    reply = IsTransactionStatement(cmd) ? RunInTransaction(*it, cmd, ctx) : it->handler(cmd, ctx);
+    reply = IsTransactionStatement(cmd) ? RunInTransaction(*it, cmd, ctx)
+            : retryable                  ? RunRetryableWrite(*it, cmd, ctx)
+                                         : it->handler(cmd, ctx);
   } catch (const std::bad_alloc&) {
     reply = Status(kExceededMemoryLimit, "Out of memory running command " + name);
   } catch (const std::exception& e) {
@@ -154,7 +151,6 @@ Document RunCommand(const Document& cmd, CommandContext& ctx) {
   if (!reply.ok()) return ErrorReply(reply.status());
   Document out = std::move(reply).value();
   if (!out.Has("ok")) out.Append("ok", 1.0);
-  if (retryable) RememberRetryableWrite(cmd, ctx, out);
   return out;
 }
 

@@ -4,8 +4,6 @@
 // outcome instead of writing again, as mongod's session catalog does.
 #pragma once
 
-#include <optional>
-
 #include "server/commands/command.h"
 
 namespace mm::commands {
@@ -14,10 +12,15 @@ namespace mm::commands {
 // txnNumber and no autocommit.
 bool IsRetryableWrite(const Document& cmd);
 
-// For a retry of a write this session already ran: its first reply. For a txnNumber older
-// than the session's newest: 225 TransactionTooOld. Otherwise nothing: run the write, then
-// Remember its reply.
-std::optional<StatusOr<Document>> ReplayRetryableWrite(const Document& cmd, CommandContext& ctx);
-void RememberRetryableWrite(const Document& cmd, CommandContext& ctx, const Document& reply);
+// Runs the retryable write `cmd` with `spec`'s handler, at most once per statement. A retry of
+// a write the session already ran gets the first outcome; a txnNumber older than the
+// session's newest gets 225 TransactionTooOld.
+//
+// Normally a write runs whole and its reply is kept. While the onPrimaryTransactionalWrite fail
+// point is armed (or a retry finds a write that stopped part-way), it runs statement by
+// statement, as mongod does: each executed statement is kept, and a retry runs only the
+// statements not yet executed, merging the kept results into its reply.
+StatusOr<Document> RunRetryableWrite(const CommandSpec& spec, const Document& cmd,
+                                     CommandContext& ctx);
 
 }  // namespace mm::commands

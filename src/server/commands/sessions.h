@@ -28,6 +28,9 @@ struct Transaction {
   // A retryable write (txnNumber without autocommit) that ran at `number`: its reply, replayed
   // to a retry with the same txnNumber instead of writing again.
   std::optional<Document> retryable_reply;
+  // A retryable write that ran statement by statement (retryable_writes.h): the result of each
+  // statement it executed at `number`, by index.
+  std::map<size_t, Document> retryable_statements;
 
   void Abort() {
     state = State::kAborted;
