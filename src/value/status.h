@@ -61,6 +61,7 @@ enum ErrorCode : int {
   kSearchNotEnabled = 31082,
   kInvalidBson = 22,
   kUnknownField = 40415,
+  kIdlRequiredFieldMissing = 40414,
   kDuplicateKey = 11000,
   kQueryFeatureNotAllowed = 224,
   kInvalidPipelineOperator = 168,

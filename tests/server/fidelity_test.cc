@@ -239,5 +239,61 @@ TEST(SixteenMebibytes, BatchesAndDocumentsStayWithinTheLimit) {
       std::string::npos);
 }
 
+// Clustered collections (MongoDB 5.3+; docs "Clustered Collections", collection-management/
+// clustered-indexes.json, clustered_collection_util.cpp): the option is kept in its canonical
+// form, the clustered index replaces the _id index in listIndexes and listCollections'
+// idIndex, documents come back in _id order, and the index cannot be dropped.
+TEST(ClusteredCollection, IsListedKeptInIdOrderAndRefusesBadSpecs) {
+  Service service{commands::ServerOptions{}, storage::MakeMemoryStorage()};
+  auto run = [&](const std::string& json) { return service.Run(Json(json), "test"); };
+  auto code = [&](const std::string& json) {
+    const Value* c = run(json).Get("code");
+    return c ? *c->AsExactInt64() : 0;
+  };
+  EXPECT_EQ(code(R"({"create": "k", "clusteredIndex": {"key": {"_id": 1}, "unique": true}})"), 0);
+  Document listed = run(R"({"listCollections": 1, "filter": {"name": "k"}})");
+  Document entry =
+      listed.Get("cursor")->As<Document>().Get("firstBatch")->As<Array>().items[0].As<Document>();
+  EXPECT_EQ(ToRelaxedJson(*entry.Get("options")),
+            R"({ "clusteredIndex" : { "v" : 2, "key" : { "_id" : 1 }, "name" : "_id_", )"
+            R"("unique" : true } })");
+  EXPECT_FALSE(entry.Has("idIndex")) << "a clustered collection has no separate _id index";
+  Document indexes = run(R"({"listIndexes": "k"})");
+  EXPECT_EQ(ToRelaxedJson(*indexes.Get("cursor")->As<Document>().Get("firstBatch")),
+            R"([ { "v" : 2, "key" : { "_id" : 1 }, "name" : "_id_", "unique" : true, )"
+            R"("clustered" : true } ])");
+  run(R"({"insert": "k", "documents": [{"_id": 3}, {"_id": 1}, {"_id": 2}]})");
+  Document found = run(R"({"find": "k"})");
+  EXPECT_EQ(ToRelaxedJson(*found.Get("cursor")->As<Document>().Get("firstBatch")),
+            R"([ { "_id" : 1 }, { "_id" : 2 }, { "_id" : 3 } ])")
+      << "natural order is _id order";
+  EXPECT_EQ(code(R"({"insert": "k", "documents": [{"_id": 2}]})"), 0) << "a write error, not a "
+                                                                        "command error";
+  EXPECT_EQ(code(R"({"dropIndexes": "k", "index": "_id_"})"), 72);
+
+  EXPECT_EQ(code(R"({"create": "a", "clusteredIndex": "yes"})"), 5979702);
+  EXPECT_EQ(code(R"({"create": "b", "clusteredIndex": {"key": {"_id": 1}}})"), 40414);
+  EXPECT_EQ(code(R"({"create": "c", "clusteredIndex": {"key": {"_id": 1}, "unique": false}})"),
+            72);
+  EXPECT_EQ(code(R"({"create": "d", "clusteredIndex": {"key": {"x": 1}, "unique": true}})"), 72);
+  EXPECT_EQ(code(R"({"create": "e", "clusteredIndex": {"key": {"_id": 1}, "unique": true,
+                     "sparse": true}})"),
+            40415);
+  EXPECT_EQ(code(R"({"create": "f", "clusteredIndex": true})"), 238);
+  // Pre- and post-images: kept and listed; devmongod has no change streams to use them.
+  EXPECT_EQ(code(R"({"create": "p", "changeStreamPreAndPostImages": {"enabled": 1}})"), 14);
+  EXPECT_EQ(code(R"({"create": "p", "changeStreamPreAndPostImages": {"enabled": false}})"), 0);
+  EXPECT_EQ(code(R"({"collMod": "p", "changeStreamPreAndPostImages": {"enabled": true}})"), 0);
+  listed = run(R"({"listCollections": 1, "filter": {"name": "p"}})");
+  EXPECT_EQ(ToRelaxedJson(*listed.Get("cursor")
+                               ->As<Document>()
+                               .Get("firstBatch")
+                               ->As<Array>()
+                               .items[0]
+                               .As<Document>()
+                               .Get("options")),
+            R"({ "changeStreamPreAndPostImages" : { "enabled" : true } })");
+}
+
 }  // namespace
 }  // namespace mm

@@ -30,7 +30,7 @@ Status ReplaceWith(CommandContext& ctx, const std::string& target, std::vector<D
   Status s = out->SetValidation(out->options());
   if (existing && s.ok()) {
     for (const auto& index : existing->indexes()) {
-      if (index->spec().name == "_id_") continue;
+      if (index->spec().is_id) continue;
       bool made = false;
       s = out->CreateIndex(index->spec(), &made);
       if (!s.ok()) break;

@@ -1,3 +1,4 @@
+#include "server/commands/collection_options.h"
 #include "server/commands/handlers.h"
 
 namespace mm::commands {
@@ -23,6 +24,13 @@ StatusOr<Document> CollMod(const Document& cmd, CommandContext& ctx) {
     coll->set_options(std::move(options));
     coll->Persist();
   }
+  if (const Value* images = cmd.Get("changeStreamPreAndPostImages")) {
+    MM_RETURN_IF_ERROR(CheckPreAndPostImages("collMod", *images));
+    Document options = coll->options();
+    options.Set("changeStreamPreAndPostImages", *images);
+    coll->set_options(std::move(options));
+    coll->Persist();
+  }
   if (const Value* index = cmd.Get("index")) {
     if (!index->Is<Document>()) return TypeMismatch("collMod", "index", "object", *index);
     const Document& change = index->As<Document>();
@@ -40,9 +48,10 @@ StatusOr<Document> CollMod(const Document& cmd, CommandContext& ctx) {
 CommandSpec CollModCommand() {
   return CommandSpec{"collMod",
                      "Changes a collection's validator or an index's hidden/TTL option.",
-                     {"validator", "validationLevel", "validationAction", "index"},
-                     {"viewOn", "pipeline", "expireAfterSeconds", "changeStreamPreAndPostImages",
-                      "timeseries", "cappedSize", "cappedMax"},
+                     {"validator", "validationLevel", "validationAction", "index",
+                      "changeStreamPreAndPostImages"},
+                     {"viewOn", "pipeline", "expireAfterSeconds", "timeseries", "cappedSize",
+                      "cappedMax"},
                      CollMod};
 }
 

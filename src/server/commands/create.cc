@@ -1,3 +1,4 @@
+#include "server/commands/collection_options.h"
 #include "server/commands/handlers.h"
 #include "value/bson_codec.h"
 
@@ -13,6 +14,15 @@ StatusOr<Document> Create(const Document& cmd, CommandContext& ctx) {
     if (f.key.starts_with('$') || IsGenericField(f.key)) continue;
     if (f.key == "validator" && !f.value.Is<Document>()) {
       return TypeMismatch("create", "validator", "object", f.value);
+    }
+    if (f.key == "clusteredIndex") {
+      auto clustered = CanonicalClusteredIndex(f.value);
+      if (!clustered.ok()) return clustered.status();
+      if (*clustered) options.Append(f.key, **clustered);
+      continue;
+    }
+    if (f.key == "changeStreamPreAndPostImages") {
+      MM_RETURN_IF_ERROR(CheckPreAndPostImages("create", f.value));
     }
     options.Append(f.key, f.value);
   }
@@ -54,9 +64,10 @@ CommandSpec CreateCommand() {
   return CommandSpec{"create",
                      "Creates a collection with options (validator, capped).",
                      {"capped", "size", "max", "validator", "validationLevel", "validationAction",
-                      "storageEngine", "indexOptionDefaults", "idIndex", "autoIndexId"},
-                     {"collation", "timeseries", "viewOn", "pipeline", "clusteredIndex",
-                      "changeStreamPreAndPostImages", "expireAfterSeconds", "encryptedFields"},
+                      "storageEngine", "indexOptionDefaults", "idIndex", "autoIndexId",
+                      "clusteredIndex", "changeStreamPreAndPostImages"},
+                     {"collation", "timeseries", "viewOn", "pipeline", "expireAfterSeconds",
+                      "encryptedFields"},
                      Create};
 }
 

@@ -74,7 +74,7 @@ StatusOr<Document> DropIndexes(const Document& cmd, CommandContext& ctx) {
   std::vector<std::string> names;
   if (*index == Value("*")) {
     for (const auto& i : coll->indexes()) {
-      if (i->spec().name != "_id_") names.push_back(i->spec().name);
+      if (!i->spec().is_id) names.push_back(i->spec().name);
     }
   } else if (const std::string* n = index->If<std::string>()) {
     names.push_back(*n);
@@ -101,9 +101,12 @@ StatusOr<Document> DropIndexes(const Document& cmd, CommandContext& ctx) {
   }
   // Check every name first so that a bad one drops nothing.
   for (const std::string& n : names) {
-    if (n == "_id_") return Status(kInvalidOptions, "cannot drop _id index");
     bool found = false;
-    for (const auto& i : coll->indexes()) found = found || i->spec().name == n;
+    for (const auto& i : coll->indexes()) {
+      if (i->spec().name != n) continue;
+      if (i->spec().is_id) return Status(kInvalidOptions, "cannot drop _id index");
+      found = true;
+    }
     if (!found) return Status(kIndexNotFound, "index not found with name [" + n + "]");
   }
   for (const std::string& n : names) MM_RETURN_IF_ERROR(coll->DropIndex(n));

@@ -19,7 +19,11 @@ StatusOr<Document> ListCollections(const Document& cmd, CommandContext& ctx) {
     if (!name_only) {
       entry.Append("options", c->options());
       entry.Append("info", Document{{"readOnly", false}, {"uuid", c->uuid()}});
-      entry.Append("idIndex", Document{{"v", 2}, {"key", Document{{"_id", 1}}}, {"name", "_id_"}});
+      // A clustered collection has no separate _id index (its clustered index is listed in
+      // options, and by listIndexes).
+      if (!c->options().Has("clusteredIndex")) {
+        entry.Append("idIndex", Document{{"v", 2}, {"key", Document{{"_id", 1}}}, {"name", "_id_"}});
+      }
     }
     if (matcher->Matches(entry)) out.push_back(std::move(entry));
   }

@@ -94,9 +94,11 @@ void Catalog::LoadFrom(storage::Storage& storage) {
         if (const Value* indexes = metadata.Get("indexes"); indexes && indexes->Is<Array>()) {
           for (const Value& spec : indexes->As<Array>().items) {
             if (!spec.Is<Document>()) continue;
+            // The _id (or clustered) index comes with the collection.
             const Value* index_name = spec.As<Document>().Get("name");
-            if (index_name && index_name->Is<std::string>() &&
-                index_name->As<std::string>() == "_id_") {
+            if ((index_name && index_name->Is<std::string>() &&
+                 index_name->As<std::string>() == "_id_") ||
+                spec.As<Document>().Has("clustered")) {
               continue;
             }
             auto parsed = ParseIndexSpec(spec.As<Document>());

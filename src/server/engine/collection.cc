@@ -45,7 +45,9 @@ Collection::Collection(std::string db, std::string name, Document options,
       options_(std::move(options)),
       uuid_(NewUuid()),
       storage_(storage) {
-  indexes_.push_back(std::make_unique<IndexKeys>(IdIndexSpec()));
+  const Value* clustered = options_.Get("clusteredIndex");
+  indexes_.push_back(std::make_unique<IndexKeys>(
+      IdIndexSpec(clustered && clustered->Is<Document>() ? &clustered->As<Document>() : nullptr)));
   // Options were validated by the caller; a bad validator cannot get here.
   (void)SetValidation(options_);
 }
@@ -295,6 +297,8 @@ std::vector<RecordId> Collection::Candidates(const Document& filter) const {
       return ids;
     }
   }
+  // A clustered collection keeps its documents in _id order: that is its natural order.
+  if (options_.Has("clusteredIndex")) return indexes_.front()->InKeyOrder();
   std::vector<RecordId> all;
   all.reserve(records_.size());
   for (const auto& [rid, doc] : records_) all.push_back(rid);
@@ -347,7 +351,9 @@ Status Collection::CreateIndex(IndexSpec spec, bool* created) {
 }
 
 Status Collection::DropIndex(const std::string& name) {
-  if (name == "_id_") return Status(kInvalidOptions, "cannot drop _id index");
+  if (name == indexes_.front()->spec().name) {
+    return Status(kInvalidOptions, "cannot drop _id index");
+  }
   for (auto it = indexes_.begin(); it != indexes_.end(); ++it) {
     if ((*it)->spec().name == name) {
       indexes_.erase(it);
@@ -374,7 +380,7 @@ Status Collection::ModifyIndex(const Document& change, Document* old_values) {
                (key && key->Is<Document>() && key->As<Document>() == s.key);
     if (!hit) continue;
     if (const Value* hidden = change.Get("hidden")) {
-      if (s.name == "_id_") return Status(kBadValue, "can't hide _id index");
+      if (s.is_id) return Status(kBadValue, "can't hide _id index");
       old_values->Append("hidden_old", s.hidden);
       old_values->Append("hidden_new", hidden->Truthy());
       s.hidden = hidden->Truthy();

@@ -53,12 +53,20 @@ bool IndexSpec::SameDefinition(const IndexSpec& other) const {
   return a == b;
 }
 
-IndexSpec IdIndexSpec() {
+IndexSpec IdIndexSpec(const Document* clustered_index) {
   IndexSpec s;
   s.name = "_id_";
   s.key = Document{{"_id", 1}};
   s.listed = Document{{"v", 2}, {"key", s.key}, {"name", "_id_"}};
   s.unique = true;
+  s.is_id = true;
+  if (clustered_index) {
+    if (const Value* name = clustered_index->Get("name"); name && name->Is<std::string>()) {
+      s.name = name->As<std::string>();
+    }
+    s.listed = *clustered_index;
+    s.listed.Append("clustered", true);
+  }
   return s;
 }
 
@@ -268,6 +276,13 @@ std::optional<RecordId> IndexKeys::FindConflict(const std::vector<Value>& keys,
     }
   }
   return std::nullopt;
+}
+
+std::vector<RecordId> IndexKeys::InKeyOrder() const {
+  std::vector<RecordId> ids;
+  ids.reserve(entries_.size());
+  for (const auto& [key, id] : entries_) ids.push_back(id);
+  return ids;
 }
 
 std::vector<RecordId> IndexKeys::Lookup(const Value& key) const {

@@ -29,6 +29,7 @@ struct IndexSpec {
   bool RefusesDuplicates() const { return unique || prepare_unique; }
   std::shared_ptr<const Matcher> partial;
   bool special = false;  // text / 2dsphere / 2d / hashed: stored and listed, not used for keys
+  bool is_id = false;    // the _id index (or a clustered collection's clustered index)
 
   // Whether two specs describe the same index apart from the name.
   bool SameDefinition(const IndexSpec& other) const;
@@ -42,7 +43,9 @@ struct IndexSpec {
 // a bad key pattern, 197 InvalidIndexSpecificationOption for unknown fields, and
 // FailedToParse (9) when `name` or `key` is missing.
 StatusOr<IndexSpec> ParseIndexSpec(const Document& spec);
-IndexSpec IdIndexSpec();
+// The _id index every collection has; for a clustered collection (create's canonical
+// `clusteredIndex` option, {v, key, name, unique}), listed as MongoDB lists the clustered index.
+IndexSpec IdIndexSpec(const Document* clustered_index = nullptr);
 
 // The keys of one index over a collection's documents.
 class IndexKeys {
@@ -58,6 +61,8 @@ class IndexKeys {
   std::optional<RecordId> FindConflict(const std::vector<Value>& keys, RecordId self) const;
   // Records holding exactly `key` (a single-field equality lookup).
   std::vector<RecordId> Lookup(const Value& key) const;
+  // Every record the index holds, in key order (a clustered collection's natural order).
+  std::vector<RecordId> InKeyOrder() const;
 
   void Add(const std::vector<Value>& keys, RecordId id);
   void Remove(const std::vector<Value>& keys, RecordId id);
