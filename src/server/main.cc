@@ -29,6 +29,10 @@ bool SetParameter(const std::string& text, mm::commands::ServerOptions* options)
     options->cursor_timeout = std::chrono::milliseconds(n);
     return true;
   }
+  if (name == "minSnapshotHistoryWindowInSeconds" && n <= 86400 * 365) {
+    options->snapshot_history_window = std::chrono::seconds(n);
+    return true;
+  }
   if (name == "transactionLifetimeLimitSeconds" && n <= 86400 * 365) {
     options->transaction_lifetime = std::chrono::seconds(n);
     return true;
@@ -62,7 +66,8 @@ int main(int argc, char** argv) {
       std::fprintf(
           stderr,
           "devmongod: unknown or invalid --setParameter %s (known: enableTestCommands=0|1, "
-          "cursorTimeoutMillis=N, transactionLifetimeLimitSeconds=N, N a positive "
+          "cursorTimeoutMillis=N, transactionLifetimeLimitSeconds=N, "
+          "minSnapshotHistoryWindowInSeconds=N, N a positive "
           "integer)\n",
           p.c_str());
       return 2;

@@ -6,6 +6,17 @@
 #include "server/wire/message.h"
 
 namespace mm {
+namespace {
+
+// The connection's user as mongod names it in session records ("name@db"), "" if none.
+std::string AuthenticatedUser(const commands::CommandContext& ctx) {
+  if (!ctx.connection || ctx.connection->authenticated.empty()) return "";
+  const std::string& key = *ctx.connection->authenticated.begin();  // "db.name"
+  const size_t dot = key.find('.');
+  return dot == std::string::npos ? key : key.substr(dot + 1) + "@" + key.substr(0, dot);
+}
+
+}  // namespace
 
 Service::Service(commands::ServerOptions options, std::unique_ptr<storage::Storage> storage)
     : options_(std::move(options)), storage_(std::move(storage)), catalog_(storage_.get()) {
@@ -31,6 +42,8 @@ Document Service::Run(const Document& command, const std::string& db) {
   commands::CommandContext ctx{catalog_,   cursors_,        options_,         client,
                                db,         &shutting_down_, &connections_[0], &users_,
                                &sessions_, &fail_points_};
+  ctx.snapshots = &snapshots_;
+  ctx.clock = &clock_;
   bool close = false;
   return Answer(command, ctx, lock, &close);
 }
@@ -42,6 +55,9 @@ Document Service::Answer(const Document& command, commands::CommandContext& ctx,
   sessions_.AbortExpired(options_.transaction_lifetime);
   const commands::CommandSpec* spec =
       command.empty() ? nullptr : commands::FindCommand(command.fields().front().key);
+  if (const Value* lsid = command.Get("lsid"); lsid && lsid->Is<Document>() && spec) {
+    sessions_.Touch(lsid->As<Document>(), AuthenticatedUser(ctx));
+  }
   std::optional<commands::FailPoints::Action> fail;
   if (spec && options_.test_commands) fail = fail_points_.Check(std::string(spec->name));
   if (fail && fail->close_connection) {
@@ -100,6 +116,8 @@ net::FrameResult Service::HandleFrame(const net::ConnectionInfo& conn, const uin
                                  &users_,
                                  &sessions_,
                                  &fail_points_};
+    ctx.snapshots = &snapshots_;
+    ctx.clock = &clock_;
     bool close = false;
     reply = Answer(request.command, ctx, lock, &close);
     if (close) return net::FrameResult{{}, true};

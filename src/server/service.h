@@ -10,6 +10,7 @@
 #include "server/commands/command.h"
 #include "server/commands/fail_points.h"
 #include "server/commands/sessions.h"
+#include "server/commands/snapshot_reads.h"
 #include "server/engine/catalog.h"
 #include "server/net/tcp_server.h"
 #include "server/storage/storage.h"
@@ -49,6 +50,7 @@ class Service {
   commands::UserStore users_;
   commands::SessionStore sessions_;
   commands::FailPoints fail_points_;
+  commands::SnapshotHistory snapshots_;
   std::map<int32_t, commands::ConnectionState> connections_;
   std::atomic<int32_t> next_reply_id_{1};
   ClusterClock clock_;  // replica-set mode only

@@ -124,6 +124,7 @@ std::string CodeName(int code) {
       {89, "NetworkTimeout"},
       {91, "ShutdownInProgress"},
       {100, "UnsatisfiableWriteConcern"},
+      {123, "NotAReplicaSet"},
       {189, "PrimarySteppedDown"},
       {239, "SnapshotTooOld"},
       {246, "SnapshotUnavailable"},

@@ -62,6 +62,8 @@ enum ErrorCode : int {
   kInvalidBson = 22,
   kUnknownField = 40415,
   kIdlRequiredFieldMissing = 40414,
+  kNotAReplicaSet = 123,
+  kSnapshotTooOld = 239,
   kDuplicateKey = 11000,
   kQueryFeatureNotAllowed = 224,
   kInvalidPipelineOperator = 168,

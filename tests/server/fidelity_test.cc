@@ -295,5 +295,36 @@ TEST(ClusteredCollection, IsListedKeptInIdOrderAndRefusesBadSpecs) {
             R"({ "changeStreamPreAndPostImages" : { "enabled" : true } })");
 }
 
+// Database-level aggregate (MongoDB docs: "db.aggregate()", $documents 5.1+,
+// $listLocalSessions 3.6+; crud/db-aggregate-write-readPreference.json): the pipeline starts
+// from its first stage instead of a collection, and may end in $out or $merge.
+TEST(DatabaseLevelAggregate, StartsFromDocumentsOrLocalSessions) {
+  Service service{commands::ServerOptions{}, storage::MakeMemoryStorage()};
+  auto run = [&](const std::string& json) { return service.Run(Json(json), "test"); };
+  Document reply = run(R"({"aggregate": 1, "pipeline": [{"$documents": [{"x": 2}, {"x": 1}]},
+                           {"$sort": {"x": 1}}], "cursor": {}})");
+  EXPECT_EQ(ToRelaxedJson(*reply.Get("cursor")->As<Document>().Get("firstBatch")),
+            R"([ { "x" : 1 }, { "x" : 2 } ])");
+  EXPECT_EQ(reply.Get("cursor")->As<Document>().Get("ns")->As<std::string>(),
+            "test.$cmd.aggregate");
+  run(R"({"aggregate": 1, "pipeline": [{"$documents": [{"_id": 7}]}, {"$out": "made"}],
+          "cursor": {}})");
+  reply = run(R"({"find": "made"})");
+  EXPECT_EQ(ToRelaxedJson(*reply.Get("cursor")->As<Document>().Get("firstBatch")),
+            R"([ { "_id" : 7 } ])");
+  // A session used by any command is listed, by its id.
+  run(R"({"ping": 1, "lsid": {"id": {"$binary": {"base64": "AAAAAAAAAAAAAAAAAAAAAQ==",
+          "subType": "04"}}}})");
+  reply = run(R"({"aggregate": 1, "pipeline": [{"$listLocalSessions": {}},
+                  {"$project": {"_id.id": 1}}], "cursor": {}})");
+  EXPECT_EQ(ToRelaxedJson(*reply.Get("cursor")->As<Document>().Get("firstBatch")),
+            R"([ { "_id" : { "id" : { "$binary" : { "base64" : "AAAAAAAAAAAAAAAAAAAAAQ==", )"
+            R"("subType" : "04" } } } } ])");
+  auto code = [&](const std::string& json) { return *run(json).Get("code")->AsExactInt64(); };
+  EXPECT_EQ(code(R"({"aggregate": 1, "pipeline": [{"$match": {}}], "cursor": {}})"), 73);
+  EXPECT_EQ(code(R"({"aggregate": 1, "pipeline": [{"$documents": 5}], "cursor": {}})"), 5858203);
+  EXPECT_EQ(code(R"({"aggregate": 2, "pipeline": [], "cursor": {}})"), 73);
+}
+
 }  // namespace
 }  // namespace mm

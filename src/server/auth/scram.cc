@@ -20,12 +20,6 @@ std::string Hmac(const std::string& key, const std::string& data) {
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
-std::string Sha256(const std::string& data) {
-  unsigned char out[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
-  return std::string(reinterpret_cast<char*>(out), sizeof out);
-}
-
 std::string RandomBytes(size_t n) {
   std::string out(n, '\0');
   RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n));
@@ -50,6 +44,12 @@ std::map<char, std::string> Attributes(const std::string& message) {
 Status Failed() { return Status(kAuthenticationFailed, "Authentication failed."); }
 
 }  // namespace
+
+std::string Sha256(const std::string& data) {
+  unsigned char out[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out);
+  return std::string(reinterpret_cast<char*>(out), sizeof out);
+}
 
 std::string Base64Encode(const std::string& bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');

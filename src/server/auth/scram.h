@@ -40,6 +40,8 @@ class ScramConversation {
 };
 
 std::string Base64Encode(const std::string& bytes);
+// The SHA-256 digest of `data` (32 bytes).
+std::string Sha256(const std::string& data);
 std::optional<std::string> Base64Decode(const std::string& text);
 
 }  // namespace mm::auth

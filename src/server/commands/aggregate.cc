@@ -1,6 +1,12 @@
 #include "server/engine/aggregate.h"
+
+#include <set>
+
 #include "server/commands/handlers.h"
+#include "server/commands/sessions.h"
+#include "server/engine/expression.h"
 #include "server/engine/path.h"
+#include "value/bson_codec.h"
 #include "server/engine/query.h"
 
 namespace mm::commands {
@@ -128,12 +134,76 @@ Status MergeInto(CommandContext& ctx, const engine::OutStage& stage, std::vector
   return Status::Ok();
 }
 
+// $listLocalSessions: {} (the current user's sessions; every session without --auth),
+// {allUsers: true}, or {users: [{user, db}]}.
+StatusOr<std::vector<Document>> ListLocalSessions(const Value& spec, CommandContext& ctx) {
+  if (!spec.Is<Document>()) return TypeMismatch("$listLocalSessions", "", "object", spec);
+  const Document& options = spec.As<Document>();
+  std::set<std::string> users;
+  bool all = !ctx.options.auth;
+  for (const Field& f : options.fields()) {
+    if (f.key == "allUsers") {
+      all = all || f.value.Truthy();
+    } else if (f.key == "users" && f.value.Is<Array>()) {
+      all = false;
+      for (const Value& u : f.value.As<Array>().items) {
+        const Document* d = u.If<Document>();
+        const Value* name = d ? d->Get("user") : nullptr;
+        const Value* db = d ? d->Get("db") : nullptr;
+        if (!name || !name->Is<std::string>() || !db || !db->Is<std::string>()) {
+          return Status(kIdlRequiredFieldMissing, "$listLocalSessions.users: each user needs "
+                                                  "'user' and 'db' strings");
+        }
+        users.insert(name->As<std::string>() + "@" + db->As<std::string>());
+      }
+    } else {
+      return Status(kUnknownField,
+                    "BSON field '$listLocalSessions." + f.key + "' is an unknown field.");
+    }
+  }
+  if (!all && users.empty() && ctx.connection) {
+    for (const std::string& key : ctx.connection->authenticated) {  // "db.name"
+      const size_t dot = key.find('.');
+      users.insert(key.substr(dot + 1) + "@" + key.substr(0, dot));
+    }
+  }
+  if (!ctx.sessions) return std::vector<Document>{};
+  return ctx.sessions->LocalSessions(
+      [&](const std::string& user) { return all || users.count(user) > 0; });
+}
+
+// A database-level aggregate ({aggregate: 1}) starts from its first stage: $documents (an
+// expression giving an array of documents) or $listLocalSessions. Any other needs a
+// collection (73), as MongoDB answers.
+StatusOr<std::vector<Document>> DatabaseLevelSource(const Value& first, CommandContext& ctx) {
+  const Document* stage = first.If<Document>();
+  const std::string name = stage && !stage->empty() ? stage->fields().front().key : "";
+  if (name == "$listLocalSessions") return ListLocalSessions(stage->fields().front().value, ctx);
+  if (name != "$documents") {
+    return Status(kInvalidNamespace, "{aggregate: 1} is not valid for '" + name +
+                                         "'; a collection is required.");
+  }
+  auto expression = engine::Expression::Parse(stage->fields().front().value);
+  if (!expression.ok()) return expression.status();
+  auto value = (*expression)->Evaluate(Document{});
+  if (!value.ok()) return value.status();
+  if (!value->Is<Array>()) return Status(5858203, "an array is expected");
+  std::vector<Document> docs;
+  for (const Value& v : value->As<Array>().items) {
+    if (!v.Is<Document>()) {
+      return Status(40228, "'replacement document' must evaluate to an object, but resulting "
+                           "value was: " +
+                               ToRelaxedJson(v));
+    }
+    docs.push_back(v.As<Document>());
+  }
+  return docs;
+}
+
 StatusOr<Document> Aggregate(const Document& cmd, CommandContext& ctx) {
   const Value& target = cmd.fields().front().value;
-  if (!target.Is<std::string>()) {
-    if (target.IsNumber()) {
-      return Status(kNotImplemented, "database-level aggregate is not implemented by devmongod");
-    }
+  const bool database_level = target.IsNumber() && target.AsExactInt64() == 1;
+  if (!target.Is<std::string>() && !database_level) {
     return Status(kInvalidNamespace, "Invalid {aggregate: ...} value: must be a string or 1");
   }
   const Value* pipeline_value = cmd.Get("pipeline");
@@ -154,7 +224,19 @@ StatusOr<Document> Aggregate(const Document& cmd, CommandContext& ctx) {
   }
   auto batch_size = CursorBatchSize(cmd, 101);
   if (!batch_size.ok()) return batch_size.status();
-  auto split = engine::SplitOut(pipeline_value->As<Array>(), ctx.db);
+  std::vector<Document> input;
+  Array stages = pipeline_value->As<Array>();
+  if (database_level) {
+    if (stages.items.empty()) {
+      return Status(kInvalidNamespace,
+                    "{aggregate: 1} is not valid for an empty pipeline; a collection is required.");
+    }
+    auto source = DatabaseLevelSource(stages.items.front(), ctx);
+    if (!source.ok()) return source.status();
+    input = std::move(source).value();
+    stages.items.erase(stages.items.begin());
+  }
+  auto split = engine::SplitOut(stages, ctx.db);
   if (!split.ok()) return split.status();
   engine::Catalog& catalog = ctx.catalog;
   const std::string db = ctx.db;
@@ -162,8 +244,9 @@ StatusOr<Document> Aggregate(const Document& cmd, CommandContext& ctx) {
     return AllDocuments(catalog.Find(db, c));
   });
   if (!pipeline.ok()) return pipeline.status();
-  const std::string& name = target.As<std::string>();
-  auto out = pipeline->Run(AllDocuments(ctx.catalog.Find(ctx.db, name)));
+  const std::string name = database_level ? "$cmd.aggregate" : target.As<std::string>();
+  if (!database_level) input = AllDocuments(ctx.catalog.Find(ctx.db, name));
+  auto out = pipeline->Run(std::move(input));
   if (!out.ok()) return out.status();
   std::string ns = ctx.db + "." + name;
   std::vector<Document> docs = std::move(out).value();

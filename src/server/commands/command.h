@@ -19,10 +19,15 @@
 #include "value/status.h"
 #include "value/value.h"
 
+namespace mm {
+class ClusterClock;
+}
+
 namespace mm::commands {
 
 class SessionStore;
 class FailPoints;
+class SnapshotHistory;
 
 struct ServerOptions {
   std::string repl_set;  // empty: standalone
@@ -36,6 +41,8 @@ struct ServerOptions {
   // cursor is closed, and a transaction open longer is aborted (its snapshot released).
   std::chrono::milliseconds cursor_timeout{600000};
   std::chrono::milliseconds transaction_lifetime{60000};
+  // --setParameter minSnapshotHistoryWindowInSeconds: how long snapshot reads' copies are kept.
+  std::chrono::seconds snapshot_history_window{300};
 };
 
 // A user: SCRAM credentials (never a password) and built-in roles, each as (role, database).
@@ -78,6 +85,9 @@ struct CommandContext {
   // Set by a command whose reply must not be sent (a fail point): the connection is closed
   // after the command has run.
   bool close_connection = false;
+  // Replica-set mode: the copies snapshot reads read from, and the clock that times them.
+  SnapshotHistory* snapshots = nullptr;
+  ClusterClock* clock = nullptr;
 };
 
 using Handler = std::function<StatusOr<Document>(const Document& cmd, CommandContext& ctx)>;

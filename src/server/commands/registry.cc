@@ -3,7 +3,9 @@
 
 #include "server/commands/authorization.h"
 #include "server/commands/handlers.h"
+#include "server/commands/read_concern.h"
 #include "server/commands/retryable_writes.h"
+#include "server/commands/snapshot_reads.h"
 #include "server/engine/collection.h"
 #include "server/engine/variables.h"
 #include "value/bson_codec.h"
@@ -134,13 +136,21 @@ Document RunCommand(const Document& cmd, CommandContext& ctx) {
   const Value* bypass = cmd.Get("bypassDocumentValidation");
   engine::BypassValidationScope bypass_scope(bypass && bypass->Truthy());
   const bool retryable = !ctx.options.repl_set.empty() && IsRetryableWrite(cmd);
+  auto read_concern = ParseReadConcern(cmd);
+  if (!read_concern.ok()) return ErrorReply(read_concern.status());
+  const bool in_transaction = IsTransactionStatement(cmd);
+  if (!in_transaction) {
+    Status supported = CheckReadConcernSupported(cmd, *read_concern, ctx.options);
+    if (!supported.ok()) return ErrorReply(supported);
+  }
   StatusOr<Document> reply = Status::Ok();
   // The safety net, not the design: handlers return errors as values. Should one throw, this
   // client gets an error reply (as mongod's exceptionToStatus words it) and everyone else is
   // served on.
   try {
-    reply = IsTransactionStatement(cmd) ? RunInTransaction(*it, cmd, ctx)
+    reply = in_transaction               ? RunInTransaction(*it, cmd, ctx)
             : retryable                  ? RunRetryableWrite(*it, cmd, ctx)
+            : read_concern->snapshot()   ? RunAtSnapshot(*it, cmd, ctx, *read_concern)
                                          : it->handler(cmd, ctx);
   } catch (const std::bad_alloc&) {
     reply = Status(kExceededMemoryLimit, "Out of memory running command " + name);

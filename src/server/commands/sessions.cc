@@ -1,5 +1,6 @@
 #include "server/commands/sessions.h"
 
+#include "server/auth/scram.h"
 #include "value/bson_codec.h"
 
 namespace mm::commands {
@@ -11,6 +12,30 @@ std::string SessionKey(const Document& lsid) { return ToRelaxedJson(Value(lsid))
 }  // namespace
 
 Transaction& SessionStore::For(const Document& lsid) { return sessions_[SessionKey(lsid)]; }
+
+void SessionStore::Touch(const Document& lsid, const std::string& user) {
+  Transaction& session = For(lsid);
+  if (session.lsid.empty()) session.lsid = lsid;
+  session.user = user;
+  session.last_use_millis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+}
+
+std::vector<Document> SessionStore::LocalSessions(
+    const std::function<bool(const std::string&)>& include) const {
+  std::vector<Document> out;
+  for (const auto& [key, session] : sessions_) {
+    const Value* id = session.lsid.Get("id");
+    if (!id || !include(session.user)) continue;
+    // mongod's uid: the SHA-256 of the user's name ("" for an unauthenticated client).
+    Document entry{{"_id", Document{{"id", *id}, {"uid", Binary{0, auth::Sha256(session.user)}}}},
+                   {"lastUse", DateTime{session.last_use_millis}}};
+    if (!session.user.empty()) entry.Append("user", Document{{"name", session.user}});
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
 
 void SessionStore::End(const Document& lsid) { sessions_.erase(SessionKey(lsid)); }
 

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
+#include <vector>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -31,6 +33,11 @@ struct Transaction {
   // A retryable write that ran statement by statement (retryable_writes.h): the result of each
   // statement it executed at `number`, by index.
   std::map<size_t, Document> retryable_statements;
+  // For $listLocalSessions: the lsid as sent, who used it last ("name@db", "" without auth)
+  // and when (wall clock).
+  Document lsid;
+  std::string user;
+  int64_t last_use_millis = 0;
 
   void Abort() {
     state = State::kAborted;
@@ -42,6 +49,12 @@ class SessionStore {
  public:
   // The transaction state of the session `lsid` ({id: UUID}), created on first use.
   Transaction& For(const Document& lsid);
+  // Records a use of `lsid` by `user` now: every command that carries an lsid, as mongod's
+  // logical session cache does.
+  void Touch(const Document& lsid, const std::string& user);
+  // $listLocalSessions' documents, {_id: {id, uid}, lastUse, user}, for the sessions whose
+  // user `include` accepts.
+  std::vector<Document> LocalSessions(const std::function<bool(const std::string&)>& include) const;
   // endSessions: forgets the sessions, aborting their open transactions.
   void End(const Document& lsid);
   // Aborts the transactions open for longer than `lifetime` (mongod's transaction reaper,

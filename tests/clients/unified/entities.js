@@ -41,7 +41,12 @@ class Entities {
           break;
         case 'session': {
           const client = this.get(desc.client);
-          const session = client.startSession(desc.sessionOptions || {});
+          const { snapshotTime, ...options } = desc.sessionOptions || {};
+          const session = client.startSession(options);
+          // `snapshotTime` names a saved entity (getSnapshotTime). The Node.js driver (6.22)
+          // has no such session option, but keeps the time it read at in `snapshotTime` and
+          // sends it as readConcern.atClusterTime: setting it is what the option does.
+          if (snapshotTime !== undefined) session.snapshotTime = this.get(snapshotTime);
           this.sessions.push(session);
           this.set(desc.id, session);
           break;

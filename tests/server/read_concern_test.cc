@@ -1,0 +1,98 @@
+// readConcern as mongod checks and honours it. Sources: read_concern_args.cpp (MongoDB's
+// parser: codes 9 and 72), MongoDB's docs "Read Concern 'snapshot'" (reads outside
+// transactions at atClusterTime, 5.0+), sessions/snapshot-sessions.json and
+// crud/aggregate-out-readConcern.json (../shared/spec-tests).
+#include <gtest/gtest.h>
+
+#include "server/service.h"
+#include "support/json.h"
+
+namespace mm {
+namespace {
+
+using mm::testing::Json;
+
+commands::ServerOptions Options(bool replica_set) {
+  commands::ServerOptions o;
+  if (replica_set) o.repl_set = "rs0";
+  return o;
+}
+
+class ReadConcernTest : public ::testing::Test {
+ protected:
+  Document Run(const std::string& json) { return service_.Run(Json(json), "test"); }
+  int64_t Code(const std::string& json) {
+    const Value* code = Run(json).Get("code");
+    return code ? *code->AsExactInt64() : 0;
+  }
+  Service service_{Options(true), storage::MakeMemoryStorage()};
+};
+
+TEST_F(ReadConcernTest, UnknownLevelsFieldsAndCombinationsAreRefused) {
+  EXPECT_EQ(Code(R"({"find": "c", "readConcern": {"level": "strong"}})"), 9);
+  EXPECT_EQ(Code(R"({"find": "c", "readConcern": "majority"})"), 9);
+  EXPECT_EQ(Code(R"({"find": "c", "readConcern": {"level": "local", "wait": true}})"), 72);
+  EXPECT_EQ(Code(R"({"find": "c", "readConcern": {"level": "majority",
+                     "atClusterTime": {"$timestamp": {"t": 1, "i": 1}}}})"),
+            72);
+  EXPECT_EQ(Code(R"({"insert": "c", "documents": [{}], "readConcern": {"level": "majority"}})"),
+            72)
+      << "a write outside a transaction takes only local";
+  EXPECT_EQ(Code(R"({"insert": "c", "documents": [{"_id": 1}], "readConcern": {"level": "local"}})"),
+            0);
+  EXPECT_EQ(Code(R"({"aggregate": "c", "pipeline": [{"$out": "d"}], "cursor": {},
+                     "readConcern": {"level": "linearizable"}})"),
+            72);
+  EXPECT_EQ(Code(R"({"aggregate": "c", "pipeline": [{"$out": "d"}], "cursor": {},
+                     "readConcern": {"level": "majority"}})"),
+            0);
+  EXPECT_EQ(Code(R"({"count": "c", "readConcern": {"level": "snapshot"}})"), 72);
+}
+
+TEST(ReadConcernStandalone, LinearizableAndSnapshotNeedAReplicaSet) {
+  Service service{Options(false), storage::MakeMemoryStorage()};
+  for (const char* level : {"linearizable", "snapshot"}) {
+    Document reply = service.Run(
+        Json(std::string(R"({"find": "c", "readConcern": {"level": ")") + level + R"("}})"),
+        "test");
+    ASSERT_TRUE(reply.Has("code")) << level;
+    EXPECT_EQ(*reply.Get("code")->AsExactInt64(), 123) << level;
+  }
+  EXPECT_FALSE(service.Run(Json(R"({"find": "c", "readConcern": {"level": "majority"}})"), "test")
+                   .Has("code"));
+}
+
+TEST_F(ReadConcernTest, ASnapshotReadSeesTheDataAsAtTheTimeItWasAnswered) {
+  Run(R"({"insert": "c", "documents": [{"_id": 1, "x": 11}]})");
+  Document first = Run(R"({"find": "c", "readConcern": {"level": "snapshot"}})");
+  const Value* at = first.Get("cursor")->As<Document>().Get("atClusterTime");
+  ASSERT_TRUE(at && at->Is<Timestamp>()) << ToRelaxedJson(first);
+  const Timestamp t = at->As<Timestamp>();
+  Run(R"({"update": "c", "updates": [{"q": {"_id": 1}, "u": {"$inc": {"x": 1}}}]})");
+  Run(R"({"insert": "c", "documents": [{"_id": 2, "x": 22}]})");
+  const std::string at_json = R"({"$timestamp": {"t": )" + std::to_string(t.t) + R"(, "i": )" +
+                              std::to_string(t.i) + "}}";
+  Document again =
+      Run(R"({"find": "c", "readConcern": {"level": "snapshot", "atClusterTime": )" + at_json + "}}");
+  EXPECT_EQ(ToRelaxedJson(*again.Get("cursor")->As<Document>().Get("firstBatch")),
+            R"([ { "_id" : 1, "x" : 11 } ])");
+  Document distinct = Run(R"({"distinct": "c", "key": "x", "readConcern": {"level": "snapshot",
+                              "atClusterTime": )" +
+                          at_json + "}}");
+  EXPECT_EQ(ToRelaxedJson(*distinct.Get("values")), "[ 11 ]");
+  EXPECT_TRUE(distinct.Has("atClusterTime")) << "distinct answers it at the top level";
+  Document now = Run(R"({"find": "c"})");
+  EXPECT_EQ(ToRelaxedJson(*now.Get("cursor")->As<Document>().Get("firstBatch")),
+            R"([ { "_id" : 1, "x" : 12 }, { "_id" : 2, "x" : 22 } ])");
+  // A time devmongod never answered: refused, never read at the wrong time.
+  EXPECT_EQ(Code(R"({"find": "c", "readConcern": {"level": "snapshot",
+                     "atClusterTime": {"$timestamp": {"t": 1, "i": 1}}}})"),
+            239);
+  EXPECT_EQ(Code(R"({"find": "c", "readConcern": {"level": "snapshot",
+                     "atClusterTime": {"$timestamp": {"t": 4000000000, "i": 1}}}})"),
+            72)
+      << "a time in the future";
+}
+
+}  // namespace
+}  // namespace mm
