@@ -104,6 +104,28 @@ TEST_F(TransactionsTest, ConcurrentWriteMakesTheTransactionFailWithWriteConflict
   EXPECT_EQ(Contents("a"), R"([ { "_id" : 2 } ])") << "only the outside write survives";
 }
 
+// Two open transactions writing one document (transactions/errors.json "write conflict
+// commit"): the second writer fails at once with WriteConflict, its transaction aborted; the
+// first commits. Writes to different documents of one collection do not conflict there.
+TEST_F(TransactionsTest, TheSecondTransactionToWriteADocumentFailsAtOnce) {
+  bson_error_t error;
+  ASSERT_TRUE(Insert("a", R"({"_id": 0})", nullptr, &error)) << error.message;
+  SessionPtr first = StartSession(), second = StartSession();
+  ASSERT_TRUE(mongoc_client_session_start_transaction(first.get(), nullptr, &error));
+  ASSERT_TRUE(mongoc_client_session_start_transaction(second.get(), nullptr, &error));
+  ASSERT_TRUE(Insert("a", R"({"_id": 1})", first.get(), &error)) << error.message;
+  EXPECT_FALSE(Insert("a", R"({"_id": 1})", second.get(), &error));
+  EXPECT_EQ(error.code, 112u) << error.message;
+  bson_t reply;
+  ASSERT_TRUE(mongoc_client_session_commit_transaction(first.get(), &reply, &error))
+      << error.message;
+  bson_destroy(&reply);
+  EXPECT_FALSE(mongoc_client_session_commit_transaction(second.get(), &reply, &error));
+  EXPECT_EQ(error.code, 251u) << "NoSuchTransaction: the conflict aborted it. " << error.message;
+  bson_destroy(&reply);
+  EXPECT_EQ(Contents("a"), R"([ { "_id" : 0 }, { "_id" : 1 } ])");
+}
+
 TEST_F(TransactionsTest, FailedStatementAbortsTheTransaction) {
   bson_error_t error;
   ASSERT_TRUE(Insert("a", R"({"_id": 1})", nullptr, &error));

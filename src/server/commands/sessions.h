@@ -55,6 +55,12 @@ class SessionStore {
   // $listLocalSessions' documents, {_id: {id, uid}, lastUse, user}, for the sessions whose
   // user `include` accepts.
   std::vector<Document> LocalSessions(const std::function<bool(const std::string&)>& include) const;
+  // Calls `fn` for every transaction in progress.
+  void ForEachInProgress(const std::function<void(const Transaction&)>& fn) const {
+    for (const auto& [key, txn] : sessions_) {
+      if (txn.state == Transaction::State::kInProgress && txn.snapshot) fn(txn);
+    }
+  }
   // endSessions: forgets the sessions, aborting their open transactions.
   void End(const Document& lsid);
   // Aborts the transactions open for longer than `lifetime` (mongod's transaction reaper,

@@ -205,6 +205,16 @@ StatusOr<Document> RunInTransaction(const CommandSpec& spec, const Document& cmd
     txn.Abort();
     return Transient(std::move(conflict));
   }
+  // A document another open transaction has written: the later writer fails at once, as
+  // MongoDB's storage engine makes it.
+  Status conflict = Status::Ok();
+  ctx.sessions->ForEachInProgress([&](const Transaction& other) {
+    if (&other != &txn && conflict.ok()) conflict = txn.snapshot->CheckDocumentConflicts(*other.snapshot);
+  });
+  if (!conflict.ok()) {
+    txn.Abort();
+    return Transient(std::move(conflict));
+  }
   return reply;
 }
 

@@ -123,6 +123,7 @@ std::unique_ptr<Catalog> Catalog::Snapshot() const {
   for (const auto& [db, colls] : dbs_) {
     for (const auto& [name, coll] : colls) {
       copy->dbs_[db][name] = coll->Clone(copy->storage_);
+      copy->dbs_[db][name]->TrackWrites(true);
       copy->base_versions_[coll->ns()] = coll->version();
     }
   }
@@ -144,6 +145,25 @@ std::vector<std::pair<std::string, std::string>> Catalog::ChangedIn(const Catalo
     }
   }
   return changed;
+}
+
+Status Catalog::CheckDocumentConflicts(const Catalog& other) const {
+  for (const auto& [db, colls] : dbs_) {
+    auto other_db = other.dbs_.find(db);
+    if (other_db == other.dbs_.end()) continue;
+    for (const auto& [name, coll] : colls) {
+      auto other_coll = other_db->second.find(name);
+      if (other_coll == other_db->second.end() || coll->uuid() != other_coll->second->uuid()) {
+        continue;
+      }
+      if (coll->WroteAnyOf(*other_coll->second)) {
+        return Status(kWriteConflict,
+                      "Caused by :: Write conflict during plan execution and yielding is "
+                      "disabled. :: Please retry your operation or multi-document transaction.");
+      }
+    }
+  }
+  return Status::Ok();
 }
 
 Status Catalog::CheckConflicts(const Catalog& snapshot) const {
@@ -168,6 +188,7 @@ void Catalog::Commit(Catalog& snapshot) {
   for (const auto& [db, name] : ChangedIn(snapshot)) {
     std::unique_ptr<Collection>& adopted = snapshot.dbs_[db][name];
     adopted->set_storage(storage_);
+    adopted->TrackWrites(false);
     storage_->DropCollection(db + "." + name);
     adopted->PersistAll();
     dbs_[db][name] = std::move(adopted);

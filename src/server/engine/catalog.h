@@ -42,6 +42,9 @@ class Catalog {
   // Fails with WriteConflict (112) when a collection that `snapshot` changed was also changed
   // here since the snapshot was taken. Conflicts are per collection, not per document.
   Status CheckConflicts(const Catalog& snapshot) const;
+  // Between two transactions' snapshots: fails with WriteConflict (112) when both wrote a
+  // document with the same _id in the same collection (neither has committed yet).
+  Status CheckDocumentConflicts(const Catalog& other) const;
   // Adopts every collection `snapshot` changed (CheckConflicts must have passed).
   void Commit(Catalog& snapshot);
 

@@ -213,6 +213,7 @@ Status Collection::Insert(Document doc, Document* stored) {
   for (size_t i = 0; i < indexes_.size(); ++i) indexes_[i]->Add(keys[i], rid);
   storage_->PutDocument(ns(), rid, doc);
   Touch();
+  NoteWrite(doc);
   if (stored) *stored = doc;
   records_.emplace(rid, std::move(doc));
   return Status::Ok();
@@ -251,6 +252,7 @@ Status Collection::Replace(RecordId id, Document doc) {
   }
   storage_->PutDocument(ns(), id, doc);
   Touch();
+  NoteWrite(doc);
   it->second = std::move(doc);
   return Status::Ok();
 }
@@ -259,9 +261,22 @@ void Collection::Remove(RecordId id) {
   auto it = records_.find(id);
   if (it == records_.end()) return;
   Index(it->second, id, false);
+  NoteWrite(it->second);
   records_.erase(it);
   storage_->DeleteDocument(ns(), id);
   Touch();
+}
+
+void Collection::NoteWrite(const Document& doc) {
+  if (!track_writes_ || doc.empty()) return;
+  written_ids_.insert(doc.fields().front().value);
+}
+
+bool Collection::WroteAnyOf(const Collection& other) const {
+  for (const Value& id : other.written_ids_) {
+    if (written_ids_.count(id)) return true;
+  }
+  return false;
 }
 
 void Collection::Restore(RecordId id, Document doc) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -83,6 +84,14 @@ class Collection {
   // Changes whenever the collection does (documents, indexes, options); unique across all
   // collections of the process, so a dropped and re-created collection never matches.
   uint64_t version() const { return version_; }
+  // A transaction's copy remembers the _id of every document it inserts, changes or removes,
+  // so that two open transactions writing one document conflict at once, as in MongoDB.
+  void TrackWrites(bool on) {
+    track_writes_ = on;
+    if (!on) written_ids_.clear();
+  }
+  // Whether this copy and `other` wrote a document with the same _id.
+  bool WroteAnyOf(const Collection& other) const;
   // Restores a record read back from storage.
   void Restore(RecordId id, Document doc);
 
@@ -94,6 +103,7 @@ class Collection {
   Status CheckUnique(const std::vector<std::vector<Value>>& keys, RecordId self) const;
   void Index(const Document& doc, RecordId id, bool add);
   void Touch() const;
+  void NoteWrite(const Document& doc);
 
   std::string db_;
   std::string name_;
@@ -107,6 +117,8 @@ class Collection {
   std::string validation_level_ = "strict";
   std::string validation_action_ = "error";
   mutable uint64_t version_ = 0;
+  bool track_writes_ = false;
+  std::set<Value, ValueLess> written_ids_;
 };
 
 }  // namespace mm::engine
