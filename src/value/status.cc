@@ -125,6 +125,7 @@ std::string CodeName(int code) {
       {91, "ShutdownInProgress"},
       {100, "UnsatisfiableWriteConcern"},
       {123, "NotAReplicaSet"},
+      {175, "QueryPlanKilled"},
       {189, "PrimarySteppedDown"},
       {239, "SnapshotTooOld"},
       {246, "SnapshotUnavailable"},

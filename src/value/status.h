@@ -63,6 +63,7 @@ enum ErrorCode : int {
   kUnknownField = 40415,
   kIdlRequiredFieldMissing = 40414,
   kNotAReplicaSet = 123,
+  kQueryPlanKilled = 175,
   kSnapshotTooOld = 239,
   kDuplicateKey = 11000,
   kQueryFeatureNotAllowed = 224,

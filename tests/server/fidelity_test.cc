@@ -326,5 +326,51 @@ TEST(DatabaseLevelAggregate, StartsFromDocumentsOrLocalSessions) {
   EXPECT_EQ(code(R"({"aggregate": 2, "pipeline": [], "cursor": {}})"), 73);
 }
 
+// Capped collections and tailable cursors (MongoDB docs "Capped Collections", "Tailable
+// Cursors"; run-command/runCursorCommand.json): the oldest documents go past `max`, a
+// tailable cursor stays open and returns what is inserted later, and its options are checked.
+TEST(TailableCursor, FollowsACappedCollection) {
+  Service service{commands::ServerOptions{}, storage::MakeMemoryStorage()};
+  auto run = [&](const std::string& json) { return service.Run(Json(json), "test"); };
+  auto code = [&](const std::string& json) {
+    const Value* c = run(json).Get("code");
+    return c ? *c->AsExactInt64() : 0;
+  };
+  auto batch = [](const Document& reply, const char* which) {
+    return ToRelaxedJson(*reply.Get("cursor")->As<Document>().Get(which));
+  };
+  run(R"({"create": "log", "capped": true, "size": 4096, "max": 3})");
+  run(R"({"insert": "log", "documents": [{"_id": 1}, {"_id": 2}, {"_id": 3}, {"_id": 4}]})");
+  EXPECT_EQ(batch(run(R"({"find": "log"})"), "firstBatch"),
+            R"([ { "_id" : 2 }, { "_id" : 3 }, { "_id" : 4 } ])")
+      << "past max: 3 the oldest went";
+
+  Document first = run(R"({"find": "log", "tailable": true, "filter": {"_id": {"$gt": 2}}})");
+  const int64_t id = *first.Get("cursor")->As<Document>().Get("id")->AsExactInt64();
+  EXPECT_NE(id, 0) << "a tailable cursor stays open after its last document";
+  EXPECT_EQ(batch(first, "firstBatch"), R"([ { "_id" : 3 }, { "_id" : 4 } ])");
+  const std::string get_more =
+      R"({"getMore": {"$numberLong": ")" + std::to_string(id) + R"("}, "collection": "log"})";
+  Document empty = run(get_more);
+  EXPECT_EQ(batch(empty, "nextBatch"), "[  ]");
+  EXPECT_EQ(*empty.Get("cursor")->As<Document>().Get("id")->AsExactInt64(), id);
+  run(R"({"insert": "log", "documents": [{"_id": 5}, {"_id": 0}]})");
+  EXPECT_EQ(batch(run(get_more), "nextBatch"), R"([ { "_id" : 5 } ])")
+      << "what came since, matching the filter";
+  EXPECT_EQ(code(R"({"getMore": {"$numberLong": ")" + std::to_string(id) +
+                 R"("}, "collection": "log", "maxTimeMS": 100})"),
+            2)
+      << "maxTimeMS is for awaitData cursors";
+  run(R"({"drop": "log"})");
+  EXPECT_EQ(code(get_more), 175) << "its collection was dropped";
+
+  run(R"({"insert": "plain", "documents": [{"_id": 1}]})");
+  EXPECT_EQ(code(R"({"find": "plain", "tailable": true})"), 2) << "not capped";
+  EXPECT_EQ(code(R"({"find": "plain", "awaitData": true})"), 9) << "awaitData needs tailable";
+  run(R"({"create": "log2", "capped": true, "size": 4096})");
+  run(R"({"insert": "log2", "documents": [{"_id": 1}]})");
+  EXPECT_EQ(code(R"({"find": "log2", "tailable": true, "sort": {"_id": 1}})"), 2);
+}
+
 }  // namespace
 }  // namespace mm

@@ -13,10 +13,22 @@ bool HaveSpaceForNext(size_t docs_in_batch, size_t bytes_in_batch, const Documen
 
 }  // namespace
 
-int64_t CursorStore::Open(std::string ns, std::deque<Document> rest) {
+int64_t CursorStore::Open(std::string ns, std::deque<Document> rest, std::optional<Tail> tail) {
   int64_t id = next_id_++;
-  cursors_.emplace(id, Cursor{std::move(ns), std::move(rest), std::chrono::steady_clock::now()});
+  cursors_.emplace(id, Cursor{std::move(ns), std::move(rest), std::chrono::steady_clock::now(),
+                              std::move(tail)});
   return id;
+}
+
+CursorStore::Tail* CursorStore::TailOf(int64_t id) {
+  auto it = cursors_.find(id);
+  return it == cursors_.end() || !it->second.tail ? nullptr : &*it->second.tail;
+}
+
+void CursorStore::Append(int64_t id, std::vector<Document> docs) {
+  auto it = cursors_.find(id);
+  if (it == cursors_.end()) return;
+  for (Document& d : docs) it->second.rest.push_back(std::move(d));
 }
 
 std::optional<std::vector<Document>> CursorStore::Next(int64_t id, const std::string& ns,
@@ -33,7 +45,7 @@ std::optional<std::vector<Document>> CursorStore::Next(int64_t id, const std::st
     batch.push_back(std::move(rest.front()));
     rest.pop_front();
   }
-  *exhausted = rest.empty();
+  *exhausted = rest.empty() && !it->second.tail;
   if (*exhausted) cursors_.erase(it);
   return batch;
 }
@@ -47,7 +59,7 @@ void CursorStore::ExpireIdle(std::chrono::milliseconds timeout) {
 }
 
 int64_t OpenIfMore(CursorStore& store, const std::string& ns, std::vector<Document>* docs,
-                   int64_t batch_size) {
+                   int64_t batch_size, std::optional<CursorStore::Tail> tail) {
   size_t fits = 0, bytes = 0;
   const size_t wanted = batch_size < 0 ? docs->size() : static_cast<size_t>(batch_size);
   while (fits < docs->size() && fits < wanted && HaveSpaceForNext(fits, bytes, (*docs)[fits])) {
@@ -55,11 +67,11 @@ int64_t OpenIfMore(CursorStore& store, const std::string& ns, std::vector<Docume
     ++fits;
   }
   batch_size = static_cast<int64_t>(fits);
-  if (static_cast<int64_t>(docs->size()) <= batch_size) return 0;
+  if (static_cast<int64_t>(docs->size()) <= batch_size && !tail) return 0;
   std::deque<Document> rest(std::make_move_iterator(docs->begin() + batch_size),
                             std::make_move_iterator(docs->end()));
   docs->resize(static_cast<size_t>(batch_size));
-  return store.Open(ns, std::move(rest));
+  return store.Open(ns, std::move(rest), std::move(tail));
 }
 
 }  // namespace mm::commands

@@ -1,5 +1,6 @@
 // getMore and killCursors.
 #include "server/commands/handlers.h"
+#include "server/commands/tailable_cursors.h"
 
 namespace mm::commands {
 namespace {
@@ -15,6 +16,11 @@ StatusOr<Document> GetMore(const Document& cmd, CommandContext& ctx) {
   if (!batch_size.ok()) return batch_size.status();
   int64_t id = id_value.As<int64_t>();
   std::string ns = ctx.db + "." + coll->As<std::string>();
+  const CursorStore::Tail* tail = ctx.cursors.TailOf(id);
+  if (cmd.Has("maxTimeMS") && !(tail && tail->await_data)) {
+    return Status(kBadValue, "cannot set maxTimeMS on getMore command for a non-awaitData cursor");
+  }
+  MM_RETURN_IF_ERROR(RefillTail(ctx.cursors, id, ctx.catalog));
   bool exhausted = false;
   auto batch = ctx.cursors.Next(id, ns, *batch_size, &exhausted);
   if (!batch) return Status(kCursorNotFound, "cursor id " + std::to_string(id) + " not found");
@@ -43,8 +49,8 @@ StatusOr<Document> KillCursors(const Document& cmd, CommandContext& ctx) {
 CommandSpec GetMoreCommand() {
   return CommandSpec{"getMore",
                      "Returns the next batch of an open cursor.",
-                     {"collection", "batchSize"},
-                     {"maxTimeMS", "term", "lastKnownCommittedOpTime"},
+                     {"collection", "batchSize", "maxTimeMS"},
+                     {"term", "lastKnownCommittedOpTime"},
                      GetMore};
 }
 

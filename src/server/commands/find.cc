@@ -1,4 +1,5 @@
 #include "server/commands/handlers.h"
+#include "server/commands/tailable_cursors.h"
 #include "server/engine/projection.h"
 #include "server/engine/query.h"
 
@@ -47,6 +48,7 @@ StatusOr<Document> Find(const Document& cmd, CommandContext& ctx) {
   std::string ns = ctx.db + "." + *name;
   std::vector<Document> docs;
   engine::Collection* coll = ctx.catalog.Find(ctx.db, *name);
+  MM_RETURN_IF_ERROR(CheckTailable(cmd, coll));
   if (!coll) {
     // Still reject a bad filter, as MongoDB parses it before looking for the collection.
     auto m = engine::Matcher::Parse(options.filter);
@@ -67,7 +69,17 @@ StatusOr<Document> Find(const Document& cmd, CommandContext& ctx) {
     }
   }
   int64_t id = 0;
-  if (OptionalBool(cmd, "singleBatch", false)) {
+  if (OptionalBool(cmd, "tailable", false) && coll->size() > 0) {
+    // The cursor stays open after its last document; getMore returns what comes next.
+    CursorStore::Tail tail{ctx.db,
+                           *name,
+                           coll->uuid(),
+                           options.filter,
+                           *projection ? **projection : Document{},
+                           coll->LastRecordId(),
+                           OptionalBool(cmd, "awaitData", false)};
+    id = OpenIfMore(ctx.cursors, ns, &docs, *batch_size, std::move(tail));
+  } else if (OptionalBool(cmd, "singleBatch", false)) {
     if (*batch_size > 0 && static_cast<int64_t>(docs.size()) > *batch_size)
       docs.resize(*batch_size);
   } else {
@@ -83,8 +95,8 @@ CommandSpec FindCommand() {
                      "Queries a collection; results beyond the first batch via getMore.",
                      {"filter", "sort", "projection", "skip", "limit", "batchSize", "singleBatch",
                       "hint", "noCursorTimeout", "allowPartialResults", "allowDiskUse", "let",
-                      "returnKey", "showRecordId", "min", "max"},
-                     {"collation", "tailable", "awaitData", "oplogReplay", "readOnce"},
+                      "returnKey", "showRecordId", "min", "max", "tailable", "awaitData"},
+                     {"collation", "oplogReplay", "readOnce"},
                      Find};
 }
 

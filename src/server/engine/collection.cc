@@ -216,7 +216,29 @@ Status Collection::Insert(Document doc, Document* stored) {
   NoteWrite(doc);
   if (stored) *stored = doc;
   records_.emplace(rid, std::move(doc));
+  EnforceCap();
   return Status::Ok();
+}
+
+void Collection::EnforceCap() {
+  if (!options_.Has("capped") || !options_.Get("capped")->Truthy()) return;
+  auto limit = [&](const char* field) -> int64_t {
+    const Value* v = options_.Get(field);
+    auto n = v && v->IsNumber() ? v->AsExactInt64() : std::nullopt;
+    return n && *n > 0 ? *n : 0;
+  };
+  const int64_t max_docs = limit("max");
+  // MongoDB raises `size` to at least 4096 bytes and to a multiple of 256.
+  const int64_t asked = limit("size");
+  const int64_t max_bytes = asked > 0 ? std::max<int64_t>(4096, (asked + 255) / 256 * 256) : 0;
+  int64_t bytes = 0;
+  for (const auto& [rid, doc] : records_) bytes += static_cast<int64_t>(BsonSize(doc));
+  // The oldest go first, as in a capped collection; the newest document always stays.
+  while (records_.size() > 1 && ((max_docs > 0 && static_cast<int64_t>(records_.size()) > max_docs) ||
+                                 (max_bytes > 0 && bytes > max_bytes))) {
+    bytes -= static_cast<int64_t>(BsonSize(records_.begin()->second));
+    Remove(records_.begin()->first);
+  }
 }
 
 Status Collection::Replace(RecordId id, Document doc) {

@@ -41,6 +41,8 @@ class Collection {
   void set_options(Document options) { options_ = std::move(options); }
   const Binary& uuid() const { return uuid_; }
   size_t size() const { return records_.size(); }
+  // The newest record's id (0 when empty): capped collections keep insertion order.
+  RecordId LastRecordId() const { return records_.empty() ? 0 : records_.rbegin()->first; }
 
   // Sets the validator options from create/collMod. Fails with BadValue when the validator
   // is not a valid filter.
@@ -104,6 +106,8 @@ class Collection {
   void Index(const Document& doc, RecordId id, bool add);
   void Touch() const;
   void NoteWrite(const Document& doc);
+  // A capped collection ({capped, size, max}) drops its oldest documents past its limits.
+  void EnforceCap();
 
   std::string db_;
   std::string name_;

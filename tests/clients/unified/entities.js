@@ -1,6 +1,16 @@
 // The entities a test file creates (clients, databases, collections, sessions, and the
 // cursors and results operations save), and the command events each client observes.
 'use strict';
+
+// The Node.js driver's connection pool events and the unified format's names for them.
+const CMAP_EVENTS = {
+  connectionPoolCreated: 'poolCreatedEvent', connectionPoolReady: 'poolReadyEvent',
+  connectionPoolCleared: 'poolClearedEvent', connectionPoolClosed: 'poolClosedEvent',
+  connectionCreated: 'connectionCreatedEvent', connectionReady: 'connectionReadyEvent',
+  connectionClosed: 'connectionClosedEvent', connectionCheckOutStarted: 'connectionCheckOutStartedEvent',
+  connectionCheckOutFailed: 'connectionCheckOutFailedEvent', connectionCheckedOut: 'connectionCheckedOutEvent',
+  connectionCheckedIn: 'connectionCheckedInEvent',
+};
 const { MongoClient } = require('mongodb');
 
 // Commands the format says runners never report: what the runner itself sends, and the
@@ -16,6 +26,7 @@ class Entities {
     this.clients = [];
     this.sessions = [];
     this.events = new Map();  // client id → [{ type, event }]
+    this.poolEvents = new Map();  // client id → [{ type, event }] (observed CMAP events)
     this.lsids = new Map();
   }
 
@@ -75,6 +86,14 @@ class Entities {
     client.on('commandStarted', record('commandStartedEvent'));
     client.on('commandSucceeded', record('commandSucceededEvent'));
     client.on('commandFailed', record('commandFailedEvent'));
+    // Connection pool (CMAP) events, by the format's names.
+    const pool = [];
+    this.poolEvents.set(desc.id, pool);
+    for (const [driverName, formatName] of Object.entries(CMAP_EVENTS)) {
+      client.on(driverName, (event) => {
+        if (observe.has(formatName)) pool.push({ type: formatName, event });
+      });
+    }
     // Not connected here: the driver connects at the first operation, with that operation's
     // read preference (a client that prefers secondaries may still run primary transactions).
     this.clients.push(client);

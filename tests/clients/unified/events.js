@@ -27,11 +27,40 @@ function checkEvent(expected, actual, where, entities) {
   }
 }
 
+// Connection pool events: in order, each of the expected type; `reason` and
+// `hasServiceId`/`interruptInUseConnections` where the test gives them.
+function checkPoolEvents(group, actual) {
+  const where = `expectEvents[${group.client}](cmap)`;
+  if (group.ignoreExtraEvents ? actual.length < group.events.length : actual.length !== group.events.length) {
+    throw new Error(`${where}: expected ${group.events.length} event(s), got ${actual.length}: ` +
+      actual.map((a) => a.type).join(', '));
+  }
+  group.events.forEach((expected, i) => {
+    const [type, spec] = Object.entries(expected)[0];
+    const e = actual[i];
+    if (e.type !== type) throw new Error(`${where}[${i}]: expected ${type}, got ${e.type}`);
+    if (spec.reason !== undefined && spec.reason !== e.event.reason) {
+      throw new Error(`${where}[${i}]: expected reason ${spec.reason}, got ${e.event.reason}`);
+    }
+    if (spec.interruptInUseConnections !== undefined &&
+        spec.interruptInUseConnections !== Boolean(e.event.interruptInUseConnections)) {
+      throw new Error(`${where}[${i}]: interruptInUseConnections ${e.event.interruptInUseConnections}`);
+    }
+    if (spec.hasServiceId !== undefined && (e.event.serviceId != null) !== spec.hasServiceId) {
+      throw new Error(`${where}[${i}]: serviceId ${e.event.serviceId}`);
+    }
+  });
+}
+
 // Throws at the first event that differs; returns a reason to skip for event types this
 // runner does not observe (connection pool events).
 function checkExpectedEvents(list, entities) {
   for (const group of list || []) {
     const eventType = group.eventType || 'command';
+    if (eventType === 'cmap') {
+      checkPoolEvents(group, entities.poolEvents.get(group.client) || []);
+      continue;
+    }
     if (eventType !== 'command') {
       if (group.events.length === 0) continue;
       return `expectEvents of type ${eventType} are not observed by this runner`;

@@ -35,6 +35,17 @@ function lastTwoLsids(entities, clientId) {
   return started.slice(-2).map((e) => show(e.event.command.lsid));
 }
 
+// runCursorCommand / createCommandCursor: the command's own fields go in the command; the
+// format's batchSize, maxTimeMS and comment are the getMore's, set on the cursor as the
+// Node.js driver's RunCommandCursor takes them.
+function commandCursor(db, a, opts) {
+  const cursor = db.runCursorCommand(a.command, opts(['command', 'commandName', 'batchSize', 'maxTimeMS', 'comment', 'cursorType']));
+  if (a.batchSize !== undefined) cursor.setBatchSize(toNumber(a.batchSize));
+  if (a.maxTimeMS !== undefined) cursor.setMaxTimeMS(toNumber(a.maxTimeMS));
+  if (a.comment !== undefined) cursor.setComment(a.comment);
+  return cursor;
+}
+
 async function runOperation(op, entities, context) {
   const a = op.arguments || {};
   const opts = (omit) => options(a, omit, entities);
@@ -79,9 +90,9 @@ async function runOperation(op, entities, context) {
     case 'updateSearchIndex': return target.updateSearchIndex(a.name, a.definition);
     // database (aggregate on a database runs `aggregate: 1`)
     case 'runCommand': return target.command(a.command, opts(['command', 'commandName']));
-    case 'runCursorCommand': return target.runCursorCommand(a.command, opts(['command', 'commandName'])).toArray();
+    case 'runCursorCommand': return commandCursor(target, a, opts).toArray();
     case 'createCommandCursor': {
-      const cursor = target.runCursorCommand(a.command, opts(['command', 'commandName']));
+      const cursor = commandCursor(target, a, opts);
       await cursor.hasNext();
       return cursor;
     }
