@@ -7,6 +7,7 @@
 
 #include "server/net/tcp_server.h"
 #include "server/service.h"
+#include "server/ttl_monitor.h"
 #include "server/wire/message.h"
 
 namespace {
@@ -27,6 +28,10 @@ bool SetParameter(const std::string& text, mm::commands::ServerOptions* options)
   if (ec != std::errc() || end != value.data() + value.size() || n <= 0) return false;
   if (name == "cursorTimeoutMillis") {
     options->cursor_timeout = std::chrono::milliseconds(n);
+    return true;
+  }
+  if (name == "ttlMonitorSleepSecs" && n <= 86400 * 365) {
+    options->ttl_monitor_period = std::chrono::seconds(n);
     return true;
   }
   if (name == "minSnapshotHistoryWindowInSeconds" && n <= 86400 * 365) {
@@ -67,7 +72,7 @@ int main(int argc, char** argv) {
           stderr,
           "devmongod: unknown or invalid --setParameter %s (known: enableTestCommands=0|1, "
           "cursorTimeoutMillis=N, transactionLifetimeLimitSeconds=N, "
-          "minSnapshotHistoryWindowInSeconds=N, N a positive "
+          "minSnapshotHistoryWindowInSeconds=N, ttlMonitorSleepSecs=N, N a positive "
           "integer)\n",
           p.c_str());
       return 2;
@@ -92,6 +97,7 @@ int main(int argc, char** argv) {
         mm::wire::kMaxMessageSizeBytes);
     server.OnDisconnect(
         [&service](const mm::net::ConnectionInfo& c) { service.Disconnected(c.id); });
+    mm::TtlMonitor ttl_monitor(service, options.ttl_monitor_period);
     uint16_t bound = server.Listen(options.bind_ip, static_cast<uint16_t>(port));
     std::printf("devmongod listening on %s:%u\n", options.bind_ip.c_str(), bound);
     std::fflush(stdout);

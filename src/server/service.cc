@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "server/commands/error_labels.h"
+#include "server/engine/ttl.h"
 #include "server/wire/message.h"
 
 namespace mm {
@@ -29,6 +30,16 @@ Document Service::RunStored(const Document& command, commands::CommandContext& c
   Document reply = commands::RunCommand(command, ctx);
   storage_->Commit();
   return reply;
+}
+
+size_t Service::ExpireTtlIndexes() {
+  std::lock_guard lock(mutex_);
+  storage_->Begin();
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  size_t removed = engine::RemoveExpired(catalog_, DateTime{now.count()});
+  storage_->Commit();
+  return removed;
 }
 
 void Service::Disconnected(int32_t id) {

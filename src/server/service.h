@@ -25,6 +25,10 @@ class Service {
   // Asks long-running commands (`sleep`) to end now: the server is shutting down.
   void BeginShutdown() { shutting_down_ = true; }
 
+  // One pass of the TTL monitor (under the engine lock): removes what TTL indexes say has
+  // expired; returns how many documents went.
+  size_t ExpireTtlIndexes();
+
   // Forgets what connection `id` had established (authentication).
   void Disconnected(int32_t id);
 

@@ -43,6 +43,8 @@ struct ServerOptions {
   std::chrono::milliseconds transaction_lifetime{60000};
   // --setParameter minSnapshotHistoryWindowInSeconds: how long snapshot reads' copies are kept.
   std::chrono::seconds snapshot_history_window{300};
+  // --setParameter ttlMonitorSleepSecs: how often expired documents are removed (mongod: 60).
+  std::chrono::seconds ttl_monitor_period{60};
 };
 
 // A user: SCRAM credentials (never a password) and built-in roles, each as (role, database).
