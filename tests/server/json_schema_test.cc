@@ -77,5 +77,38 @@ INSTANTIATE_TEST_SUITE_P(
                    "element of type int"}),
     [](const ::testing::TestParamInfo<SchemaCase>& info) { return std::string(info.param.what); });
 
+// A rejected document says why, rule by rule, as MongoDB 5.0+ does (docs: "Schema Validation"
+// > "View rejected documents": errInfo.details.operatorName "$jsonSchema" and
+// schemaRulesNotSatisfied, each with operatorName, specifiedAs, reason, consideredValue).
+TEST(JsonSchemaErrors, ARejectedDocumentSaysWhichRulesItBroke) {
+  Service service{commands::ServerOptions{}, storage::MakeMemoryStorage()};
+  service.Run(Json(R"({"create": "students", "validator": {"$jsonSchema": {
+      "bsonType": "object", "required": ["name", "year", "major"],
+      "properties": {"name": {"bsonType": "string", "description": "must be a string"},
+                     "year": {"bsonType": "int", "minimum": 2017},
+                     "major": {"enum": ["Math", "English"]}},
+      "additionalProperties": false}}})"),
+              "school");
+  Document reply = service.Run(
+      Json(R"({"insert": "students", "documents": [{"_id": 1, "name": 5, "year": 2016}]})"),
+      "school");
+  ASSERT_TRUE(reply.Has("writeErrors")) << ToRelaxedJson(reply);
+  const Document& error = reply.Get("writeErrors")->As<Array>().items[0].As<Document>();
+  EXPECT_EQ(*error.Get("code")->AsExactInt64(), 121);
+  EXPECT_EQ(
+      ToRelaxedJson(*error.Get("errInfo")),
+      R"({ "failingDocumentId" : 1, "details" : { "operatorName" : "$jsonSchema", )"
+      R"("schemaRulesNotSatisfied" : [ { "operatorName" : "required", "specifiedAs" : )"
+      R"({ "required" : [ "name", "year", "major" ] }, "missingProperties" : [ "major" ] }, )"
+      R"({ "operatorName" : "properties", "propertiesNotSatisfied" : [ { "propertyName" : )"
+      R"("name", "description" : "must be a string", "details" : [ { "operatorName" : )"
+      R"("bsonType", "specifiedAs" : { "bsonType" : "string" }, "reason" : "type did not )"
+      R"(match", "consideredValue" : 5, "consideredType" : "int" } ] }, { "propertyName" : )"
+      R"("year", "details" : [ { "operatorName" : "minimum", "specifiedAs" : { "minimum" : )"
+      R"(2017 }, "reason" : "comparison failed", "consideredValue" : 2016 } ] } ] }, )"
+      R"({ "operatorName" : "additionalProperties", "specifiedAs" : { "additionalProperties" )"
+      R"(: false }, "additionalProperties" : [ "_id" ] } ] } })");
+}
+
 }  // namespace
 }  // namespace mm

@@ -56,12 +56,19 @@ Status Collection::SetValidation(const Document& options) {
   if (const Value* v = options.Get("validator")) {
     const Document* d = v->If<Document>();
     if (!d) return Status(kTypeMismatch, "'validator' must be an object");
+    schema_.reset();
     if (d->empty()) {
       validator_.reset();
     } else {
       auto m = Matcher::Parse(*d);
       if (!m.ok()) return m.status();
       validator_ = std::make_shared<const Matcher>(std::move(m).value());
+      // A validator that is one $jsonSchema explains its failures rule by rule.
+      if (d->size() == 1 && d->fields().front().key == "$jsonSchema" &&
+          d->fields().front().value.Is<Document>()) {
+        auto schema = JsonSchema::Parse(d->fields().front().value.As<Document>());
+        if (schema.ok()) schema_ = *schema;
+      }
     }
   }
   if (const Value* v = options.Get("validationLevel")) {
@@ -102,8 +109,15 @@ Status Collection::CheckValidation(const Document& doc, const Document* before) 
   if (validator_->Matches(doc)) return Status::Ok();
   Document info;
   if (const Value* id = doc.Get("_id")) info.Append("failingDocumentId", *id);
-  info.Append("details", Document{{"operatorName", "$jsonSchema or query operators"},
-                                  {"reason", "document did not match the collection validator"}});
+  if (schema_) {
+    Document details{{"operatorName", "$jsonSchema"}};
+    details.Append("schemaRulesNotSatisfied", schema_->Explain(Value(doc)));
+    info.Append("details", std::move(details));
+  } else {
+    info.Append("details",
+                Document{{"operatorName", "$jsonSchema or query operators"},
+                         {"reason", "document did not match the collection validator"}});
+  }
   return Status(kDocumentValidationFailure, "Document failed validation")
       .WithDetails(Document{{"errInfo", info}});
 }
@@ -508,6 +522,7 @@ std::unique_ptr<Collection> Collection::Clone(storage::Storage* storage) const {
   copy->indexes_.clear();
   for (const auto& index : indexes_) copy->indexes_.push_back(std::make_unique<IndexKeys>(*index));
   copy->validator_ = validator_;
+  copy->schema_ = schema_;
   copy->validation_level_ = validation_level_;
   copy->validation_action_ = validation_action_;
   copy->version_ = version_;

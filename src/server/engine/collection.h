@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "server/engine/index.h"
+#include "server/engine/json_schema.h"
 #include "server/engine/match.h"
 #include "server/storage/storage.h"
 #include "value/status.h"
@@ -118,6 +119,7 @@ class Collection {
   RecordId next_id_ = 1;
   std::vector<std::unique_ptr<IndexKeys>> indexes_;
   std::shared_ptr<const Matcher> validator_;
+  std::shared_ptr<const JsonSchema> schema_;  // when the validator is one $jsonSchema
   std::string validation_level_ = "strict";
   std::string validation_action_ = "error";
   mutable uint64_t version_ = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "server/engine/regex.h"
 #include "value/compare.h"
@@ -128,7 +129,7 @@ StatusOr<std::shared_ptr<const JsonSchema>> JsonSchema::Parse(const Document& sc
         if (!r.ok()) return r.status();
         auto sub = Parse(p.value.As<Document>());
         if (!sub.ok()) return sub.status();
-        out->pattern_properties_.emplace_back(*r, *sub);
+        out->pattern_properties_.push_back(PatternProperty{p.key, *r, *sub});
       }
     } else if (f.key == "additionalProperties" && !f.value.Is<bool>()) {
       if (!f.value.Is<Document>())
@@ -189,102 +190,276 @@ StatusOr<std::shared_ptr<const JsonSchema>> JsonSchema::Parse(const Document& sc
   return std::shared_ptr<const JsonSchema>(out);
 }
 
-bool JsonSchema::ValidatesFields(const Document& d) const {
+namespace {
+
+Document Failure(std::string_view op, const Value& specified, std::string_view reason,
+                 const Value& considered) {
+  return Document{{"operatorName", std::string(op)},
+                  {"specifiedAs", Document{{std::string(op), specified}}},
+                  {"reason", std::string(reason)},
+                  {"consideredValue", considered}};
+}
+
+}  // namespace
+
+bool JsonSchema::CheckFields(const Document& d, Array* why) const {
+  bool ok = true;
+  Array properties_failed;
+  Array additional;
   for (const Field& field : d.fields()) {
     bool declared = false;
     for (const auto& [name, sub] : properties_) {
       if (name != field.key) continue;
       declared = true;
-      if (!sub->Validates(field.value)) return false;
+      Array details;
+      if (sub->Check(field.value, why ? &details : nullptr)) continue;
+      ok = false;
+      if (!why) return false;
+      Document entry{{"propertyName", name}};
+      if (const Value* description = sub->schema_.Get("description")) {
+        entry.Append("description", *description);
+      }
+      entry.Append("details", std::move(details));
+      properties_failed.items.emplace_back(std::move(entry));
     }
-    for (const auto& [regex, sub] : pattern_properties_) {
+    for (const auto& [pattern, regex, sub] : pattern_properties_) {
       if (!regex->Matches(field.key)) continue;
       declared = true;
-      if (!sub->Validates(field.value)) return false;
+      Array details;
+      if (sub->Check(field.value, why ? &details : nullptr)) continue;
+      ok = false;
+      if (!why) return false;
+      why->items.emplace_back(Document{{"operatorName", "patternProperties"},
+                                       {"propertyName", field.key},
+                                       {"regexMatched", pattern},
+                                       {"details", std::move(details)}});
     }
     if (declared) continue;
-    const Value* additional = schema_.Get("additionalProperties");
-    if (additional && additional->Is<bool>() && !additional->As<bool>()) return false;
-    if (additional_schema_ && !additional_schema_->Validates(field.value)) return false;
+    const Value* extra = schema_.Get("additionalProperties");
+    if (extra && extra->Is<bool>() && !extra->As<bool>()) {
+      ok = false;
+      if (!why) return false;
+      additional.items.emplace_back(field.key);
+    }
+    if (additional_schema_) {
+      Array details;
+      if (!additional_schema_->Check(field.value, why ? &details : nullptr)) {
+        ok = false;
+        if (!why) return false;
+        why->items.emplace_back(Document{{"operatorName", "additionalProperties"},
+                                         {"propertyName", field.key},
+                                         {"details", std::move(details)}});
+      }
+    }
   }
+  if (why && !properties_failed.items.empty()) {
+    why->items.emplace_back(Document{{"operatorName", "properties"},
+                                     {"propertiesNotSatisfied", std::move(properties_failed)}});
+  }
+  if (why && !additional.items.empty()) {
+    why->items.emplace_back(Document{{"operatorName", "additionalProperties"},
+                                     {"specifiedAs", Document{{"additionalProperties", false}}},
+                                     {"additionalProperties", std::move(additional)}});
+  }
+  Array failing_dependencies;
   for (const auto& [name, required] : property_dependencies_) {
     if (!d.Has(name)) continue;
+    Array missing;
     for (const std::string& r : required) {
-      if (!d.Has(r)) return false;
+      if (!d.Has(r)) missing.items.emplace_back(r);
     }
+    if (missing.items.empty()) continue;
+    ok = false;
+    if (!why) return false;
+    failing_dependencies.items.emplace_back(
+        Document{{"conditionalProperty", name}, {"missingProperties", std::move(missing)}});
   }
   for (const auto& [name, sub] : schema_dependencies_) {
-    if (d.Has(name) && !sub->Validates(Value(d))) return false;
+    Array details;
+    if (!d.Has(name) || sub->Check(Value(d), why ? &details : nullptr)) continue;
+    ok = false;
+    if (!why) return false;
+    failing_dependencies.items.emplace_back(
+        Document{{"conditionalProperty", name}, {"details", std::move(details)}});
   }
-  return true;
+  if (why && !failing_dependencies.items.empty()) {
+    why->items.emplace_back(Document{{"operatorName", "dependencies"},
+                                     {"failingDependencies", std::move(failing_dependencies)}});
+  }
+  return ok;
 }
 
-bool JsonSchema::Validates(const Value& v) const {
-  for (const SchemaPtr& sub : all_of_) {
-    if (!sub->Validates(v)) return false;
+std::optional<Document> JsonSchema::KeywordFailure(const Field& f, const Value& v,
+                                                   bool explain) const {
+  const std::string& k = f.key;
+  const Value& a = f.value;
+  if (k == "bsonType" || k == "type") {
+    if (TypeMatches(a, v, k == "type")) return std::nullopt;
+    Document entry = Failure(k, a, "type did not match", v);
+    entry.Append("consideredType", std::string(TypeAlias(v.type())));
+    return entry;
   }
-  if (!any_of_.empty() && std::none_of(any_of_.begin(), any_of_.end(),
-                                       [&](const SchemaPtr& s) { return s->Validates(v); }))
-    return false;
-  if (!one_of_.empty() && std::count_if(one_of_.begin(), one_of_.end(),
-                                        [&](const SchemaPtr& s) { return s->Validates(v); }) != 1)
-    return false;
-  if (not_ && not_->Validates(v)) return false;
+  if (k == "enum" && a.Is<Array>()) {
+    const auto& items = a.As<Array>().items;
+    if (std::any_of(items.begin(), items.end(), [&](const Value& e) { return ValuesEqual(e, v); }))
+      return std::nullopt;
+    return Failure(k, a, "value was not found in enum", v);
+  }
+  if (k == "multipleOf" && v.IsNumber()) {
+    const double q = v.AsDouble() / a.AsDouble();
+    if (std::isfinite(q) && q == std::floor(q)) return std::nullopt;
+    return Failure(k, a, "considered value was not a multiple of the specified value", v);
+  }
+  if ((k == "minimum" || k == "maximum") && v.IsNumber() && a.IsNumber()) {
+    const int c = CompareValues(v, a);
+    const char* exclusive = k == "minimum" ? "exclusiveMinimum" : "exclusiveMaximum";
+    const bool strict = schema_.Has(exclusive) && schema_.Get(exclusive)->Truthy();
+    const bool beyond =
+        k == "minimum" ? (c < 0 || (strict && c == 0)) : (c > 0 || (strict && c == 0));
+    if (!beyond) return std::nullopt;
+    return Failure(k, a, "comparison failed", v);
+  }
+  if (const std::string* s = v.If<std::string>()) {
+    const double length = static_cast<double>(s->size());
+    if ((k == "minLength" && a.IsNumber() && length < a.AsDouble()) ||
+        (k == "maxLength" && a.IsNumber() && length > a.AsDouble())) {
+      return Failure(k, a, "specified string length was not satisfied", v);
+    }
+    if (k == "pattern") {
+      auto r = CompiledRegex::Compile(a.As<std::string>(), "");
+      if (r.ok() && (*r)->Matches(*s)) return std::nullopt;
+      return Failure(k, a, "regular expression did not match", v);
+    }
+    return std::nullopt;
+  }
+  if (const Array* arr = v.If<Array>()) {
+    const double count = static_cast<double>(arr->items.size());
+    if ((k == "minItems" && a.IsNumber() && count < a.AsDouble()) ||
+        (k == "maxItems" && a.IsNumber() && count > a.AsDouble())) {
+      return Failure(k, a, "array did not match specified length", v);
+    }
+    if (k == "uniqueItems" && a.Truthy()) {
+      for (size_t i = 0; i < arr->items.size(); ++i) {
+        for (size_t j = i + 1; j < arr->items.size(); ++j) {
+          if (!ValuesEqual(arr->items[i], arr->items[j])) continue;
+          Document entry = Failure(k, a, "found a duplicate item", v);
+          entry.Append("duplicatedValue", arr->items[i]);
+          return entry;
+        }
+      }
+    }
+    if (k == "items" && items_) {
+      for (size_t i = 0; i < arr->items.size(); ++i) {
+        Array details;
+        if (items_->Check(arr->items[i], explain ? &details : nullptr)) continue;
+        return Document{{"operatorName", "items"},
+                        {"reason", "At least one item did not match the sub-schema"},
+                        {"itemIndex", static_cast<int32_t>(i)},
+                        {"details", std::move(details)}};
+      }
+    }
+    return std::nullopt;
+  }
+  if (const Document* d = v.If<Document>()) {
+    if (k == "required") {
+      Array missing;
+      for (const Value& r : a.As<Array>().items) {
+        if (r.Is<std::string>() && !d->Has(r.As<std::string>())) missing.items.push_back(r);
+      }
+      if (missing.items.empty()) return std::nullopt;
+      return Document{{"operatorName", "required"},
+                      {"specifiedAs", Document{{"required", a}}},
+                      {"missingProperties", std::move(missing)}};
+    }
+    const double fields = static_cast<double>(d->size());
+    if ((k == "minProperties" && a.IsNumber() && fields < a.AsDouble()) ||
+        (k == "maxProperties" && a.IsNumber() && fields > a.AsDouble())) {
+      return Document{{"operatorName", k},
+                      {"specifiedAs", Document{{k, a}}},
+                      {"reason", "specified number of properties was not satisfied"},
+                      {"numberOfProperties", static_cast<int32_t>(d->size())}};
+    }
+  }
+  return std::nullopt;
+}
+
+bool JsonSchema::Validates(const Value& v) const { return Check(v, nullptr); }
+
+Array JsonSchema::Explain(const Value& v) const {
+  Array why;
+  Check(v, &why);
+  return why;
+}
+
+std::vector<Document> JsonSchema::CombinatorFailures(const Value& v, bool explain) const {
+  std::vector<Document> out;
+  // Which of `list` `v` satisfies (indexes), and the others with their details.
+  auto evaluate = [&](const std::vector<SchemaPtr>& list, Array* failed, Array* matched) {
+    for (size_t i = 0; i < list.size(); ++i) {
+      Array details;
+      if (list[i]->Check(v, explain ? &details : nullptr)) {
+        matched->items.emplace_back(static_cast<int32_t>(i));
+        continue;
+      }
+      Document entry{{"index", static_cast<int32_t>(i)}};
+      entry.Append("details", std::move(details));
+      failed->items.emplace_back(std::move(entry));
+    }
+  };
+  auto not_satisfied = [](const char* op, Array failed) {
+    Document entry{{"operatorName", op}};
+    entry.Append("schemasNotSatisfied", std::move(failed));
+    return entry;
+  };
+  if (!all_of_.empty()) {
+    Array failed, matched;
+    evaluate(all_of_, &failed, &matched);
+    if (!failed.items.empty()) out.push_back(not_satisfied("allOf", std::move(failed)));
+  }
+  if (!any_of_.empty()) {
+    Array failed, matched;
+    evaluate(any_of_, &failed, &matched);
+    if (matched.items.empty()) out.push_back(not_satisfied("anyOf", std::move(failed)));
+  }
+  if (!one_of_.empty()) {
+    Array failed, matched;
+    evaluate(one_of_, &failed, &matched);
+    if (matched.items.empty()) out.push_back(not_satisfied("oneOf", std::move(failed)));
+    if (matched.items.size() > 1) {
+      Document entry{{"operatorName", "oneOf"}, {"reason", "more than one subschema matched"}};
+      entry.Append("matchingSchemaIndexes", std::move(matched));
+      out.push_back(std::move(entry));
+    }
+  }
+  if (not_ && not_->Validates(v)) {
+    Document entry{{"operatorName", "not"}};
+    entry.Append("specifiedAs", Document{{"not", Value(not_->schema_)}});
+    entry.Append("reason", "child expression matched");
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+bool JsonSchema::Check(const Value& v, Array* why) const {
+  bool ok = true;
+  // Records one failed rule: with `why`, its entry; without, the answer is already known.
+  auto fail = [&](Document entry) {
+    ok = false;
+    if (why) why->items.emplace_back(std::move(entry));
+    return why == nullptr;
+  };
+  for (Document& failure : CombinatorFailures(v, why != nullptr)) {
+    if (fail(std::move(failure))) return false;
+  }
   for (const Field& f : schema_.fields()) {
-    const std::string& k = f.key;
-    const Value& a = f.value;
-    if (k == "bsonType" && !TypeMatches(a, v, false)) return false;
-    if (k == "type" && !TypeMatches(a, v, true)) return false;
-    if (k == "enum" && a.Is<Array>()) {
-      const auto& items = a.As<Array>().items;
-      if (std::none_of(items.begin(), items.end(),
-                       [&](const Value& e) { return ValuesEqual(e, v); }))
-        return false;
-    }
-    if (k == "multipleOf" && v.IsNumber()) {
-      const double q = v.AsDouble() / a.AsDouble();
-      if (!std::isfinite(q) || q != std::floor(q)) return false;
-    }
-    if (v.IsNumber() && a.IsNumber()) {
-      int c = CompareValues(v, a);
-      bool exclusive_min =
-          schema_.Has("exclusiveMinimum") && schema_.Get("exclusiveMinimum")->Truthy();
-      bool exclusive_max =
-          schema_.Has("exclusiveMaximum") && schema_.Get("exclusiveMaximum")->Truthy();
-      if (k == "minimum" && (c < 0 || (exclusive_min && c == 0))) return false;
-      if (k == "maximum" && (c > 0 || (exclusive_max && c == 0))) return false;
-    }
-    if (const std::string* s = v.If<std::string>()) {
-      if (k == "minLength" && a.IsNumber() && static_cast<double>(s->size()) < a.AsDouble())
-        return false;
-      if (k == "maxLength" && a.IsNumber() && static_cast<double>(s->size()) > a.AsDouble())
-        return false;
-      if (k == "pattern") {
-        auto r = CompiledRegex::Compile(a.As<std::string>(), "");
-        if (!r.ok() || !(*r)->Matches(*s)) return false;
-      }
-    }
-    if (const Array* arr = v.If<Array>()) {
-      if (k == "minItems" && a.IsNumber() && static_cast<double>(arr->items.size()) < a.AsDouble())
-        return false;
-      if (k == "maxItems" && a.IsNumber() && static_cast<double>(arr->items.size()) > a.AsDouble())
-        return false;
-      if (k == "items" && items_) {
-        for (const Value& e : arr->items) {
-          if (!items_->Validates(e)) return false;
-        }
-      }
-    }
-    if (const Document* d = v.If<Document>()) {
-      if (k == "required") {
-        for (const Value& r : a.As<Array>().items) {
-          if (r.Is<std::string>() && !d->Has(r.As<std::string>())) return false;
-        }
-      }
+    if (auto failure = KeywordFailure(f, v, why != nullptr); failure && fail(std::move(*failure))) {
+      return false;
     }
   }
-  if (const Document* d = v.If<Document>()) return ValidatesFields(*d);
-  return true;
+  if (const Document* d = v.If<Document>()) {
+    if (!CheckFields(*d, why)) ok = false;
+  }
+  return ok;
 }
 
 }  // namespace mm::engine
