@@ -1,4 +1,4 @@
-// readConcern as mongod checks and honours it. Sources: read_concern_args.cpp (MongoDB's
+// readConcern and writeConcern as mongod checks and honours them on one node. Sources: read_concern_args.cpp (MongoDB's
 // parser: codes 9 and 72), MongoDB's docs "Read Concern 'snapshot'" (reads outside
 // transactions at atClusterTime, 5.0+), sessions/snapshot-sessions.json and
 // crud/aggregate-out-readConcern.json (../shared/spec-tests).
@@ -92,6 +92,30 @@ TEST_F(ReadConcernTest, ASnapshotReadSeesTheDataAsAtTheTimeItWasAnswered) {
                      "atClusterTime": {"$timestamp": {"t": 4000000000, "i": 1}}}})"),
             72)
       << "a time in the future";
+}
+
+// One node cannot acknowledge w: 2: on a one-member set the write is done and the reply says
+// the concern was not met (100, as mongod's "Not enough data-bearing nodes"); a standalone
+// refuses w > 1 before writing (2); an unknown tag is 79. w: 1 and "majority" are met.
+TEST_F(ReadConcernTest, AWriteConcernOneNodeCannotMeetIsReported) {
+  Document reply = Run(R"({"insert": "c", "documents": [{"_id": 1}], "writeConcern": {"w": 2}})");
+  ASSERT_TRUE(reply.Has("writeConcernError")) << ToRelaxedJson(reply);
+  EXPECT_EQ(ToRelaxedJson(*reply.Get("writeConcernError")),
+            R"({ "code" : 100, "codeName" : "UnsatisfiableWriteConcern", "errmsg" : "Not enough )"
+            R"(data-bearing nodes", "errInfo" : { "writeConcern" : { "w" : 2 } } })");
+  EXPECT_EQ(*reply.Get("n")->AsExactInt64(), 1) << "the write itself is done";
+  reply = Run(R"({"insert": "c", "documents": [{"_id": 2}], "writeConcern": {"w": "dc2"}})");
+  EXPECT_EQ(*reply.Get("writeConcernError")->As<Document>().Get("code")->AsExactInt64(), 79);
+  for (const char* met : {R"({"w": 1})", R"({"w": "majority"})", R"({"w": 0})"}) {
+    reply = Run(std::string(R"({"insert": "c", "documents": [{}], "writeConcern": )") + met + "}");
+    EXPECT_FALSE(reply.Has("writeConcernError")) << met;
+  }
+  Service standalone{Options(false), storage::MakeMemoryStorage()};
+  reply = standalone.Run(
+      Json(R"({"insert": "c", "documents": [{"_id": 1}], "writeConcern": {"w": 2}})"), "test");
+  EXPECT_EQ(*reply.Get("code")->AsExactInt64(), 2) << ToRelaxedJson(reply);
+  reply = standalone.Run(Json(R"({"count": "c"})"), "test");
+  EXPECT_EQ(*reply.Get("n")->AsExactInt64(), 0) << "refused before writing";
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "server/commands/read_concern.h"
 #include "server/commands/retryable_writes.h"
 #include "server/commands/snapshot_reads.h"
+#include "server/commands/write_concern.h"
 #include "server/engine/collection.h"
 #include "server/engine/variables.h"
 #include "value/bson_codec.h"
@@ -142,6 +143,7 @@ Document RunCommand(const Document& cmd, CommandContext& ctx) {
   if (!in_transaction) {
     Status supported = CheckReadConcernSupported(cmd, *read_concern, ctx.options);
     if (!supported.ok()) return ErrorReply(supported);
+    if (Status w = CheckWriteConcern(cmd, ctx.options); !w.ok()) return ErrorReply(w);
   }
   StatusOr<Document> reply = Status::Ok();
   // The safety net, not the design: handlers return errors as values. Should one throw, this
@@ -161,6 +163,9 @@ Document RunCommand(const Document& cmd, CommandContext& ctx) {
   if (!reply.ok()) return ErrorReply(reply.status());
   Document out = std::move(reply).value();
   if (!out.Has("ok")) out.Append("ok", 1.0);
+  if (!in_transaction) {
+    if (auto unsatisfied = UnsatisfiedWriteConcern(cmd)) out.Set("writeConcernError", *unsatisfied);
+  }
   return out;
 }
 
