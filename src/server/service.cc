@@ -1,6 +1,7 @@
 #include "server/service.h"
 
 #include <cstdio>
+#include <thread>
 
 #include "server/commands/error_labels.h"
 #include "server/engine/ttl.h"
@@ -70,7 +71,17 @@ Document Service::Answer(const Document& command, commands::CommandContext& ctx,
     sessions_.Touch(lsid->As<Document>(), AuthenticatedUser(ctx));
   }
   std::optional<commands::FailPoints::Action> fail;
-  if (spec && options_.test_commands) fail = fail_points_.Check(std::string(spec->name));
+  if (spec && options_.test_commands) {
+    fail = fail_points_.Check(std::string(spec->name),
+                              ctx.connection ? ctx.connection->app_name : std::string());
+  }
+  if (fail && fail->block.count() > 0) {
+    // blockConnection: this connection waits; the others are served meanwhile.
+    lock.unlock();
+    std::this_thread::sleep_for(fail->block);
+    lock.lock();
+  }
+  if (fail && fail->run_command) fail.reset();
   if (fail && fail->close_connection) {
     *close = true;
     return Document{};

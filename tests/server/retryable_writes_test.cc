@@ -131,5 +131,32 @@ TEST_F(RetryableWrites, TheTransactionalWriteFailPointRefusesWhatItDoesNotKnow) 
   EXPECT_EQ(reply.Get("code")->AsExactInt64(), 238) << ToRelaxedJson(reply);
 }
 
+// failCommand's appName and blockConnection (MongoDB's failCommand documentation in the
+// drivers' test README): a fail point for another application leaves this one alone, and a
+// connection that is only blocked still runs its command.
+TEST_F(RetryableWrites, FailCommandHonoursAppNameAndBlockConnection) {
+  Run(R"({"hello": 1, "client": {"application": {"name": "migrator"}}})", "admin");
+  Run(R"({"configureFailPoint": "failCommand", "mode": {"times": 1}, "data": {"failCommands":
+      ["insert"], "errorCode": 91, "appName": "another-app"}})",
+      "admin");
+  EXPECT_FALSE(Run(R"({"insert": "c", "documents": [{"_id": 1}]})").Has("code"));
+  Run(R"({"configureFailPoint": "failCommand", "mode": {"times": 1}, "data": {"failCommands":
+      ["insert"], "errorCode": 91, "appName": "migrator"}})",
+      "admin");
+  Document failed = Run(R"({"insert": "c", "documents": [{"_id": 2}]})");
+  ASSERT_TRUE(failed.Has("code")) << ToRelaxedJson(failed);
+  EXPECT_EQ(*failed.Get("code")->AsExactInt64(), 91);
+  Run(R"({"configureFailPoint": "failCommand", "mode": {"times": 1}, "data": {"failCommands":
+      ["insert"], "blockConnection": true, "blockTimeMS": 20}})",
+      "admin");
+  Document blocked = Run(R"({"insert": "c", "documents": [{"_id": 3}]})");
+  EXPECT_EQ(ToRelaxedJson(blocked), R"({ "n" : 1, "ok" : 1.0 })");
+  EXPECT_EQ(Find(), R"([ { "_id" : 1 }, { "_id" : 3 } ])");
+  Document refused = Run(R"({"configureFailPoint": "failCommand", "mode": "alwaysOn", "data":
+      {"failCommands": ["insert"], "blockConnection": true}})",
+                         "admin");
+  EXPECT_EQ(*refused.Get("code")->AsExactInt64(), 2) << "blockTimeMS is needed";
+}
+
 }  // namespace
 }  // namespace mm

@@ -64,6 +64,9 @@ struct ConnectionState {
     bool proof_checked = false;  // waiting only for the client's empty final message
   };
   std::optional<Scram> scram;
+  // The application name the client's handshake gave (client.application.name), for
+  // failCommand's appName.
+  std::string app_name;
 };
 
 struct ClientInfo {

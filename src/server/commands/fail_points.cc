@@ -80,13 +80,24 @@ Status FailPoints::ConfigureFailCommand(const Mode& mode, const Value* data) {
   }
   for (const Field& f : data->As<Document>().fields()) {
     if (f.key != "failCommands" && f.key != "errorCode" && f.key != "closeConnection" &&
-        f.key != "errorLabels" && f.key != "writeConcernError") {
+        f.key != "errorLabels" && f.key != "writeConcernError" && f.key != "appName" &&
+        f.key != "blockConnection" && f.key != "blockTimeMS") {
       return Status(kNotImplemented, "devmongod's failCommand does not implement '" + f.key + "'");
     }
   }
   if (const Value* wce = data->As<Document>().Get("writeConcernError");
       wce && !wce->Is<Document>()) {
     return Status(kTypeMismatch, "'writeConcernError' must be a document");
+  }
+  if (const Value* app = data->As<Document>().Get("appName"); app && !app->Is<std::string>()) {
+    return Status(kTypeMismatch, "'appName' must be a string");
+  }
+  if (OptionalBool(data->As<Document>(), "blockConnection", false)) {
+    const Value* ms = data->As<Document>().Get("blockTimeMS");
+    auto n = ms ? ms->AsExactInt64() : std::nullopt;
+    if (!n || *n < 0 || *n > 3600 * 1000) {
+      return Status(kBadValue, "'blockTimeMS' must be given with blockConnection, 0 to 3600000");
+    }
   }
   commands_ = std::move(commands);
   data_ = data->As<Document>();
@@ -124,14 +135,22 @@ std::optional<FailPoints::WriteFault> FailPoints::CheckTransactionalWrite() {
   return write_fault_;
 }
 
-std::optional<FailPoints::Action> FailPoints::Check(const std::string& command) {
+std::optional<FailPoints::Action> FailPoints::Check(const std::string& command,
+                                                    const std::string& app_name) {
+  const Value* app = data_.Get("appName");
   if (!fail_command_.on ||
       std::find(commands_.begin(), commands_.end(), command) == commands_.end() ||
-      !fail_command_.Fire()) {
+      (app && app->As<std::string>() != app_name) || !fail_command_.Fire()) {
     return std::nullopt;
   }
   Action action;
   action.close_connection = OptionalBool(data_, "closeConnection", false);
+  if (OptionalBool(data_, "blockConnection", false)) {
+    action.block = std::chrono::milliseconds(*data_.Get("blockTimeMS")->AsExactInt64());
+    action.run_command = !action.close_connection && !data_.Has("errorCode") &&
+                         !data_.Has("writeConcernError");
+    if (action.run_command) return action;
+  }
   if (const Value* wce = data_.Get("writeConcernError"); wce && !data_.Has("errorCode")) {
     action.write_concern_error = wce->As<Document>();
     return action;

@@ -8,6 +8,7 @@
 //   `failBeforeCommitExceptionCode` fails before it is committed.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,13 +28,18 @@ class FailPoints {
 
   struct Action {
     bool close_connection = false;
+    // blockConnection: the connection waits this long before the command is answered.
+    std::chrono::milliseconds block{0};
+    // Only blocking was asked for: the command then runs as usual.
+    bool run_command = false;
     // The error reply (when not closing). Empty with `write_concern_error`: the command runs,
     // and its reply carries that error, as mongod's failCommand does.
     Document reply;
     std::optional<Document> write_concern_error;
   };
-  // What to do instead of running `command`, if the fail point is on for it (and counts it).
-  std::optional<Action> Check(const std::string& command);
+  // What to do instead of running `command` sent on a connection whose handshake named
+  // `app_name`, if the fail point is on for it (and counts it).
+  std::optional<Action> Check(const std::string& command, const std::string& app_name = "");
 
   // onPrimaryTransactionalWrite, evaluated once per statement a retryable write executes.
   struct WriteFault {

@@ -28,6 +28,11 @@ StatusOr<Document> Hello(const Document& cmd, CommandContext& ctx) {
     reply.Append("isWritablePrimary", true);
   }
   if (hello_ok) reply.Append("helloOk", true);
+  if (const Value* client = cmd.Get("client"); client && client->Is<Document>() && ctx.connection) {
+    const Value* app = client->As<Document>().Get("application");
+    const Value* name = app && app->Is<Document>() ? app->As<Document>().Get("name") : nullptr;
+    if (name && name->Is<std::string>()) ctx.connection->app_name = name->As<std::string>();
+  }
   // Tells the driver which SCRAM mechanism the user can use ("db.user" in the request).
   if (const Value* who = cmd.Get("saslSupportedMechs");
       who && who->Is<std::string>() && ctx.users && ctx.users->count(who->As<std::string>())) {
