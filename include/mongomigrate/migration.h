@@ -32,6 +32,13 @@ class MigrationAction {
   // command MongoDB refuses in one, or an error the action tolerates (any failed statement
   // aborts a transaction).
   virtual std::string TransactionBlocker() const { return ""; }
+  // Whether running may change or remove the collection `name` of the target database. The
+  // runner guards its history collection (snapshot, then restore what went) only around
+  // actions that may touch it; an action that cannot know says true.
+  virtual bool MayTouch(const std::string& name) const {
+    (void)name;
+    return true;
+  }
 };
 
 struct Migration {

@@ -227,6 +227,15 @@ Status Lock::Confirm() {
   return Status::Ok();  // a failed renewal within the lease: reported as a warning
 }
 
+Status Lock::ConfirmUnlessFresh() {
+  if (lost_) return Lost("another runner took it over, or it was removed with `unlock --force`");
+  {
+    std::lock_guard guard(state_mutex_);
+    if (Clock::now() - last_confirmed_ < options_.lease / 2) return Status::Ok();
+  }
+  return Confirm();
+}
+
 std::vector<std::string> Lock::TakeRenewalErrors() {
   std::lock_guard guard(state_mutex_);
   return std::exchange(renewal_errors_, {});

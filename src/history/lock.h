@@ -80,6 +80,11 @@ class Lock {
   // failed for longer than the lease (the server may have expired it). A failed renewal within
   // the lease is OK, and reported through TakeRenewalErrors.
   Status Confirm();
+  // As Confirm, without asking the server while less than half the lease has passed since a
+  // renewal was sent (the lease cannot have expired; a forced unlock is caught by the next
+  // Confirm). Used before a claim, which its own revision check keeps safe; the Confirm just
+  // before a migration runs always asks.
+  Status ConfirmUnlessFresh();
   // Renewal failures seen by the background thread since the last call ("" entries never).
   std::vector<std::string> TakeRenewalErrors();
   // Marks the lock free, only if it is still ours (same owner and generation).

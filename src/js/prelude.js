@@ -430,7 +430,9 @@
       }
       if (this.cursorId === 0 || this.cursorId instanceof Long && this.cursorId.big === 0n) return;
       const getMore = { getMore: this.cursorId instanceof Long ? this.cursorId : Long.fromNumber(this.cursorId), collection: this._collection() };
-      if (this.options.batchSize) getMore.batchSize = this.options.batchSize;
+      // As the Node.js driver: 1000 documents a getMore unless told (a large collection is
+      // then read in bounded batches, not in replies of up to 16 MiB).
+      getMore.batchSize = this.options.batchSize || 1000;
       const reply = runCommand(this.db.databaseName, getMore, sessionOf(this.options));
       this.cursorId = reply.cursor.id;
       this.buffer.push(...reply.cursor.nextBatch);

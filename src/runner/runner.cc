@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <optional>
 
 #include "history/history.h"
 #include "history/lock.h"
@@ -156,7 +157,7 @@ mm::Status Runner::ReadyForNext(const EventSink& events, const std::string& what
         .WithDetails(Document{{"interrupted", signal}});
   }
   if (!lock_) return mm::Status::Ok();
-  mm::Status held = lock_->Confirm();
+  mm::Status held = lock_->ConfirmUnlessFresh();
   for (const std::string& e : lock_->TakeRenewalErrors()) {
     events(RunEvent{RunEvent::Type::kWarning, plan::Direction::kUp, nullptr, 0, {}, e, nullptr});
   }
@@ -220,9 +221,16 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
     const std::string outside = transactions ? OutsideTransactionReason(m, up) : "";
     const bool in_transaction = transactions && outside.empty();
     // Kept to restore the history should this migration drop or rewrite it (the seed's own
-    // 002 `down` drops migrationHistory). Taken after the claim, so the claim survives too.
-    auto snapshot = history.Snapshot();
-    if (!snapshot.ok()) return snapshot.status();
+    // 002 `down` drops migrationHistory). Taken after the claim, so the claim survives too;
+    // only around an action that may touch the history (a JSON file says which collections
+    // it touches), so that most migrations cost no read of the history at all.
+    const MigrationAction& action = *(up ? m.up : m.down);
+    std::optional<std::vector<Document>> snapshot;
+    if (action.MayTouch(options_.history_collection)) {
+      auto taken = history.Snapshot();
+      if (!taken.ok()) return taken.status();
+      snapshot = std::move(taken).value();
+    }
     // The claim stands, but this runner may have stalled since; the lock says whether another
     // took over (an operator's `force … pending` then another run): stop before running.
     if (lock_) {
@@ -236,10 +244,10 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
     auto start = std::chrono::steady_clock::now();
     mm::Status s = in_transaction ? RunInTransaction(db_, options_.history_collection, *claim, m,
                                                      up, by, out, start)
-                                  : (up ? m.up : m.down)->Run(db_, out);
+                                  : action.Run(db_, out);
     if (!in_transaction && s.ok()) runner::FaultPoint("after-run", m.version);
     const int64_t ms = MillisecondsSince(start);
-    auto restored = history.RestoreMissing(*snapshot);
+    auto restored = snapshot ? history.RestoreMissing(*snapshot) : StatusOr<int>(0);
     if (!restored.ok()) return restored.status();
     if (*restored > 0) {
       event(RunEvent::Type::kWarning, "migration " + std::to_string(m.version) + " removed " +

@@ -62,6 +62,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> parameters;
   app.add_option("--setParameter", parameters,
                  "NAME=VALUE; devmongod knows enableTestCommands=1 (enables `sleep`)");
+  app.add_option("--commandLog", options.command_log,
+                 "Append one line per command received (\"db command\") to FILE, to count a "
+                 "client's round trips (devmongod's own option)");
   std::string dbpath;
   app.add_option("--dbpath", dbpath,
                  "Directory for durable data (SQLite); without it, data lives in memory only");

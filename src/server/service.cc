@@ -1,6 +1,7 @@
 #include "server/service.h"
 
 #include <cstdio>
+#include <stdexcept>
 #include <thread>
 
 #include "server/commands/error_labels.h"
@@ -23,6 +24,10 @@ std::string AuthenticatedUser(const commands::CommandContext& ctx) {
 Service::Service(commands::ServerOptions options, std::unique_ptr<storage::Storage> storage)
     : options_(std::move(options)), storage_(std::move(storage)), catalog_(storage_.get()) {
   catalog_.LoadFrom(*storage_);
+  if (!options_.command_log.empty()) {
+    command_log_.open(options_.command_log, std::ios::app);
+    if (!command_log_) throw std::runtime_error("cannot open --commandLog " + options_.command_log);
+  }
 }
 
 Document Service::RunStored(const Document& command, commands::CommandContext& ctx) {
@@ -67,6 +72,9 @@ Document Service::Answer(const Document& command, commands::CommandContext& ctx,
   sessions_.AbortExpired(options_.transaction_lifetime);
   const commands::CommandSpec* spec =
       command.empty() ? nullptr : commands::FindCommand(command.fields().front().key);
+  if (command_log_.is_open() && !command.empty()) {
+    command_log_ << ctx.db << ' ' << command.fields().front().key << std::endl;
+  }
   if (const Value* lsid = command.Get("lsid"); lsid && lsid->Is<Document>() && spec) {
     sessions_.Touch(lsid->As<Document>(), AuthenticatedUser(ctx));
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -58,6 +59,7 @@ class Service {
   std::map<int32_t, commands::ConnectionState> connections_;
   std::atomic<int32_t> next_reply_id_{1};
   ClusterClock clock_;  // replica-set mode only
+  std::ofstream command_log_;
   std::atomic<bool> shutting_down_{false};
 };
 

@@ -26,6 +26,27 @@ struct Step {
 constexpr std::string_view kTransactionalCommands[] = {
     "aggregate", "create", "delete", "distinct", "find", "findAndModify", "insert", "update"};
 
+// Commands whose only collection is the one they name (renameCollection and aggregate are
+// looked into). Anything else is assumed to touch everything.
+constexpr std::string_view kKnownTargets[] = {
+    "aggregate", "collMod", "count",   "create",  "createIndexes",    "delete", "distinct",
+    "drop",      "dropIndexes", "find", "findAndModify", "insert", "renameCollection", "update"};
+
+// Whether the aggregate `command` ends in $out or $merge into `name` (or somewhere unreadable).
+bool WritesTo(const Document& command, const std::string& name) {
+  const Value* pipeline = command.Get("pipeline");
+  if (!pipeline || !pipeline->Is<Array>()) return false;
+  for (const Value& stage : pipeline->As<Array>().items) {
+    const Document* d = stage.If<Document>();
+    if (!d || d->empty()) continue;
+    const Field& op = d->fields().front();
+    if (op.key != "$out" && op.key != "$merge") continue;
+    if (op.value.Is<std::string>()) return op.value.As<std::string>() == name;
+    return true;  // {db, coll} or {into: …}: treated as touching
+  }
+  return false;
+}
+
 class JsonAction : public MigrationAction {
  public:
   JsonAction(std::string file, std::string direction, std::vector<Step> steps)
@@ -67,6 +88,30 @@ class JsonAction : public MigrationAction {
           .WithDetails(std::move(details));
     }
     return Status::Ok();
+  }
+
+  // A step touches the collection it names, where an aggregate writes ($out/$merge), and a
+  // renameCollection's source or target; dropDatabase and any command not listed here may
+  // touch anything.
+  bool MayTouch(const std::string& name) const override {
+    for (const Step& step : steps_) {
+      const Field& first = step.command.fields().front();
+      if (std::find(std::begin(kKnownTargets), std::end(kKnownTargets), first.key) ==
+          std::end(kKnownTargets)) {
+        return true;
+      }
+      if (first.value.Is<std::string>() && first.value.As<std::string>() == name) return true;
+      if (first.key == "renameCollection") {
+        const Value* to = step.command.Get("to");
+        for (const Value* ns : {&first.value, to}) {
+          if (!ns || !ns->Is<std::string>()) return true;
+          const std::string& s = ns->As<std::string>();
+          if (s.size() > name.size() && s.ends_with("." + name)) return true;
+        }
+      }
+      if (first.key == "aggregate" && WritesTo(step.command, name)) return true;
+    }
+    return false;
   }
 
   std::string TransactionBlocker() const override {

@@ -45,6 +45,9 @@ struct ServerOptions {
   std::chrono::seconds snapshot_history_window{300};
   // --setParameter ttlMonitorSleepSecs: how often expired documents are removed (mongod: 60).
   std::chrono::seconds ttl_monitor_period{60};
+  // --commandLog FILE (devmongod's own): one line per command received, "db command", so a
+  // test can count a client's round trips.
+  std::string command_log;
 };
 
 // A user: SCRAM credentials (never a password) and built-in roles, each as (role, database).
