@@ -247,7 +247,8 @@ TEST(ClusteredCollection, IsListedKeptInIdOrderAndRefusesBadSpecs) {
   Service service{commands::ServerOptions{}, storage::MakeMemoryStorage()};
   auto run = [&](const std::string& json) { return service.Run(Json(json), "test"); };
   auto code = [&](const std::string& json) {
-    const Value* c = run(json).Get("code");
+    const Document reply = run(json);  // kept: `code` points into it
+    const Value* c = reply.Get("code");
     return c ? *c->AsExactInt64() : 0;
   };
   EXPECT_EQ(code(R"({"create": "k", "clusteredIndex": {"key": {"_id": 1}, "unique": true}})"), 0);
@@ -333,7 +334,8 @@ TEST(TailableCursor, FollowsACappedCollection) {
   Service service{commands::ServerOptions{}, storage::MakeMemoryStorage()};
   auto run = [&](const std::string& json) { return service.Run(Json(json), "test"); };
   auto code = [&](const std::string& json) {
-    const Value* c = run(json).Get("code");
+    const Document reply = run(json);  // kept: `code` points into it
+    const Value* c = reply.Get("code");
     return c ? *c->AsExactInt64() : 0;
   };
   auto batch = [](const Document& reply, const char* which) {

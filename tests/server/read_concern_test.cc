@@ -22,7 +22,8 @@ class ReadConcernTest : public ::testing::Test {
  protected:
   Document Run(const std::string& json) { return service_.Run(Json(json), "test"); }
   int64_t Code(const std::string& json) {
-    const Value* code = Run(json).Get("code");
+    const Document reply = Run(json);  // kept: `code` points into it
+    const Value* code = reply.Get("code");
     return code ? *code->AsExactInt64() : 0;
   }
   Service service_{Options(true), storage::MakeMemoryStorage()};
