@@ -44,7 +44,7 @@ class MigrationAction {
 struct Migration {
   int64_t version = 0;
   std::string description;
-  std::string file;      // the file's name; "" for a migration registered in C++
+  std::string file;  // the file's name; "" for a migration registered in C++
   // SHA-256 (hex) of the file's bytes with CRLF line endings read as LF, so that a Windows
   // checkout matches a Unix one; "" for C++ migrations.
   std::string checksum;

@@ -29,8 +29,9 @@ constexpr std::string_view kTransactionalCommands[] = {
 // Commands whose only collection is the one they name (renameCollection and aggregate are
 // looked into). Anything else is assumed to touch everything.
 constexpr std::string_view kKnownTargets[] = {
-    "aggregate", "collMod", "count",   "create",  "createIndexes",    "delete", "distinct",
-    "drop",      "dropIndexes", "find", "findAndModify", "insert", "renameCollection", "update"};
+    "aggregate",        "collMod", "count",       "create", "createIndexes", "delete",
+    "distinct",         "drop",    "dropIndexes", "find",   "findAndModify", "insert",
+    "renameCollection", "update"};
 
 // Whether the aggregate `command` ends in $out or $merge into `name` (or somewhere unreadable).
 bool WritesTo(const Document& command, const std::string& name) {

@@ -269,13 +269,12 @@ TEST(ClusteredCollection, IsListedKeptInIdOrderAndRefusesBadSpecs) {
             R"([ { "_id" : 1 }, { "_id" : 2 }, { "_id" : 3 } ])")
       << "natural order is _id order";
   EXPECT_EQ(code(R"({"insert": "k", "documents": [{"_id": 2}]})"), 0) << "a write error, not a "
-                                                                        "command error";
+                                                                         "command error";
   EXPECT_EQ(code(R"({"dropIndexes": "k", "index": "_id_"})"), 72);
 
   EXPECT_EQ(code(R"({"create": "a", "clusteredIndex": "yes"})"), 5979702);
   EXPECT_EQ(code(R"({"create": "b", "clusteredIndex": {"key": {"_id": 1}}})"), 40414);
-  EXPECT_EQ(code(R"({"create": "c", "clusteredIndex": {"key": {"_id": 1}, "unique": false}})"),
-            72);
+  EXPECT_EQ(code(R"({"create": "c", "clusteredIndex": {"key": {"_id": 1}, "unique": false}})"), 72);
   EXPECT_EQ(code(R"({"create": "d", "clusteredIndex": {"key": {"x": 1}, "unique": true}})"), 72);
   EXPECT_EQ(code(R"({"create": "e", "clusteredIndex": {"key": {"_id": 1}, "unique": true,
                      "sparse": true}})"),

@@ -83,16 +83,21 @@ TEST(Lifetimes, TheTtlMonitorRemovesExactlyTheExpiredDocuments) {
                        "expireAfterSeconds": 0, "partialFilterExpression": {"kind": "temp"}}]})"),
               "t");
   service.Run(Json(R"({"insert": "s", "documents": [
-                  {"_id": "old", "at": )" + date(now - 3600 * 1000) + R"(},
-                  {"_id": "array", "at": [)" + date(now + 3600 * 1000) + ", " +
-                   date(now - 3600 * 1000) + R"(]},
-                  {"_id": "young", "at": )" + date(now - 1000) + R"(},
-                  {"_id": "future", "at": )" + date(now + 3600 * 1000) + R"(},
+                  {"_id": "old", "at": )" +
+                   date(now - 3600 * 1000) + R"(},
+                  {"_id": "array", "at": [)" +
+                   date(now + 3600 * 1000) + ", " + date(now - 3600 * 1000) + R"(]},
+                  {"_id": "young", "at": )" +
+                   date(now - 1000) + R"(},
+                  {"_id": "future", "at": )" +
+                   date(now + 3600 * 1000) + R"(},
                   {"_id": "text", "at": "yesterday"}, {"_id": "none"}]})"),
               "t");
   service.Run(Json(R"({"insert": "p", "documents": [
-                  {"_id": "temp", "kind": "temp", "at": )" + date(now - 1000) + R"(},
-                  {"_id": "kept", "kind": "keep", "at": )" + date(now - 1000) + R"(}]})"),
+                  {"_id": "temp", "kind": "temp", "at": )" +
+                   date(now - 1000) + R"(},
+                  {"_id": "kept", "kind": "keep", "at": )" +
+                   date(now - 1000) + R"(}]})"),
               "t");
   EXPECT_EQ(service.ExpireTtlIndexes(), 3u);
   auto ids = [&](const char* coll) {
@@ -112,7 +117,10 @@ TEST(Lifetimes, DevmongodRunsTheTtlMonitorOnItsOwn) {
   mm::testing::MongocClient client(server.uri("t"));
   client.Command("t", Json(R"({"createIndexes": "s", "indexes": [{"key": {"at": 1},
                             "name": "at_1", "expireAfterSeconds": 0}]})"));
-  client.Command("t", Json(R"({"insert": "s", "documents": [{"_id": 1, "at": {"$date": "2001-01-01T00:00:00Z"}}]})"));
+  client.Command(
+      "t",
+      Json(
+          R"({"insert": "s", "documents": [{"_id": 1, "at": {"$date": "2001-01-01T00:00:00Z"}}]})"));
   // Polls (no timing is asserted): the document goes within a few monitor periods.
   int64_t count = 1;
   for (int i = 0; i < 100 && count != 0; ++i) {

@@ -1,7 +1,7 @@
-// readConcern and writeConcern as mongod checks and honours them on one node. Sources: read_concern_args.cpp (MongoDB's
-// parser: codes 9 and 72), MongoDB's docs "Read Concern 'snapshot'" (reads outside
-// transactions at atClusterTime, 5.0+), sessions/snapshot-sessions.json and
-// crud/aggregate-out-readConcern.json (../shared/spec-tests).
+// readConcern and writeConcern as mongod checks and honours them on one node. Sources:
+// read_concern_args.cpp (MongoDB's parser: codes 9 and 72), MongoDB's docs "Read Concern
+// 'snapshot'" (reads outside transactions at atClusterTime, 5.0+), sessions/snapshot-sessions.json
+// and crud/aggregate-out-readConcern.json (../shared/spec-tests).
 #include <gtest/gtest.h>
 
 #include "server/service.h"
@@ -36,11 +36,10 @@ TEST_F(ReadConcernTest, UnknownLevelsFieldsAndCombinationsAreRefused) {
   EXPECT_EQ(Code(R"({"find": "c", "readConcern": {"level": "majority",
                      "atClusterTime": {"$timestamp": {"t": 1, "i": 1}}}})"),
             72);
-  EXPECT_EQ(Code(R"({"insert": "c", "documents": [{}], "readConcern": {"level": "majority"}})"),
-            72)
+  EXPECT_EQ(Code(R"({"insert": "c", "documents": [{}], "readConcern": {"level": "majority"}})"), 72)
       << "a write outside a transaction takes only local";
-  EXPECT_EQ(Code(R"({"insert": "c", "documents": [{"_id": 1}], "readConcern": {"level": "local"}})"),
-            0);
+  EXPECT_EQ(
+      Code(R"({"insert": "c", "documents": [{"_id": 1}], "readConcern": {"level": "local"}})"), 0);
   EXPECT_EQ(Code(R"({"aggregate": "c", "pipeline": [{"$out": "d"}], "cursor": {},
                      "readConcern": {"level": "linearizable"}})"),
             72);
@@ -71,10 +70,10 @@ TEST_F(ReadConcernTest, ASnapshotReadSeesTheDataAsAtTheTimeItWasAnswered) {
   const Timestamp t = at->As<Timestamp>();
   Run(R"({"update": "c", "updates": [{"q": {"_id": 1}, "u": {"$inc": {"x": 1}}}]})");
   Run(R"({"insert": "c", "documents": [{"_id": 2, "x": 22}]})");
-  const std::string at_json = R"({"$timestamp": {"t": )" + std::to_string(t.t) + R"(, "i": )" +
-                              std::to_string(t.i) + "}}";
-  Document again =
-      Run(R"({"find": "c", "readConcern": {"level": "snapshot", "atClusterTime": )" + at_json + "}}");
+  const std::string at_json =
+      R"({"$timestamp": {"t": )" + std::to_string(t.t) + R"(, "i": )" + std::to_string(t.i) + "}}";
+  Document again = Run(R"({"find": "c", "readConcern": {"level": "snapshot", "atClusterTime": )" +
+                       at_json + "}}");
   EXPECT_EQ(ToRelaxedJson(*again.Get("cursor")->As<Document>().Get("firstBatch")),
             R"([ { "_id" : 1, "x" : 11 } ])");
   Document distinct = Run(R"({"distinct": "c", "key": "x", "readConcern": {"level": "snapshot",

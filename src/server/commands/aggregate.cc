@@ -6,8 +6,8 @@
 #include "server/commands/sessions.h"
 #include "server/engine/expression.h"
 #include "server/engine/path.h"
-#include "value/bson_codec.h"
 #include "server/engine/query.h"
+#include "value/bson_codec.h"
 
 namespace mm::commands {
 namespace {
@@ -151,8 +151,9 @@ StatusOr<std::vector<Document>> ListLocalSessions(const Value& spec, CommandCont
         const Value* name = d ? d->Get("user") : nullptr;
         const Value* db = d ? d->Get("db") : nullptr;
         if (!name || !name->Is<std::string>() || !db || !db->Is<std::string>()) {
-          return Status(kIdlRequiredFieldMissing, "$listLocalSessions.users: each user needs "
-                                                  "'user' and 'db' strings");
+          return Status(kIdlRequiredFieldMissing,
+                        "$listLocalSessions.users: each user needs "
+                        "'user' and 'db' strings");
         }
         users.insert(name->As<std::string>() + "@" + db->As<std::string>());
       }
@@ -180,8 +181,8 @@ StatusOr<std::vector<Document>> DatabaseLevelSource(const Value& first, CommandC
   const std::string name = stage && !stage->empty() ? stage->fields().front().key : "";
   if (name == "$listLocalSessions") return ListLocalSessions(stage->fields().front().value, ctx);
   if (name != "$documents") {
-    return Status(kInvalidNamespace, "{aggregate: 1} is not valid for '" + name +
-                                         "'; a collection is required.");
+    return Status(kInvalidNamespace,
+                  "{aggregate: 1} is not valid for '" + name + "'; a collection is required.");
   }
   auto expression = engine::Expression::Parse(stage->fields().front().value);
   if (!expression.ok()) return expression.status();
@@ -191,9 +192,10 @@ StatusOr<std::vector<Document>> DatabaseLevelSource(const Value& first, CommandC
   std::vector<Document> docs;
   for (const Value& v : value->As<Array>().items) {
     if (!v.Is<Document>()) {
-      return Status(40228, "'replacement document' must evaluate to an object, but resulting "
-                           "value was: " +
-                               ToRelaxedJson(v));
+      return Status(40228,
+                    "'replacement document' must evaluate to an object, but resulting "
+                    "value was: " +
+                        ToRelaxedJson(v));
     }
     docs.push_back(v.As<Document>());
   }

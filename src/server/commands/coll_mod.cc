@@ -46,13 +46,12 @@ StatusOr<Document> CollMod(const Document& cmd, CommandContext& ctx) {
 }  // namespace
 
 CommandSpec CollModCommand() {
-  return CommandSpec{"collMod",
-                     "Changes a collection's validator or an index's hidden/TTL option.",
-                     {"validator", "validationLevel", "validationAction", "index",
-                      "changeStreamPreAndPostImages"},
-                     {"viewOn", "pipeline", "expireAfterSeconds", "timeseries", "cappedSize",
-                      "cappedMax"},
-                     CollMod};
+  return CommandSpec{
+      "collMod",
+      "Changes a collection's validator or an index's hidden/TTL option.",
+      {"validator", "validationLevel", "validationAction", "index", "changeStreamPreAndPostImages"},
+      {"viewOn", "pipeline", "expireAfterSeconds", "timeseries", "cappedSize", "cappedMax"},
+      CollMod};
 }
 
 }  // namespace mm::commands

@@ -41,8 +41,9 @@ StatusOr<std::optional<Document>> CanonicalClusteredIndex(const Value& option) {
     return TypeMismatch("create", "clusteredIndex.name", "string", *name);
   }
   if (const Value* v = spec->Get("v"); v && !(v->IsNumber() && v->AsExactInt64() == 2)) {
-    return Status(kInvalidOptions, "Invalid clusteredIndex version: the only supported version "
-                                   "is 2");
+    return Status(kInvalidOptions,
+                  "Invalid clusteredIndex version: the only supported version "
+                  "is 2");
   }
   if (!unique->As<bool>()) {
     return Status(kInvalidOptions, "The clusteredIndex option requires unique: true");

@@ -61,14 +61,14 @@ StatusOr<Document> Create(const Document& cmd, CommandContext& ctx) {
 }  // namespace
 
 CommandSpec CreateCommand() {
-  return CommandSpec{"create",
-                     "Creates a collection with options (validator, capped).",
-                     {"capped", "size", "max", "validator", "validationLevel", "validationAction",
-                      "storageEngine", "indexOptionDefaults", "idIndex", "autoIndexId",
-                      "clusteredIndex", "changeStreamPreAndPostImages"},
-                     {"collation", "timeseries", "viewOn", "pipeline", "expireAfterSeconds",
-                      "encryptedFields"},
-                     Create};
+  return CommandSpec{
+      "create",
+      "Creates a collection with options (validator, capped).",
+      {"capped", "size", "max", "validator", "validationLevel", "validationAction", "storageEngine",
+       "indexOptionDefaults", "idIndex", "autoIndexId", "clusteredIndex",
+       "changeStreamPreAndPostImages"},
+      {"collation", "timeseries", "viewOn", "pipeline", "expireAfterSeconds", "encryptedFields"},
+      Create};
 }
 
 }  // namespace mm::commands

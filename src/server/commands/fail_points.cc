@@ -29,8 +29,9 @@ Status FailPoints::ParseMode(const Value* mode, Mode* out) {
   const Document* d = mode->If<Document>();
   const char* key = d && d->Has("times") ? "times" : d && d->Has("skip") ? "skip" : nullptr;
   if (!key || d->size() != 1) {
-    return Status(kNotImplemented, "devmongod supports the modes alwaysOn, off, {times: n} and "
-                                   "{skip: n}");
+    return Status(kNotImplemented,
+                  "devmongod supports the modes alwaysOn, off, {times: n} and "
+                  "{skip: n}");
   }
   auto n = d->Get(key)->AsExactInt64();
   if (!n || *n < 0) {
@@ -147,8 +148,8 @@ std::optional<FailPoints::Action> FailPoints::Check(const std::string& command,
   action.close_connection = OptionalBool(data_, "closeConnection", false);
   if (OptionalBool(data_, "blockConnection", false)) {
     action.block = std::chrono::milliseconds(*data_.Get("blockTimeMS")->AsExactInt64());
-    action.run_command = !action.close_connection && !data_.Has("errorCode") &&
-                         !data_.Has("writeConcernError");
+    action.run_command =
+        !action.close_connection && !data_.Has("errorCode") && !data_.Has("writeConcernError");
     if (action.run_command) return action;
   }
   if (const Value* wce = data_.Get("writeConcernError"); wce && !data_.Has("errorCode")) {

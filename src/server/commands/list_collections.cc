@@ -22,7 +22,8 @@ StatusOr<Document> ListCollections(const Document& cmd, CommandContext& ctx) {
       // A clustered collection has no separate _id index (its clustered index is listed in
       // options, and by listIndexes).
       if (!c->options().Has("clusteredIndex")) {
-        entry.Append("idIndex", Document{{"v", 2}, {"key", Document{{"_id", 1}}}, {"name", "_id_"}});
+        entry.Append("idIndex",
+                     Document{{"v", 2}, {"key", Document{{"_id", 1}}}, {"name", "_id_"}});
       }
     }
     if (matcher->Matches(entry)) out.push_back(std::move(entry));

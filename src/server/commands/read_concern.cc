@@ -14,7 +14,8 @@ constexpr std::array<std::string_view, 5> kLevels = {"local", "majority", "linea
 StatusOr<Timestamp> TimestampField(const Document& rc, const std::string& field) {
   const Value* v = rc.Get(field);
   if (!v->Is<Timestamp>()) {
-    return Status(kTypeMismatch, "\"" + field + "\" had the wrong type. Expected timestamp, found " +
+    return Status(kTypeMismatch, "\"" + field +
+                                     "\" had the wrong type. Expected timestamp, found " +
                                      std::string(TypeAlias(v->type())));
   }
   return v->As<Timestamp>();
@@ -42,8 +43,8 @@ StatusOr<ReadConcern> ParseReadConcern(const Document& cmd) {
   for (const Field& f : rc->fields()) {
     if (f.key == "level") {
       if (!f.value.Is<std::string>()) {
-        return Status(kTypeMismatch,
-                      "\"level\" had the wrong type. Expected string, found " + std::string(TypeAlias(f.value.type())));
+        return Status(kTypeMismatch, "\"level\" had the wrong type. Expected string, found " +
+                                         std::string(TypeAlias(f.value.type())));
       }
       out.level = f.value.As<std::string>();
       if (std::find(kLevels.begin(), kLevels.end(), out.level) == kLevels.end()) {
@@ -74,8 +75,9 @@ StatusOr<ReadConcern> ParseReadConcern(const Document& cmd) {
                   "session is not allowed.");
   }
   if (after && (out.level == "available" || out.level == "linearizable")) {
-    return Status(kInvalidOptions, "afterClusterTime field can be set only if level is equal to "
-                                   "majority, local, or snapshot");
+    return Status(kInvalidOptions,
+                  "afterClusterTime field can be set only if level is equal to "
+                  "majority, local, or snapshot");
   }
   if (out.at_cluster_time && !out.snapshot()) {
     return Status(kInvalidOptions,
@@ -94,8 +96,7 @@ Status CheckReadConcernSupported(const Document& cmd, const ReadConcern& rc,
   if ((rc.level == "linearizable" || rc.snapshot()) && options.repl_set.empty()) {
     return Status(kNotAReplicaSet, "node needs to be a replica set member to use read concern");
   }
-  const bool reads = name == "find" || name == "aggregate" || name == "distinct" ||
-                     name == "count";
+  const bool reads = name == "find" || name == "aggregate" || name == "distinct" || name == "count";
   const bool writes =
       name == "insert" || name == "update" || name == "delete" || name == "findAndModify";
   auto unsupported = [&] {

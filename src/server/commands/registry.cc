@@ -150,10 +150,10 @@ Document RunCommand(const Document& cmd, CommandContext& ctx) {
   // client gets an error reply (as mongod's exceptionToStatus words it) and everyone else is
   // served on.
   try {
-    reply = in_transaction               ? RunInTransaction(*it, cmd, ctx)
-            : retryable                  ? RunRetryableWrite(*it, cmd, ctx)
-            : read_concern->snapshot()   ? RunAtSnapshot(*it, cmd, ctx, *read_concern)
-                                         : it->handler(cmd, ctx);
+    reply = in_transaction             ? RunInTransaction(*it, cmd, ctx)
+            : retryable                ? RunRetryableWrite(*it, cmd, ctx)
+            : read_concern->snapshot() ? RunAtSnapshot(*it, cmd, ctx, *read_concern)
+                                       : it->handler(cmd, ctx);
   } catch (const std::bad_alloc&) {
     reply = Status(kExceededMemoryLimit, "Out of memory running command " + name);
   } catch (const std::exception& e) {

@@ -48,8 +48,8 @@ void AppendRenumbered(const Document& reply, const char* field, size_t index, Ar
   }
 }
 
-StatusOr<Document> RunByStatement(const CommandSpec& spec, const Document& cmd,
-                                  CommandContext& ctx, Transaction& session) {
+StatusOr<Document> RunByStatement(const CommandSpec& spec, const Document& cmd, CommandContext& ctx,
+                                  Transaction& session) {
   const std::string& command = cmd.fields().front().key;
   const char* field = StatementsField(command);
   const Value* statements = field ? cmd.Get(field) : nullptr;

@@ -8,13 +8,13 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
-#include <vector>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "server/engine/catalog.h"
 #include "value/value.h"

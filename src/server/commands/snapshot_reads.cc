@@ -20,8 +20,8 @@ void SnapshotHistory::Release(std::chrono::seconds window) {
   std::erase_if(kept_, [&](const auto& entry) { return entry.second.taken < oldest; });
 }
 
-StatusOr<Document> RunAtSnapshot(const CommandSpec& spec, const Document& cmd,
-                                 CommandContext& ctx, const ReadConcern& rc) {
+StatusOr<Document> RunAtSnapshot(const CommandSpec& spec, const Document& cmd, CommandContext& ctx,
+                                 const ReadConcern& rc) {
   if (!ctx.snapshots || !ctx.clock) return Status(kInternalError, "no snapshot history");
   ctx.snapshots->Release(ctx.options.snapshot_history_window);
   Timestamp at;
@@ -48,9 +48,9 @@ StatusOr<Document> RunAtSnapshot(const CommandSpec& spec, const Document& cmd,
     catalog = copy.get();
     ctx.snapshots->Keep(at, std::move(copy));
   }
-  CommandContext inner{*catalog,           ctx.cursors,    ctx.options, ctx.client,
-                       ctx.db,             ctx.shutting_down, ctx.connection, ctx.users,
-                       ctx.sessions,       ctx.fail_points};
+  CommandContext inner{*catalog,     ctx.cursors,       ctx.options,    ctx.client,
+                       ctx.db,       ctx.shutting_down, ctx.connection, ctx.users,
+                       ctx.sessions, ctx.fail_points};
   auto reply = spec.handler(cmd, inner);
   if (!reply.ok()) return reply;
   if (Value* cursor = reply->Get("cursor"); cursor && cursor->Is<Document>()) {

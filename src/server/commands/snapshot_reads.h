@@ -42,7 +42,7 @@ class SnapshotHistory {
 
 // Runs the read `cmd` (find, aggregate or distinct) at a snapshot and adds `atClusterTime` to
 // its reply (in `cursor` for find and aggregate, as mongod does).
-StatusOr<Document> RunAtSnapshot(const CommandSpec& spec, const Document& cmd,
-                                 CommandContext& ctx, const ReadConcern& rc);
+StatusOr<Document> RunAtSnapshot(const CommandSpec& spec, const Document& cmd, CommandContext& ctx,
+                                 const ReadConcern& rc);
 
 }  // namespace mm::commands

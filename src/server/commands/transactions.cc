@@ -209,7 +209,8 @@ StatusOr<Document> RunInTransaction(const CommandSpec& spec, const Document& cmd
   // MongoDB's storage engine makes it.
   Status conflict = Status::Ok();
   ctx.sessions->ForEachInProgress([&](const Transaction& other) {
-    if (&other != &txn && conflict.ok()) conflict = txn.snapshot->CheckDocumentConflicts(*other.snapshot);
+    if (&other != &txn && conflict.ok())
+      conflict = txn.snapshot->CheckDocumentConflicts(*other.snapshot);
   });
   if (!conflict.ok()) {
     txn.Abort();

@@ -28,11 +28,11 @@ std::optional<Document> UnsatisfiedWriteConcern(const Document& cmd) {
                     {"errInfo", Document{{"writeConcern", given}}}};
   }
   if (const std::string* tag = w->If<std::string>(); tag && *tag != "majority") {
-    return Document{{"code", static_cast<int32_t>(79)},
-                    {"codeName", CodeName(79)},
-                    {"errmsg", "No write concern mode named '" + *tag +
-                                   "' found in replica set configuration"},
-                    {"errInfo", Document{{"writeConcern", given}}}};
+    return Document{
+        {"code", static_cast<int32_t>(79)},
+        {"codeName", CodeName(79)},
+        {"errmsg", "No write concern mode named '" + *tag + "' found in replica set configuration"},
+        {"errInfo", Document{{"writeConcern", given}}}};
   }
   return std::nullopt;
 }

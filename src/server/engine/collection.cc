@@ -114,9 +114,8 @@ Status Collection::CheckValidation(const Document& doc, const Document* before) 
     details.Append("schemaRulesNotSatisfied", schema_->Explain(Value(doc)));
     info.Append("details", std::move(details));
   } else {
-    info.Append("details",
-                Document{{"operatorName", "$jsonSchema or query operators"},
-                         {"reason", "document did not match the collection validator"}});
+    info.Append("details", Document{{"operatorName", "$jsonSchema or query operators"},
+                                    {"reason", "document did not match the collection validator"}});
   }
   return Status(kDocumentValidationFailure, "Document failed validation")
       .WithDetails(Document{{"errInfo", info}});
@@ -248,8 +247,9 @@ void Collection::EnforceCap() {
   int64_t bytes = 0;
   for (const auto& [rid, doc] : records_) bytes += static_cast<int64_t>(BsonSize(doc));
   // The oldest go first, as in a capped collection; the newest document always stays.
-  while (records_.size() > 1 && ((max_docs > 0 && static_cast<int64_t>(records_.size()) > max_docs) ||
-                                 (max_bytes > 0 && bytes > max_bytes))) {
+  while (records_.size() > 1 &&
+         ((max_docs > 0 && static_cast<int64_t>(records_.size()) > max_docs) ||
+          (max_bytes > 0 && bytes > max_bytes))) {
     bytes -= static_cast<int64_t>(BsonSize(records_.begin()->second));
     Remove(records_.begin()->first);
   }

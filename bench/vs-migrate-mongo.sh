@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# mongo-migrate against migrate-mongo (the Node.js peer), side by side in one run, on one
+# devmongod: whole processes, wall time, interleaved runs; median, min and max per row, the
+# ratio (theirs / ours) and each process's peak RSS.
+#
+#   bash bench/vs-migrate-mongo.sh [RUNS] [BACKFILL_DOCS]     (after scripts/build.sh)
+#
+# Rows: `status` with 10 and 200 migrations applied (our JSON and JS files; their JS files), a
+# no-op `up` at 200, applying 500 trivial migrations to an empty database, and a backfill over
+# BACKFILL_DOCS documents (default 100000; the issue's figure is 1000000) written as a JS
+# cursor + bulkWrite of updateOne (ours: the seed's JS format; theirs: the same code).
+# migrate-mongo 14.0.7 and the Node.js driver 6.22.0 are installed, pinned, into
+# ${MM_BENCH_PEER:-$HOME/.cache/mongo-migrate-bench} (npm, once).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=${1:-7}
+backfill_docs=${2:-100000}
+build="$root/build"
+peer=${MM_BENCH_PEER:-$HOME/.cache/mongo-migrate-bench}
+source "$root/bench/lib.sh"
+
+if [ ! -x "$peer/node_modules/.bin/migrate-mongo" ]; then
+  mkdir -p "$peer"
+  npm install --silent --prefix "$peer" migrate-mongo@14.0.7 mongodb@6.22.0 >/dev/null
+fi
+work=$(mktemp -d)
+start_devmongod "$build"
+trap 'kill $devmongod_pid 2>/dev/null; wait $devmongod_pid 2>/dev/null; rm -rf "$work"' EXIT
+base="mongodb://127.0.0.1:$port"
+
+# Directories of N trivial migrations (one insert each) in the three forms.
+make_dirs() {
+  local n=$1 i v
+  mkdir -p "$work/json$n" "$work/js$n" "$work/mm$n/migrations"
+  for i in $(seq 1 "$n"); do
+    v=$(printf '%05d' "$i")
+    printf '{"version": %d, "description": "add item %d", "up": [{"insert": "items", "documents": [{"n": %d}]}], "down": [{"delete": "items", "deletes": [{"q": {"n": %d}, "limit": 0}]}]}\n' \
+      "$i" "$i" "$i" "$i" >"$work/json$n/${v}_add_item.json"
+    printf "module.exports = {\n  version: %d,\n  description: 'add item %d',\n  up: async (db) => { await db.collection('items').insertOne({ n: %d }); },\n  down: async (db) => { await db.collection('items').deleteMany({ n: %d }); },\n};\n" \
+      "$i" "$i" "$i" "$i" >"$work/js$n/${v}_add_item.js"
+    printf "module.exports = {\n  async up(db) { await db.collection('items').insertOne({ n: %d }); },\n  async down(db) { await db.collection('items').deleteMany({ n: %d }); },\n};\n" \
+      "$i" "$i" >"$work/mm$n/migrations/2026010100${v}-add-item.js"
+  done
+}
+# The two tools as commands (time(1) runs programs, not shell functions):
+#   $work/ours DIR DB ARGS…     mongo-migrate over $work/DIR against database DB
+#   $work/theirs N DB ARGS…     migrate-mongo over $work/mmN against database DB
+cat >"$work/ours" <<SH
+#!/usr/bin/env bash
+exec "$build/src/mongo-migrate" --dir "$work/\$1" --uri "$base/\$2" --quiet "\${@:3}"
+SH
+cat >"$work/theirs" <<SH
+#!/usr/bin/env bash
+cd "$work/mm\$1"
+cat >migrate-mongo-config.js <<JS
+module.exports = {
+  mongodb: { url: '$base', databaseName: '\$2', options: {} },
+  migrationsDir: 'migrations', changelogCollectionName: 'changelog',
+  migrationFileExtension: '.js', useFileHash: false, moduleSystem: 'commonjs',
+};
+JS
+exec "$peer/node_modules/.bin/migrate-mongo" "\${@:3}"
+SH
+chmod +x "$work/ours" "$work/theirs"
+ours() { "$work/ours" "$@"; }
+theirs() { "$work/theirs" "$@"; }
+
+declare -A samples rss
+# Adds one sample of "$@" to row $1.
+sample() {
+  local row=$1 start end kib
+  shift
+  start=$(date +%s%N)
+  /usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null 2>&1
+  kib=$(tail -1 "$work/rss")
+  end=$(date +%s%N)
+  samples[$row]+="$(((end - start) / 1000)) "
+  [ "${rss[$row]:-0}" -ge "$kib" ] 2>/dev/null || rss[$row]=$kib
+}
+stats() {  # median min max in ms of row $1
+  printf '%s\n' ${samples[$1]} | sort -n |
+    awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.1f %.1f %.1f", m/1000, a[1]/1000, a[NR]/1000}'
+}
+
+echo "setting up…" >&2
+for n in 10 200 500; do make_dirs "$n"; done
+for n in 10 200; do
+   "$work/ours" "json$n" "st_json$n" up >/dev/null
+   "$work/ours" "js$n" "st_js$n" up >/dev/null
+  "$work/theirs" "$n" "st_mm$n" up >/dev/null
+done
+
+echo "measuring ($runs interleaved runs)…" >&2
+for r in $(seq 1 "$runs"); do
+  for n in 10 200; do
+    sample "status $n applied|ours JSON" "$work/ours" "json$n" "st_json$n" status
+    sample "status $n applied|ours JS" "$work/ours" "js$n" "st_js$n" status
+    sample "status $n applied|migrate-mongo" "$work/theirs" "$n" "st_mm$n" status
+  done
+  sample "no-op up, 200 applied|ours JSON" "$work/ours" json200 st_json200 up
+  sample "no-op up, 200 applied|ours JS" "$work/ours" js200 st_js200 up
+  sample "no-op up, 200 applied|migrate-mongo" "$work/theirs" 200 st_mm200 up
+  sample "apply 500 from empty|ours JSON" "$work/ours" json500 "ap_json_$r" up
+  sample "apply 500 from empty|ours JS" "$work/ours" js500 "ap_js_$r" up
+  sample "apply 500 from empty|migrate-mongo" "$work/theirs" 500 "ap_mm_$r" up
+done
+
+# The backfill: the same JS code for both tools, over a collection seeded once per run.
+seed="$work/seed.js"
+cat >"$seed" <<JS
+const { MongoClient } = require('$peer/node_modules/mongodb');
+(async () => {
+  const c = new MongoClient('$base'); await c.connect();
+  const coll = c.db(process.argv[2]).collection('users');
+  for (let i = 0; i < $backfill_docs; i += 10000) {
+    const docs = [];
+    for (let j = i; j < Math.min(i + 10000, $backfill_docs); j++) docs.push({ _id: j, i: j, name: 'user ' + j, email: 'User' + j + '@Example.COM' });
+    await coll.insertMany(docs, { ordered: false });
+  }
+  await c.close();
+})();
+JS
+body="const cursor = db.collection('users').find({}, { projection: { email: 1 } });
+    let ops = [];
+    for await (const u of cursor) {
+      ops.push({ updateOne: { filter: { _id: u._id }, update: { \$set: { emailLower: u.email.toLowerCase() } } } });
+      if (ops.length === 1000) { await db.collection('users').bulkWrite(ops, { ordered: false }); ops = []; }
+    }
+    if (ops.length) await db.collection('users').bulkWrite(ops, { ordered: false });"
+mkdir -p "$work/bf_ours" "$work/mmbf/migrations"
+printf "module.exports = {\n  version: 1,\n  description: 'backfill emailLower',\n  up: async (db) => {\n    %s\n  },\n};\n" "$body" >"$work/bf_ours/001_backfill.js"
+printf "module.exports = {\n  async up(db) {\n    %s\n  },\n  async down() {},\n};\n" "$body" >"$work/mmbf/migrations/20260101000001-backfill.js"
+bf_runs=$(( runs < 3 ? runs : 3 ))
+for r in $(seq 1 "$bf_runs"); do
+  node "$seed" "bf_ours_$r"
+  sample "backfill $backfill_docs docs, cursor + bulkWrite|ours JS" "$work/ours" bf_ours "bf_ours_$r" up
+  node "$seed" "bf_mm_$r"
+  sample "backfill $backfill_docs docs, cursor + bulkWrite|migrate-mongo" "$work/theirs" bf "bf_mm_$r" up
+done
+
+printf '\n%-52s %-15s %9s %9s %9s %9s %9s\n' "work ($(nproc) cores, $(date -u +%F))" "tool" "median ms" "min" "max" "ratio" "peak RSS"
+for row in "status 10 applied" "status 200 applied" "no-op up, 200 applied" "apply 500 from empty" \
+  "backfill $backfill_docs docs, cursor + bulkWrite"; do
+  read -r theirs_median _ _ <<<"$(stats "$row|migrate-mongo")"
+  for tool in "ours JSON" "ours JS" "migrate-mongo"; do
+    [ -n "${samples[$row|$tool]:-}" ] || continue
+    read -r median min max <<<"$(stats "$row|$tool")"
+    ratio=$(awk -v a="$theirs_median" -v b="$median" 'BEGIN {printf "%.2fx", a / b}')
+    [ "$tool" = migrate-mongo ] && ratio=""
+    printf '%-52s %-15s %9s %9s %9s %9s %7s MiB\n' "$row" "$tool" "$median" "$min" "$max" "$ratio" "$((${rss[$row|$tool]} / 1024))"
+  done
+done
