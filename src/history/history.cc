@@ -117,28 +117,50 @@ StatusOr<std::vector<plan::AppliedRecord>> History::LoadForWrite() {
   return Load();
 }
 
-StatusOr<int> History::RestoreMissing(const std::vector<Document>& snapshot) {
-  // One count first: when every record of the snapshot is still there (the usual case),
-  // nothing is read back.
+Status History::Guard() {
+  if (!kept_) {
+    auto all = Snapshot();
+    if (!all.ok()) return all.status();
+    kept_.emplace();
+    for (Document& d : *all) (*kept_)[RestoreKey(d)] = std::move(d);
+    written_.clear();
+    return Status::Ok();
+  }
+  if (written_.empty()) return Status::Ok();
+  Array versions;
+  for (int64_t v : written_) {
+    versions.items.emplace_back(v);
+    kept_->erase(std::to_string(v));
+  }
+  auto fresh = db_.Find(collection_, Document{{"version", Document{{"$in", std::move(versions)}}}});
+  if (!fresh.ok()) return fresh.status();
+  for (Document& d : *fresh) (*kept_)[RestoreKey(d)] = std::move(d);
+  written_.clear();
+  return Status::Ok();
+}
+
+StatusOr<int> History::RestoreMissing() {
+  if (!kept_) return 0;
+  // One count first: when every kept record is still there (the usual case), nothing is read.
   Array ids;
-  for (const Document& d : snapshot) {
+  for (const auto& [key, d] : *kept_) {
     if (const Value* id = d.Get("_id")) ids.items.push_back(*id);
   }
-  if (ids.items.size() == snapshot.size()) {
+  if (ids.items.size() == kept_->size()) {
     auto counted = db_.RunCommand(Document{
         {"count", collection_}, {"query", Document{{"_id", Document{{"$in", std::move(ids)}}}}}});
     if (!counted.ok()) return counted.status();
     const Value* n = counted->Get("n");
     auto present = n ? n->AsExactInt64() : std::nullopt;
-    if (present && *present == static_cast<int64_t>(snapshot.size())) return 0;
+    if (present && *present == static_cast<int64_t>(kept_->size())) return 0;
   }
   auto now = Snapshot();
   if (!now.ok()) return now.status();
   std::set<std::string> present;
   for (const Document& n : *now) present.insert(RestoreKey(n));
   Array missing;
-  for (const Document& d : snapshot) {
-    if (!present.count(RestoreKey(d))) missing.items.emplace_back(d);
+  for (const auto& [key, d] : *kept_) {
+    if (!present.count(key)) missing.items.emplace_back(d);
   }
   if (missing.items.empty()) return 0;
   MM_RETURN_IF_ERROR(EnsureIndex());
@@ -201,6 +223,7 @@ Status History::WriteIf(int64_t version, std::optional<int64_t> expected_revisio
   if (!reply.ok()) {
     return reply.status().code() == kDuplicateKey ? Refused(version) : reply.status();
   }
+  written_.insert(version);
   if (IntField(*reply, "n").value_or(0) < 1) return Refused(version);
   return Status::Ok();
 }

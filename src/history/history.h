@@ -9,7 +9,9 @@
 // lock's lease finds its claim refused and runs nothing twice.
 #pragma once
 
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,10 +57,17 @@ class History {
   // As Load, for a command about to write: refuses records of a newer format, and upgrades
   // older ones in place first.
   StatusOr<std::vector<plan::AppliedRecord>> LoadForWrite();
-  // The raw documents, to restore them if a migration drops the collection.
+  // The raw documents, ascending by version.
   StatusOr<std::vector<Document>> Snapshot();
-  // Re-inserts the snapshot's documents that are no longer there; returns how many.
-  StatusOr<int> RestoreMissing(const std::vector<Document>& snapshot);
+  // Before a migration that may touch the history runs: brings a kept copy of the history up
+  // to date (read whole the first time; afterwards only the records written since, by this
+  // object or as told by NoteWritten), so that RestoreMissing can put back what it removes.
+  Status Guard();
+  // After it ran: re-inserts the kept records that are no longer there (one count when none
+  // went, the usual case); returns how many.
+  StatusOr<int> RestoreMissing();
+  // `version`'s record was written elsewhere (a transaction's own History).
+  void NoteWritten(int64_t version) { written_.insert(version); }
   // Creates the unique index on `version` if it is missing (idempotent).
   Status EnsureIndex();
 
@@ -87,6 +96,10 @@ class History {
  private:
   // Applies `update` to the record of `version` if it is still at `expected_revision`
   // (nullopt: inserts it, if there is still none), with majority write concern.
+  // Guard's copy: raw records by RestoreKey; and the versions written since it was read.
+  std::optional<std::map<std::string, Document>> kept_;
+  std::set<int64_t> written_;
+
   Status WriteIf(int64_t version, std::optional<int64_t> expected_revision, Document filter_extra,
                  Document update);
   // `command` with majority write concern, unless it runs inside a transaction.

@@ -225,12 +225,8 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
     // only around an action that may touch the history (a JSON file says which collections
     // it touches), so that most migrations cost no read of the history at all.
     const MigrationAction& action = *(up ? m.up : m.down);
-    std::optional<std::vector<Document>> snapshot;
-    if (action.MayTouch(options_.history_collection)) {
-      auto taken = history.Snapshot();
-      if (!taken.ok()) return taken.status();
-      snapshot = std::move(taken).value();
-    }
+    const bool guarded = action.MayTouch(options_.history_collection);
+    if (guarded) MM_RETURN_IF_ERROR(history.Guard());
     // The claim stands, but this runner may have stalled since; the lock says whether another
     // took over (an operator's `force … pending` then another run): stop before running.
     if (lock_) {
@@ -247,7 +243,8 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
                                   : action.Run(db_, out);
     if (!in_transaction && s.ok()) runner::FaultPoint("after-run", m.version);
     const int64_t ms = MillisecondsSince(start);
-    auto restored = snapshot ? history.RestoreMissing(*snapshot) : StatusOr<int>(0);
+    history.NoteWritten(m.version);  // in a transaction, another History wrote its record
+    auto restored = guarded ? history.RestoreMissing() : StatusOr<int>(0);
     if (!restored.ok()) return restored.status();
     if (*restored > 0) {
       event(RunEvent::Type::kWarning, "migration " + std::to_string(m.version) + " removed " +

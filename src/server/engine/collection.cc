@@ -330,12 +330,37 @@ std::vector<RecordId> Collection::Candidates(const Document& filter) const {
   // An equality on a field with a single-field index that holds every document with a value
   // there (not sparse, partial, special or hidden): only that index's entries can match. The
   // caller still applies the whole filter.
+  // A scalar a plain index can look up exactly (documents, arrays, regexes and null need the
+  // whole filter's semantics).
+  auto exact = [](const Value& v) {
+    return !(v.Is<Document>() || v.Is<Regex>() || v.Is<Array>() || v.IsNullish());
+  };
   for (const Field& f : filter.fields()) {
     const Value& v = f.value;
-    if (f.key.starts_with('$') || v.Is<Document>() || v.Is<Regex>() || v.Is<Array>() ||
-        v.IsNullish()) {
+    // {field: {$in: [scalars]}}: the union of each value's entries.
+    const Document* op = v.If<Document>();
+    const Array* in = op && op->size() == 1 && op->fields().front().key == "$in"
+                          ? op->fields().front().value.If<Array>()
+                          : nullptr;
+    if (in && !f.key.starts_with('$') && std::all_of(in->items.begin(), in->items.end(), exact)) {
+      for (const auto& index : indexes_) {
+        const IndexSpec& spec = index->spec();
+        if (spec.key.size() != 1 || spec.key.fields().front().key != f.key || spec.sparse ||
+            spec.partial || spec.special || spec.hidden) {
+          continue;
+        }
+        std::vector<RecordId> ids;
+        for (const Value& item : in->items) {
+          auto found = index->Lookup(item);
+          ids.insert(ids.end(), found.begin(), found.end());
+        }
+        std::sort(ids.begin(), ids.end());
+        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        return ids;
+      }
       continue;
     }
+    if (f.key.starts_with('$') || !exact(v)) continue;
     for (const auto& index : indexes_) {
       const IndexSpec& spec = index->spec();
       if (spec.key.size() != 1 || spec.key.fields().front().key != f.key || spec.sparse ||

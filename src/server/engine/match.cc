@@ -1,5 +1,6 @@
 #include "server/engine/match.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <set>
@@ -83,12 +84,10 @@ struct ComparePredicate : ValuePredicate {
 };
 
 struct InPredicate : ValuePredicate {
-  std::vector<Value> values;
+  std::vector<Value> values;  // sorted (ValueLess), so a test is a binary search
   std::vector<std::shared_ptr<RegexPredicate>> regexes;
   bool Test(const Value& v) const override {
-    for (const Value& x : values) {
-      if (ValuesEqual(v, x)) return true;
-    }
+    if (std::binary_search(values.begin(), values.end(), v, ValueLess{})) return true;
     for (const auto& r : regexes) {
       if (r->Test(v)) return true;
     }
@@ -365,6 +364,7 @@ StatusOr<PredicatePtr> ParseValueOperator(const std::string& op, const Value& ar
         p->values.push_back(x);
       }
     }
+    std::sort(p->values.begin(), p->values.end(), ValueLess{});
     return PredicatePtr(p);
   }
   if (op == "$type") return ParseTypeSpec(arg);
