@@ -57,6 +57,13 @@ struct Migration {
   // commit together in one. False for steps MongoDB refuses inside a transaction (creating
   // indexes on an existing collection, dropping a collection).
   bool transactional = true;
+  // A file whose actions are not loaded yet (a JavaScript module is evaluated only when it is
+  // needed: SpiderMonkey starts in ~12 ms and every file is evaluated). Set, `up` and `down`
+  // are empty and `description` comes from the file name; calling it loads the file and fills
+  // them in (an error names the file); the caller clears it (moving it out first). The runner
+  // calls it for every
+  // migration it may run or whose file changed, and leaves applied, unchanged ones alone.
+  std::function<Status(Migration&)> resolve;
 };
 
 // Migrations written in C++, for services that embed the runner and migrate at start-up.

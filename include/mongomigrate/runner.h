@@ -70,8 +70,9 @@ class Runner {
  public:
   Runner(mongo::Database db, std::vector<Migration> migrations, RunnerOptions options = {});
 
-  // One row per version, as `status` shows it (reads only; takes no lock).
-  StatusOr<std::vector<plan::StatusRow>> Status();
+  // One row per version, as `status` shows it (reads only; takes no lock). Files applied and
+  // unchanged are not loaded unless `load_all` (validate).
+  StatusOr<std::vector<plan::StatusRow>> Status(bool load_all = false);
   // The lock document, if any.
   StatusOr<std::optional<LockInfo>> Lock();
 
@@ -98,6 +99,10 @@ class Runner {
   mm::Status ReleaseLockNow();
 
  private:
+  // Loads the deferred migration files (Migration::resolve): all of them with `all`, else
+  // those not recorded applied/baseline with their current checksum. An applied, unchanged
+  // file keeps the description its record holds.
+  mm::Status LoadDeferred(const std::vector<plan::AppliedRecord>& records, bool all);
   template <typename Fn>
   auto Locked(const std::string& command, const EventSink& events, Fn fn) -> decltype(fn());
   StatusOr<plan::Plan> Execute(StatusOr<plan::Plan> plan,

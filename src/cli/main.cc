@@ -237,7 +237,7 @@ class Command {
   }
 
   int StatusOrValidate(mm::Runner& runner) {
-    auto rows = runner.Status();
+    auto rows = runner.Status(/*load_all=*/name_ == "validate");
     if (!rows.ok()) return Fail(rows.status());
     if (name_ == "status") {
       out_.StatusTable(*rows);

@@ -60,18 +60,54 @@ bool IsJsMigrationName(const std::string& file) {
          file.size() > digits + 1 + 3;
 }
 
+namespace {
+
+// The version the file name starts with (at most 18 digits: always fits int64_t).
+StatusOr<int64_t> NameVersion(const std::filesystem::path& path, size_t* digits) {
+  const std::string file = path.filename().string();
+  *digits = 0;
+  while (*digits < file.size() && std::isdigit(static_cast<unsigned char>(file[*digits]))) {
+    ++*digits;
+  }
+  if (*digits > 18) {
+    return Status(kFailedToParse, path.string() +
+                                      ": the number the name starts with is too long for a "
+                                      "version (at most 18 digits)");
+  }
+  int64_t version = 0;
+  std::from_chars(file.data(), file.data() + *digits, version);
+  return version;
+}
+
+}  // namespace
+
+StatusOr<Migration> DeferJsMigration(const std::filesystem::path& path, std::string bytes) {
+  size_t digits = 0;
+  auto version = NameVersion(path, &digits);
+  if (!version.ok()) return version.status();
+  const std::string file = path.filename().string();
+  Migration m;
+  m.version = *version;
+  m.file = file;
+  m.description = Words(file.substr(digits + 1, file.size() - digits - 1 - 3));
+  m.resolve = [path, bytes = std::move(bytes)](Migration& self) -> Status {
+    auto loaded = LoadJsMigration(path, bytes);
+    if (!loaded.ok()) return loaded.status();
+    self.description = loaded->description;
+    self.up = loaded->up;
+    self.down = loaded->down;
+    return Status::Ok();
+  };
+  return m;
+}
+
 StatusOr<Migration> LoadJsMigration(const std::filesystem::path& path, const std::string& bytes) {
   const std::string file = path.filename().string();
   const std::string shown = path.string();
   size_t digits = 0;
-  while (std::isdigit(static_cast<unsigned char>(file[digits]))) ++digits;
-  if (digits > 18) {
-    return Status(kFailedToParse, shown +
-                                      ": the number the name starts with is too long for a "
-                                      "version (at most 18 digits)");
-  }
-  int64_t name_version = 0;  // at most 18 digits: always fits
-  std::from_chars(file.data(), file.data() + digits, name_version);
+  auto named = NameVersion(path, &digits);
+  if (!named.ok()) return named.status();
+  const int64_t name_version = *named;
   auto engine = Engine::Get();
   if (!engine.ok()) return engine.status();
   auto info = (*engine)->Load(std::filesystem::absolute(path).lexically_normal().string(), bytes);

@@ -17,6 +17,10 @@ namespace mm::js {
 // `description`, or the file name's words. The caller sets the checksum.
 StatusOr<Migration> LoadJsMigration(const std::filesystem::path& path, const std::string& bytes);
 
+// The same migration without starting the engine: the version and description from the file
+// name, and `resolve` set to load it (as LoadJsMigration) when needed.
+StatusOr<Migration> DeferJsMigration(const std::filesystem::path& path, std::string bytes);
+
 // Whether `file` names a JavaScript migration (digits, then `_` or `-`, then a name, `.js`).
 // Other `.js` files in the directory are helper modules a migration may require().
 bool IsJsMigrationName(const std::string& file);

@@ -79,11 +79,32 @@ const Migration* Runner::Find(int64_t version) const {
   return nullptr;
 }
 
-StatusOr<std::vector<plan::StatusRow>> Runner::Status() {
+mm::Status Runner::LoadDeferred(const std::vector<plan::AppliedRecord>& records, bool all) {
+  for (Migration& m : migrations_) {
+    if (!m.resolve) continue;
+    if (!all) {
+      auto r = std::find_if(records.begin(), records.end(), [&](const plan::AppliedRecord& a) {
+        return a.version == m.version;
+      });
+      const bool done = r != records.end() && (r->status == "applied" || r->status == "baseline");
+      if (done && (r->checksum == m.checksum || r->checksum == m.raw_checksum)) {
+        if (!r->description.empty()) m.description = r->description;
+        continue;
+      }
+    }
+    auto resolve = std::move(m.resolve);
+    m.resolve = nullptr;
+    MM_RETURN_IF_ERROR(resolve(m));
+  }
+  return mm::Status::Ok();
+}
+
+StatusOr<std::vector<plan::StatusRow>> Runner::Status(bool load_all) {
   MM_RETURN_IF_ERROR(plan::CheckUniqueVersions(migrations_));
   history::History history(db_, options_.history_collection);
   auto applied = history.Load();
   if (!applied.ok()) return applied.status();
+  MM_RETURN_IF_ERROR(LoadDeferred(*applied, load_all));
   return plan::BuildStatus(migrations_, *applied);
 }
 
@@ -136,6 +157,7 @@ StatusOr<plan::Plan> Runner::Up(std::optional<int64_t> target, const EventSink& 
     history::History history(db_, options_.history_collection);
     auto applied = options_.dry_run ? history.Load() : history.LoadForWrite();
     if (!applied.ok()) return applied.status();
+    MM_RETURN_IF_ERROR(LoadDeferred(*applied, /*all=*/false));
     return Execute(plan::PlanUp(migrations_, *applied, target, options_.allow_out_of_order),
                    *applied, events);
   });
@@ -146,6 +168,7 @@ StatusOr<plan::Plan> Runner::Down(int64_t steps, const EventSink& events) {
     history::History history(db_, options_.history_collection);
     auto applied = options_.dry_run ? history.Load() : history.LoadForWrite();
     if (!applied.ok()) return applied.status();
+    MM_RETURN_IF_ERROR(LoadDeferred(*applied, /*all=*/true));
     return Execute(plan::PlanDown(migrations_, *applied, steps), *applied, events);
   });
 }
@@ -298,6 +321,7 @@ mm::Status Runner::Force(int64_t version, bool applied, const EventSink& events)
     history::History history(db_, options_.history_collection);
     auto records = options_.dry_run ? history.Load() : history.LoadForWrite();
     if (!records.ok()) return records.status();
+    MM_RETURN_IF_ERROR(LoadDeferred(*records, /*all=*/true));
     const plan::AppliedRecord* read = RecordOf(*records, version);
     if (!m && !read) {
       return mm::Status(
@@ -322,6 +346,7 @@ StatusOr<std::vector<int64_t>> Runner::Baseline(int64_t version, const EventSink
         history::History history(db_, options_.history_collection);
         auto records = options_.dry_run ? history.Load() : history.LoadForWrite();
         if (!records.ok()) return records.status();
+        MM_RETURN_IF_ERROR(LoadDeferred(*records, /*all=*/true));
         if (!options_.dry_run) MM_RETURN_IF_ERROR(history.EnsureIndex());
         const history::AppliedBy by{history::CurrentUserAtHost(), options_.tool_version};
         std::vector<int64_t> recorded;
@@ -348,6 +373,7 @@ mm::Status Runner::AcceptChecksum(int64_t version, const EventSink& events) {
     history::History history(db_, options_.history_collection);
     auto records = options_.dry_run ? history.Load() : history.LoadForWrite();
     if (!records.ok()) return records.status();
+    MM_RETURN_IF_ERROR(LoadDeferred(*records, /*all=*/true));
     const plan::AppliedRecord* read = RecordOf(*records, version);
     if (!read || (read->status != "applied" && read->status != "baseline")) {
       return mm::Status(kBadValue, "version " + std::to_string(version) +

@@ -85,7 +85,7 @@ StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir)
     if (name.ends_with(".js")) {
       auto bytes = ReadAll(path);
       if (!bytes.ok()) return bytes.status();
-      auto m = js::LoadJsMigration(path, *bytes);
+      auto m = js::DeferJsMigration(path, *bytes);
       if (!m.ok()) return m.status();
       m->checksum = FileChecksum(*bytes);
       m->raw_checksum = Sha256Hex(*bytes);
