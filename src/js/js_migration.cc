@@ -1,8 +1,8 @@
 #include "js/js_migration.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 
 #include "js/engine.h"
 

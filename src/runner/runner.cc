@@ -83,9 +83,8 @@ mm::Status Runner::LoadDeferred(const std::vector<plan::AppliedRecord>& records,
   for (Migration& m : migrations_) {
     if (!m.resolve) continue;
     if (!all) {
-      auto r = std::find_if(records.begin(), records.end(), [&](const plan::AppliedRecord& a) {
-        return a.version == m.version;
-      });
+      auto r = std::find_if(records.begin(), records.end(),
+                            [&](const plan::AppliedRecord& a) { return a.version == m.version; });
       const bool done = r != records.end() && (r->status == "applied" || r->status == "baseline");
       if (done && (r->checksum == m.checksum || r->checksum == m.raw_checksum)) {
         if (!r->description.empty()) m.description = r->description;
