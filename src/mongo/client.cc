@@ -212,23 +212,33 @@ Status Session::AbortTransaction() {
 
 StatusOr<std::vector<Document>> Database::Find(const std::string& collection,
                                                const Document& filter, const Document& sort) {
-  Document cmd{{"find", collection}, {"filter", filter}};
+  // Every document is wanted: a first batch of up to 100,000 (the server still stops a batch
+  // at 16 MiB) saves the getMore that the default of 101 would cost a history of 200 records.
+  Document cmd{{"find", collection}, {"filter", filter}, {"batchSize", int32_t{100000}}};
   if (!sort.empty()) cmd.Append("sort", sort);
   auto reply = RunCommand(cmd);
   if (!reply.ok()) return reply.status();
+  auto malformed = [&] {
+    return Status(kFailedToParse, "the server's reply to find on " + collection +
+                                      " has no cursor batch of documents");
+  };
   std::vector<Document> out;
-  const Document* cursor = &reply->Get("cursor")->As<Document>();
-  Document next_reply;
+  Document current = std::move(reply).value();
   const char* batch_name = "firstBatch";
   while (true) {
-    for (const Value& v : cursor->Get(batch_name)->As<Array>().items)
+    const Value* cursor = current.Get("cursor");
+    if (!cursor || !cursor->Is<Document>()) return malformed();
+    const Value* batch = cursor->As<Document>().Get(batch_name);
+    if (!batch || !batch->Is<Array>()) return malformed();
+    for (const Value& v : batch->As<Array>().items) {
+      if (!v.Is<Document>()) return malformed();
       out.push_back(v.As<Document>());
-    const Value* id = cursor->Get("id");
+    }
+    const Value* id = cursor->As<Document>().Get("id");
     if (!id || !id->IsNumber() || id->AsDouble() == 0) break;
     auto more = RunCommand(Document{{"getMore", *id}, {"collection", collection}});
     if (!more.ok()) return more.status();
-    next_reply = std::move(more).value();
-    cursor = &next_reply.Get("cursor")->As<Document>();
+    current = std::move(more).value();
     batch_name = "nextBatch";
   }
   return out;
