@@ -14,9 +14,7 @@ namespace {
 // The connection's user as mongod names it in session records ("name@db"), "" if none.
 std::string AuthenticatedUser(const commands::CommandContext& ctx) {
   if (!ctx.connection || ctx.connection->authenticated.empty()) return "";
-  const std::string& key = *ctx.connection->authenticated.begin();  // "db.name"
-  const size_t dot = key.find('.');
-  return dot == std::string::npos ? key : key.substr(dot + 1) + "@" + key.substr(0, dot);
+  return commands::SessionUserName(*ctx.connection->authenticated.begin());
 }
 
 }  // namespace

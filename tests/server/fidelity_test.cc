@@ -19,6 +19,12 @@ struct Case {
 };
 void PrintTo(const Case& c, std::ostream* os) { *os << c.what; }
 
+// A reply's error code, 0 for a success.
+int64_t ErrorCode(const Document& reply) {
+  const Value* code = reply.Get("code");
+  return code ? code->AsExactInt64().value_or(0) : 0;
+}
+
 class Fidelity : public ::testing::TestWithParam<Case> {
  protected:
   Fidelity() { Run(R"({"insert": "c", "documents": [{"_id": 1, "x": 1}, {"_id": 2, "x": 2}]})"); }
@@ -246,11 +252,7 @@ TEST(SixteenMebibytes, BatchesAndDocumentsStayWithinTheLimit) {
 TEST(ClusteredCollection, IsListedKeptInIdOrderAndRefusesBadSpecs) {
   Service service{commands::ServerOptions{}, storage::MakeMemoryStorage()};
   auto run = [&](const std::string& json) { return service.Run(Json(json), "test"); };
-  auto code = [&](const std::string& json) {
-    const Document reply = run(json);  // kept: `code` points into it
-    const Value* c = reply.Get("code");
-    return c ? *c->AsExactInt64() : 0;
-  };
+  auto code = [&](const std::string& json) { return ErrorCode(run(json)); };
   EXPECT_EQ(code(R"({"create": "k", "clusteredIndex": {"key": {"_id": 1}, "unique": true}})"), 0);
   Document listed = run(R"({"listCollections": 1, "filter": {"name": "k"}})");
   Document entry =
@@ -332,11 +334,7 @@ TEST(DatabaseLevelAggregate, StartsFromDocumentsOrLocalSessions) {
 TEST(TailableCursor, FollowsACappedCollection) {
   Service service{commands::ServerOptions{}, storage::MakeMemoryStorage()};
   auto run = [&](const std::string& json) { return service.Run(Json(json), "test"); };
-  auto code = [&](const std::string& json) {
-    const Document reply = run(json);  // kept: `code` points into it
-    const Value* c = reply.Get("code");
-    return c ? *c->AsExactInt64() : 0;
-  };
+  auto code = [&](const std::string& json) { return ErrorCode(run(json)); };
   auto batch = [](const Document& reply, const char* which) {
     return ToRelaxedJson(*reply.Get("cursor")->As<Document>().Get(which));
   };

@@ -163,9 +163,8 @@ StatusOr<std::vector<Document>> ListLocalSessions(const Value& spec, CommandCont
     }
   }
   if (!all && users.empty() && ctx.connection) {
-    for (const std::string& key : ctx.connection->authenticated) {  // "db.name"
-      const size_t dot = key.find('.');
-      users.insert(key.substr(dot + 1) + "@" + key.substr(0, dot));
+    for (const std::string& key : ctx.connection->authenticated) {
+      users.insert(SessionUserName(key));
     }
   }
   if (!ctx.sessions) return std::vector<Document>{};

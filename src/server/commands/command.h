@@ -98,6 +98,10 @@ struct CommandContext {
   ClusterClock* clock = nullptr;
 };
 
+// The same context on another catalog (a transaction's or a snapshot read's copy), without the
+// replica-set-mode extras (snapshot history, clock) that only the outer command uses.
+CommandContext OnCatalog(const CommandContext& ctx, engine::Catalog& catalog);
+
 using Handler = std::function<StatusOr<Document>(const Document& cmd, CommandContext& ctx)>;
 
 struct CommandSpec {

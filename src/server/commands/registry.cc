@@ -197,6 +197,12 @@ Status CheckStatements(const Array& statements, const StatementShape& shape) {
   return Status::Ok();
 }
 
+CommandContext OnCatalog(const CommandContext& ctx, engine::Catalog& catalog) {
+  return CommandContext{catalog,      ctx.cursors,       ctx.options,    ctx.client,
+                        ctx.db,       ctx.shutting_down, ctx.connection, ctx.users,
+                        ctx.sessions, ctx.fail_points};
+}
+
 Status TypeMismatch(std::string_view command, std::string_view field, std::string_view expected,
                     const Value& got) {
   return Status(kTypeMismatch, "BSON field '" + std::string(command) + "." + std::string(field) +

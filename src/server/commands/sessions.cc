@@ -13,6 +13,12 @@ std::string SessionKey(const Document& lsid) { return ToRelaxedJson(Value(lsid))
 
 Transaction& SessionStore::For(const Document& lsid) { return sessions_[SessionKey(lsid)]; }
 
+std::string SessionUserName(const std::string& user_key) {
+  const size_t dot = user_key.find('.');
+  return dot == std::string::npos ? user_key
+                                  : user_key.substr(dot + 1) + "@" + user_key.substr(0, dot);
+}
+
 void SessionStore::Touch(const Document& lsid, const std::string& user) {
   Transaction& session = For(lsid);
   if (session.lsid.empty()) session.lsid = lsid;

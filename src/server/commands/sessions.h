@@ -45,6 +45,10 @@ struct Transaction {
   }
 };
 
+// A user key of the user store and of ConnectionState::authenticated ("db.name") as mongod
+// names users in session records ("name@db").
+std::string SessionUserName(const std::string& user_key);
+
 class SessionStore {
  public:
   // The transaction state of the session `lsid` ({id: UUID}), created on first use.

@@ -48,9 +48,7 @@ StatusOr<Document> RunAtSnapshot(const CommandSpec& spec, const Document& cmd, C
     catalog = copy.get();
     ctx.snapshots->Keep(at, std::move(copy));
   }
-  CommandContext inner{*catalog,     ctx.cursors,       ctx.options,    ctx.client,
-                       ctx.db,       ctx.shutting_down, ctx.connection, ctx.users,
-                       ctx.sessions, ctx.fail_points};
+  CommandContext inner = OnCatalog(ctx, *catalog);
   auto reply = spec.handler(cmd, inner);
   if (!reply.ok()) return reply;
   if (Value* cursor = reply->Get("cursor"); cursor && cursor->Is<Document>()) {

@@ -191,10 +191,8 @@ StatusOr<Document> RunInTransaction(const CommandSpec& spec, const Document& cmd
     return Status(kOperationNotSupportedInTransaction,
                   "Cannot run '" + std::string(spec.name) + "' in a multi-document transaction.");
   }
-  CommandContext inner{
-      *txn.snapshot,          ctx.cursors,    ctx.options, ctx.client,   ctx.db,
-      ctx.shutting_down,      ctx.connection, ctx.users,   ctx.sessions, ctx.fail_points,
-      /*in_transaction=*/true};
+  CommandContext inner = OnCatalog(ctx, *txn.snapshot);
+  inner.in_transaction = true;
   StatusOr<Document> reply = spec.handler(cmd, inner);
   // As in mongod, any failed statement aborts its transaction.
   if (!reply.ok() || reply->Has("writeErrors")) {
