@@ -61,6 +61,15 @@ COMMANDS = [
     {"listIndexes": "c"},
     {"collMod": "c", "validator": {"s": {"$type": "string"}}},
     {"renameCollection": "test.c", "to": "test.d"},
+    {"find": "c", "readConcern": {"level": "snapshot"}, "filter": {"a": {"$in": [1, 2, "x"]}}},
+    {"create": "k", "clusteredIndex": {"key": {"_id": 1}, "unique": True, "name": "k"}},
+    {"create": "cap", "capped": True, "size": 4096, "max": 2},
+    {"find": "cap", "tailable": True, "awaitData": True},
+    {"aggregate": 1, "pipeline": [{"$documents": [{"a": 1}]}, {"$out": "made"}], "cursor": {}},
+    {"insert": "v", "documents": [{"x": "no", "y": [1, 1]}], "writeConcern": {"w": 2}},
+    {"create": "w", "validator": {"$jsonSchema": {"anyOf": [{"required": ["a"]}, {"not": {"required": ["b"]}}],
+                                                 "properties": {"n": {"minimum": 1, "enum": [1, 2]}},
+                                                 "additionalProperties": False, "uniqueItems": True}}},
 ]
 
 
