@@ -101,6 +101,10 @@ class Database {
   Session* session_ = nullptr;
 };
 
+// The failure a write command's reply reports with ok: 1 — its first writeError (details name
+// its statement's "index"), else its writeConcernError — or Ok.
+Status WriteFailureOf(const Document& reply);
+
 // The codeName a failed command carried ("IndexNotFound"), or "" if none was sent.
 std::string ErrorCodeName(const Status& status);
 

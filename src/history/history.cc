@@ -203,8 +203,8 @@ Status History::Refused(int64_t version) {
       .WithDetails(Document{{"claimRefused", true}});
 }
 
-Status History::WriteIf(int64_t version, std::optional<int64_t> expected_revision,
-                        Document filter_extra, Document update) {
+Document History::Statement(int64_t version, std::optional<int64_t> expected_revision,
+                            Document filter_extra, Document update) {
   // Without a record to expect, the filter matches nothing (no revision is negative), so the
   // upsert inserts one, and meets the unique index on `version` if another runner did first.
   Document filter{{"version", version},
@@ -215,22 +215,26 @@ Status History::WriteIf(int64_t version, std::optional<int64_t> expected_revisio
   if (Value* s = update.Get("$set")) AppendAll(set, std::move(s->As<Document>()));
   update.Set("$set", std::move(set));
   update.Set("$inc", Document{{"revision", int64_t{1}}});
-  auto reply = db_.RunCommand(
-      Durable(Document{{"update", collection_},
-                       {"updates", Array{{Value(Document{{"q", std::move(filter)},
-                                                         {"u", std::move(update)},
-                                                         {"upsert", !expected_revision}})}}}}));
+  written_.insert(version);
+  return Document{
+      {"q", std::move(filter)}, {"u", std::move(update)}, {"upsert", !expected_revision}};
+}
+
+Status History::WriteIf(int64_t version, std::optional<int64_t> expected_revision,
+                        Document filter_extra, Document update) {
+  auto reply = db_.RunCommand(Durable(Document{
+      {"update", collection_},
+      {"updates", Array{{Value(Statement(version, expected_revision, std::move(filter_extra),
+                                         std::move(update)))}}}}));
   if (!reply.ok()) {
     return reply.status().code() == kDuplicateKey ? Refused(version) : reply.status();
   }
-  written_.insert(version);
   if (IntField(*reply, "n").value_or(0) < 1) return Refused(version);
   return Status::Ok();
 }
 
-StatusOr<Claim> History::ClaimVersion(const Migration& m, plan::Direction direction,
-                                      const plan::AppliedRecord* read, const ClaimToken& token,
-                                      const AppliedBy& by) {
+Document History::ClaimUpdate(const Migration& m, plan::Direction direction,
+                              const ClaimToken& token, const AppliedBy& by) {
   // The seed's fields first (version, status), then ours. A rollback keeps the
   // description/file/checksum of what was applied; only the state moves.
   Document set{{"status", direction == plan::Direction::kUp ? "running" : "reverting"}};
@@ -239,50 +243,143 @@ StatusOr<Claim> History::ClaimVersion(const Migration& m, plan::Direction direct
   set.Append("pid", static_cast<int64_t>(getpid()));
   set.Append("claim", Document{{"owner", token.owner}, {"generation", token.generation}});
   set.Append("lockGeneration", token.generation);
-  std::optional<int64_t> expected;
-  if (read) expected = read->revision;
-  MM_RETURN_IF_ERROR(
-      WriteIf(m.version, expected, Document{},
-              Document{{"$set", std::move(set)},
-                       {"$currentDate", Document{{"startedAt", true}, {"updatedAt", true}}},
-                       {"$unset", Document{{"error", ""}}}}));
+  return Document{{"$set", std::move(set)},
+                  {"$currentDate", Document{{"startedAt", true}, {"updatedAt", true}}},
+                  {"$unset", Document{{"error", ""}}}};
+}
+
+namespace {
+
+Claim ClaimOf(const Migration& m, const plan::AppliedRecord* read, const ClaimToken& token) {
   Claim claim;
   claim.version = m.version;
   claim.existed = read != nullptr;
   claim.prior_status = read ? read->status : "";
-  claim.revision = expected.value_or(0) + 1;
+  claim.revision = (read ? read->revision : 0) + 1;
   claim.token = token;
   return claim;
 }
 
-namespace {
 Document ClaimFilter(const Claim& claim) { return Document{{"claim.owner", claim.token.owner}}; }
-}  // namespace
 
-Status History::MarkApplied(const Claim& claim, const Migration& m, int64_t duration_ms,
-                            const AppliedBy& by) {
+Document AppliedUpdate(const Migration& m, int64_t duration_ms, const AppliedBy& by) {
   Document set = MigrationFields(m);
   set.Append("status", "applied");
   set.Append("durationMs", duration_ms);
   set.Append("appliedBy", by.user_at_host);
   set.Append("toolVersion", by.tool_version);
-  return WriteIf(
-      claim.version, claim.revision, ClaimFilter(claim),
-      Document{
-          {"$set", std::move(set)},
-          {"$currentDate", Document{{"appliedAt", true}, {"updatedAt", true}}},
-          {"$unset",
-           Document{
-               {"error", ""}, {"revertedAt", ""}, {"pid", ""}, {"runBy", ""}, {"claim", ""}}}});
+  return Document{
+      {"$set", std::move(set)},
+      {"$currentDate", Document{{"appliedAt", true}, {"updatedAt", true}}},
+      {"$unset",
+       Document{{"error", ""}, {"revertedAt", ""}, {"pid", ""}, {"runBy", ""}, {"claim", ""}}}};
+}
+
+Document RevertedUpdate(int64_t duration_ms, const AppliedBy& by) {
+  return Document{{"$set", Document{{"status", "reverted"},
+                                    {"revertDurationMs", duration_ms},
+                                    {"revertedBy", by.user_at_host}}},
+                  {"$currentDate", Document{{"revertedAt", true}, {"updatedAt", true}}},
+                  {"$unset", Document{{"pid", ""}, {"runBy", ""}, {"claim", ""}}}};
+}
+
+}  // namespace
+
+StatusOr<Claim> History::ClaimVersion(const Migration& m, plan::Direction direction,
+                                      const plan::AppliedRecord* read, const ClaimToken& token,
+                                      const AppliedBy& by) {
+  MM_RETURN_IF_ERROR(WriteIf(m.version,
+                             read ? std::optional<int64_t>(read->revision) : std::nullopt,
+                             Document{}, ClaimUpdate(m, direction, token, by)));
+  return ClaimOf(m, read, token);
+}
+
+Status History::MarkApplied(const Claim& claim, const Migration& m, int64_t duration_ms,
+                            const AppliedBy& by) {
+  return WriteIf(claim.version, claim.revision, ClaimFilter(claim),
+                 AppliedUpdate(m, duration_ms, by));
 }
 
 Status History::MarkReverted(const Claim& claim, int64_t duration_ms, const AppliedBy& by) {
   return WriteIf(claim.version, claim.revision, ClaimFilter(claim),
-                 Document{{"$set", Document{{"status", "reverted"},
-                                            {"revertDurationMs", duration_ms},
-                                            {"revertedBy", by.user_at_host}}},
-                          {"$currentDate", Document{{"revertedAt", true}, {"updatedAt", true}}},
-                          {"$unset", Document{{"pid", ""}, {"runBy", ""}, {"claim", ""}}}});
+                 RevertedUpdate(duration_ms, by));
+}
+
+RecordedAndClaimed History::RecordAndClaim(const Claim& done, const Migration& done_m,
+                                           int64_t duration_ms, const Migration& next,
+                                           plan::Direction direction,
+                                           const plan::AppliedRecord* next_read,
+                                           const ClaimToken& token, const AppliedBy& by) {
+  const bool up = direction == plan::Direction::kUp;
+  const std::optional<int64_t> next_expected =
+      next_read ? std::optional<int64_t>(next_read->revision) : std::nullopt;
+  Array statements;
+  statements.items.emplace_back(
+      Statement(done.version, done.revision, ClaimFilter(done),
+                up ? AppliedUpdate(done_m, duration_ms, by) : RevertedUpdate(duration_ms, by)));
+  statements.items.emplace_back(
+      Statement(next.version, next_expected, Document{}, ClaimUpdate(next, direction, token, by)));
+  // Ordered: a statement that fails stops the rest, but one that matches nothing does not, so
+  // which of the two was made is worked out below from `n`, `upserted` and the errors.
+  auto reply = db_.RunCommandKeepingWriteErrors(Durable(
+      Document{{"update", collection_}, {"updates", std::move(statements)}, {"ordered", true}}));
+  RecordedAndClaimed out{Status::Ok(), Status(kInternalError, "not claimed")};
+  if (!reply.ok()) {
+    out.recorded = reply.status();
+    out.claimed = Status(reply.status().code(), "not claimed: the record of version " +
+                                                    std::to_string(done.version) + " failed");
+    return out;
+  }
+  Status failure = mongo::WriteFailureOf(*reply);
+  if (failure.details().Has("writeConcernError")) {
+    out.recorded = failure;  // neither counts as durable: the next run will see both
+    out.claimed = failure;
+    return out;
+  }
+  const Value* index = failure.details().Get("index");
+  const int64_t failed_at = !failure.ok() && index ? index->AsExactInt64().value_or(0) : -1;
+  int64_t n = IntField(*reply, "n").value_or(0);
+  if (failed_at == 0) {
+    out.recorded = failure.code() == kDuplicateKey ? Refused(done.version) : failure;
+    out.claimed = Status(failure.code(), "not claimed");
+    return out;
+  }
+  bool claimed = false;
+  if (failed_at == 1) {
+    claimed = false;
+  } else if (!next_expected) {
+    claimed = reply->Has("upserted");  // the only upsert is the claim
+  } else if (n == 2 || n == 0) {
+    claimed = n == 2;
+  } else {
+    // One of the two matched. Only this runner writes its owner token into a claim.
+    auto record = db_.Find(collection_, Document{{"version", next.version},
+                                                 {"revision", *next_expected + 1},
+                                                 {"claim.owner", token.owner}});
+    if (!record.ok()) {
+      out.recorded = record.status();
+      out.claimed = record.status();
+      return out;
+    }
+    claimed = !record->empty();
+  }
+  const int64_t recorded_n = n - (claimed ? 1 : 0);
+  out.recorded = recorded_n >= 1 ? Status::Ok() : Refused(done.version);
+  if (claimed && !out.recorded.ok()) {
+    // The claim of `next` was made by a runner whose claim of `done` no longer stood: give it
+    // back before stopping, so that nothing is left `running` for it.
+    (void)ResetClaim(ClaimOf(next, next_read, token));
+    out.claimed = Status(kWriteConflict, "not claimed");
+    return out;
+  }
+  if (claimed) {
+    out.claimed = ClaimOf(next, next_read, token);
+  } else if (failed_at == 1 && failure.code() != kDuplicateKey) {
+    out.claimed = failure;
+  } else {
+    out.claimed = Refused(next.version);
+  }
+  return out;
 }
 
 Status History::MarkFailed(const Claim& claim, plan::Direction direction, const Status& error,

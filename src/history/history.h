@@ -45,6 +45,12 @@ struct Claim {
   ClaimToken token;
 };
 
+// What History::RecordAndClaim made of its two writes.
+struct RecordedAndClaimed {
+  Status recorded;          // the result of the run that finished
+  StatusOr<Claim> claimed;  // the claim of the next version
+};
+
 class History {
  public:
   History(mongo::Database db, std::string collection)
@@ -80,6 +86,14 @@ class History {
   Status MarkApplied(const Claim& claim, const Migration& m, int64_t duration_ms,
                      const AppliedBy& by);
   Status MarkReverted(const Claim& claim, int64_t duration_ms, const AppliedBy& by);
+  // MarkApplied (MarkReverted for kDown) of `done`, and ClaimVersion of `next`, in one
+  // command of two ordered statements: a run of many migrations costs one history write per
+  // migration. The claim is given back when the record is refused (nothing is left `running`
+  // for a runner that stops).
+  RecordedAndClaimed RecordAndClaim(const Claim& done, const Migration& done_m, int64_t duration_ms,
+                                    const Migration& next, plan::Direction direction,
+                                    const plan::AppliedRecord* next_read, const ClaimToken& token,
+                                    const AppliedBy& by);
   Status MarkFailed(const Claim& claim, plan::Direction direction, const Status& error,
                     int64_t duration_ms);
   // Puts the record back as it was before the claim (the claimed run's transaction aborted).
@@ -94,14 +108,19 @@ class History {
                         const AppliedBy& by);
 
  private:
-  // Applies `update` to the record of `version` if it is still at `expected_revision`
-  // (nullopt: inserts it, if there is still none), with majority write concern.
   // Guard's copy: raw records by RestoreKey; and the versions written since it was read.
   std::optional<std::map<std::string, Document>> kept_;
   std::set<int64_t> written_;
 
+  // Applies `update` to the record of `version` if it is still at `expected_revision`
+  // (nullopt: inserts it, if there is still none), with majority write concern.
   Status WriteIf(int64_t version, std::optional<int64_t> expected_revision, Document filter_extra,
                  Document update);
+  // WriteIf's statement of an `update` command (noted as written).
+  Document Statement(int64_t version, std::optional<int64_t> expected_revision,
+                     Document filter_extra, Document update);
+  static Document ClaimUpdate(const Migration& m, plan::Direction direction,
+                              const ClaimToken& token, const AppliedBy& by);
   // `command` with majority write concern, unless it runs inside a transaction.
   Document Durable(Document command) const;
   // Why a conditional write on `version` was refused: what its record says now.

@@ -100,11 +100,9 @@ Status DriverError(const bson_error_t& error, const StatusOr<Document>& reply) {
 
 }  // namespace
 
-StatusOr<Document> Database::RunCommand(const Document& command) {
-  auto decoded = RunCommandKeepingWriteErrors(command);
-  if (!decoded.ok()) return decoded;
-  // Write commands report per-document failures with ok: 1; surface the first as the error.
-  if (const Value* errors = decoded->Get("writeErrors");
+Status WriteFailureOf(const Document& reply) {
+  // Write commands report per-document failures with ok: 1; the first is the error.
+  if (const Value* errors = reply.Get("writeErrors");
       errors && errors->Is<Array>() && !errors->As<Array>().items.empty() &&
       errors->As<Array>().items.front().Is<Document>()) {
     const Document& first = errors->As<Array>().items.front().As<Document>();
@@ -112,7 +110,7 @@ StatusOr<Document> Database::RunCommand(const Document& command) {
     const Value* msg = first.Get("errmsg");
     int c = code && code->IsNumber() ? static_cast<int>(code->AsDouble()) : kInternalError;
     Document details{{"codeName", CodeName(c)}};
-    for (const char* k : {"keyPattern", "keyValue", "errInfo"}) {
+    for (const char* k : {"index", "keyPattern", "keyValue", "errInfo"}) {
       if (const Value* v = first.Get(k)) details.Append(k, *v);
     }
     return Status(c, msg && msg->Is<std::string>() ? msg->As<std::string>() : "write error")
@@ -120,7 +118,7 @@ StatusOr<Document> Database::RunCommand(const Document& command) {
   }
   // The write was made but not as durably as asked (w: majority during a failover): it may be
   // rolled back, so it does not count as done — not for a history record, not for a step.
-  if (const Value* wce = decoded->Get("writeConcernError"); wce && wce->Is<Document>()) {
+  if (const Value* wce = reply.Get("writeConcernError"); wce && wce->Is<Document>()) {
     const Document& e = wce->As<Document>();
     const Value* code = e.Get("code");
     const Value* msg = e.Get("errmsg");
@@ -131,6 +129,13 @@ StatusOr<Document> Database::RunCommand(const Document& command) {
                                                     : std::string("(no message)")))
         .WithDetails(Document{{"codeName", CodeName(c)}, {"writeConcernError", e}});
   }
+  return Status::Ok();
+}
+
+StatusOr<Document> Database::RunCommand(const Document& command) {
+  auto decoded = RunCommandKeepingWriteErrors(command);
+  if (!decoded.ok()) return decoded;
+  if (Status failed = WriteFailureOf(*decoded); !failed.ok()) return failed;
   return decoded;
 }
 

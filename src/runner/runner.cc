@@ -186,6 +186,16 @@ mm::Status Runner::ReadyForNext(const EventSink& events, const std::string& what
   return held;
 }
 
+namespace {
+const plan::AppliedRecord* RecordOf(const std::vector<plan::AppliedRecord>& records,
+                                    int64_t version) {
+  for (const plan::AppliedRecord& r : records) {
+    if (r.version == version) return &r;
+  }
+  return nullptr;
+}
+}  // namespace
+
 StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
                                      const std::vector<plan::AppliedRecord>& records,
                                      const EventSink& events) {
@@ -218,7 +228,10 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
     if (!supported.ok()) return supported.status();
     transactions = *supported;
   }
-  for (const Migration& m : plan.steps) {
+  // The next version's claim, when it was made in one write with the last record.
+  std::optional<history::Claim> claimed_next;
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    const Migration& m = plan.steps[i];
     auto event = [&](RunEvent::Type type, std::string text) {
       events(RunEvent{type, plan.direction, &m, 0, {}, std::move(text), nullptr});
     };
@@ -232,13 +245,14 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
           return mm::Status(kInterrupted, std::string("interrupted by SIG") + sigabbrev_np(signal))
               .WithDetails(Document{{"interrupted", signal}});
         }};
-    MM_RETURN_IF_ERROR(ReadyForNext(events, "before version " + std::to_string(m.version)));
-    runner::FaultPoint("before-claim", m.version);
-    auto read = std::find_if(records.begin(), records.end(),
-                             [&](const plan::AppliedRecord& r) { return r.version == m.version; });
-    auto claim = history.ClaimVersion(m, plan.direction, read == records.end() ? nullptr : &*read,
-                                      token, by);
-    if (!claim.ok()) return claim.status();
+    if (!claimed_next) {
+      MM_RETURN_IF_ERROR(ReadyForNext(events, "before version " + std::to_string(m.version)));
+      runner::FaultPoint("before-claim", m.version);
+      auto made = history.ClaimVersion(m, plan.direction, RecordOf(records, m.version), token, by);
+      if (!made.ok()) return made.status();
+      claimed_next = std::move(*made);
+    }
+    const std::optional<history::Claim> claim = std::exchange(claimed_next, std::nullopt);
     runner::FaultPoint("after-claim", m.version);
     const std::string outside = transactions ? OutsideTransactionReason(m, up) : "";
     const bool in_transaction = transactions && outside.empty();
@@ -294,25 +308,35 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
       events(RunEvent{RunEvent::Type::kFailed, plan.direction, &m, ms, s, {}, nullptr});
       return s;
     }
-    if (!in_transaction) {
-      MM_RETURN_IF_ERROR(up ? history.MarkApplied(*claim, m, ms, by)
-                            : history.MarkReverted(*claim, ms, by));
+    auto finished = [&] {
+      runner::FaultPoint("after-record", m.version);
+      events(RunEvent{RunEvent::Type::kFinished, plan.direction, &m, ms, {}, {}, nullptr});
+    };
+    if (in_transaction) {  // recorded in its transaction
+      finished();
+      continue;
     }
-    runner::FaultPoint("after-record", m.version);
-    events(RunEvent{RunEvent::Type::kFinished, plan.direction, &m, ms, {}, {}, nullptr});
+    const Migration* next = i + 1 < plan.steps.size() ? &plan.steps[i + 1] : nullptr;
+    mm::Status ready = next
+                           ? ReadyForNext(events, "before version " + std::to_string(next->version))
+                           : mm::Status::Ok();
+    if (ready.ok() && next) {
+      // Its record and the next version's claim share one write.
+      auto both = history.RecordAndClaim(*claim, m, ms, *next, plan.direction,
+                                         RecordOf(records, next->version), token, by);
+      MM_RETURN_IF_ERROR(both.recorded);
+      finished();
+      if (!both.claimed.ok()) return both.claimed.status();
+      claimed_next = std::move(*both.claimed);
+      continue;
+    }
+    MM_RETURN_IF_ERROR(up ? history.MarkApplied(*claim, m, ms, by)
+                          : history.MarkReverted(*claim, ms, by));
+    finished();
+    MM_RETURN_IF_ERROR(ready);  // interrupted, or the lock was lost: the next does not start
   }
   return planned;
 }
-
-namespace {
-const plan::AppliedRecord* RecordOf(const std::vector<plan::AppliedRecord>& records,
-                                    int64_t version) {
-  for (const plan::AppliedRecord& r : records) {
-    if (r.version == version) return &r;
-  }
-  return nullptr;
-}
-}  // namespace
 
 mm::Status Runner::Force(int64_t version, bool applied, const EventSink& events) {
   auto result = Locked("force " + std::to_string(version), events, [&]() -> StatusOr<bool> {

@@ -124,7 +124,7 @@ TEST_F(KilledRunner, LeavesRunningWhichStopsEveryoneUntilForced) {
   EXPECT_NE(unlock.err.find("its lease is still live"), std::string::npos) << unlock.err;
 
   kill(runner, SIGKILL);
-  waitpid(runner, nullptr, 0);
+  WaitForExit(runner);
 
   // The dead runner's lease expires by itself; the next run then refuses to guess.
   auto refused = Migrate({"--lock-timeout", "20", "up"});

@@ -124,7 +124,7 @@ TEST_F(Signals, ASignalWhileWaitingForTheLockStopsTheWait) {
   EXPECT_EQ(WaitForExit(waiter), 143);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
   kill(holder, SIGKILL);
-  waitpid(holder, nullptr, 0);
+  WaitForExit(holder);
   EXPECT_EQ(Documents("log"), "");
 }
 
