@@ -42,39 +42,45 @@ make_dirs() {
       "$i" "$i" >"$work/mm$n/migrations/2026010100${v}-add-item.js"
   done
 }
-# The two tools as commands (time(1) runs programs, not shell functions):
-#   $work/ours DIR DB ARGS…     mongo-migrate over $work/DIR against database DB
-#   $work/theirs N DB ARGS…     migrate-mongo over $work/mmN against database DB
-cat >"$work/ours" <<SH
-#!/usr/bin/env bash
-exec "$build/src/mongo-migrate" --dir "$work/\$1" --uri "$base/\$2" --quiet "\${@:3}"
-SH
-cat >"$work/theirs" <<SH
-#!/usr/bin/env bash
-cd "$work/mm\$1"
-cat >migrate-mongo-config.js <<JS
+# The two tools, each run as its own process with nothing in between (a shell wrapper would
+# add its start-up, ~3 ms, to both and hide the difference):
+#   ours DIR DB ARGS…      mongo-migrate over $work/DIR against database DB
+#   theirs N DB ARGS…      migrate-mongo over $work/mmN against database DB (its config file,
+#                          written once per database, is passed with -f; migrationsDir absolute)
+ours() {
+  local dir=$1 db=$2
+  shift 2
+  OURS=("$build/src/mongo-migrate" --dir "$work/$dir" --uri "$base/$db" --quiet "$@")
+}
+theirs() {
+  local n=$1 db=$2 config
+  shift 2
+  config="$work/config-$db.js"
+  [ -f "$config" ] || cat >"$config" <<JS
 module.exports = {
-  mongodb: { url: '$base', databaseName: '\$2', options: {} },
-  migrationsDir: 'migrations', changelogCollectionName: 'changelog',
+  mongodb: { url: '$base', databaseName: '$db', options: {} },
+  migrationsDir: '$work/mm$n/migrations', changelogCollectionName: 'changelog',
   migrationFileExtension: '.js', useFileHash: false, moduleSystem: 'commonjs',
 };
 JS
-exec "$peer/node_modules/.bin/migrate-mongo" "\${@:3}"
-SH
-chmod +x "$work/ours" "$work/theirs"
-ours() { "$work/ours" "$@"; }
-theirs() { "$work/theirs" "$@"; }
+  THEIRS=(node "$peer/node_modules/migrate-mongo/bin/migrate-mongo.js" "$@" -f "$config")
+}
+run_ours() { ours "$@" && "${OURS[@]}"; }
+run_theirs() { theirs "$@" && "${THEIRS[@]}"; }
 
 declare -A samples rss
 # Adds one sample of "$@" to row $1.
+# (Bash's own clock, $EPOCHREALTIME, costs no process; /usr/bin/time adds one exec to both.)
 sample() {
-  local row=$1 start end kib
-  shift
-  start=$(date +%s%N)
-  /usr/bin/time -f '%M' -o "$work/rss" "$@" >/dev/null 2>&1
+  local row=$1 tool=$2 start end kib
+  shift 2
+  "$tool" "$@"
+  local -n argv=${tool^^}
+  start=${EPOCHREALTIME/./}
+  /usr/bin/time -f '%M' -o "$work/rss" "${argv[@]}" >/dev/null 2>&1
+  end=${EPOCHREALTIME/./}
   kib=$(tail -1 "$work/rss")
-  end=$(date +%s%N)
-  samples[$row]+="$(((end - start) / 1000)) "
+  samples[$row]+="$((end - start)) "
   [ "${rss[$row]:-0}" -ge "$kib" ] 2>/dev/null || rss[$row]=$kib
 }
 stats() {  # median min max in ms of row $1
@@ -85,24 +91,24 @@ stats() {  # median min max in ms of row $1
 echo "setting up…" >&2
 for n in 10 200 500; do make_dirs "$n"; done
 for n in 10 200; do
-   "$work/ours" "json$n" "st_json$n" up >/dev/null
-   "$work/ours" "js$n" "st_js$n" up >/dev/null
-  "$work/theirs" "$n" "st_mm$n" up >/dev/null
+  run_ours "json$n" "st_json$n" up >/dev/null
+  run_ours "js$n" "st_js$n" up >/dev/null
+  run_theirs "$n" "st_mm$n" up >/dev/null
 done
 
 echo "measuring ($runs interleaved runs)…" >&2
 for r in $(seq 1 "$runs"); do
   for n in 10 200; do
-    sample "status $n applied|ours JSON" "$work/ours" "json$n" "st_json$n" status
-    sample "status $n applied|ours JS" "$work/ours" "js$n" "st_js$n" status
-    sample "status $n applied|migrate-mongo" "$work/theirs" "$n" "st_mm$n" status
+    sample "status $n applied|ours JSON" ours "json$n" "st_json$n" status
+    sample "status $n applied|ours JS" ours "js$n" "st_js$n" status
+    sample "status $n applied|migrate-mongo" theirs "$n" "st_mm$n" status
   done
-  sample "no-op up, 200 applied|ours JSON" "$work/ours" json200 st_json200 up
-  sample "no-op up, 200 applied|ours JS" "$work/ours" js200 st_js200 up
-  sample "no-op up, 200 applied|migrate-mongo" "$work/theirs" 200 st_mm200 up
-  sample "apply 500 from empty|ours JSON" "$work/ours" json500 "ap_json_$r" up
-  sample "apply 500 from empty|ours JS" "$work/ours" js500 "ap_js_$r" up
-  sample "apply 500 from empty|migrate-mongo" "$work/theirs" 500 "ap_mm_$r" up
+  sample "no-op up, 200 applied|ours JSON" ours json200 st_json200 up
+  sample "no-op up, 200 applied|ours JS" ours js200 st_js200 up
+  sample "no-op up, 200 applied|migrate-mongo" theirs 200 st_mm200 up
+  sample "apply 500 from empty|ours JSON" ours json500 "ap_json_$r" up
+  sample "apply 500 from empty|ours JS" ours js500 "ap_js_$r" up
+  sample "apply 500 from empty|migrate-mongo" theirs 500 "ap_mm_$r" up
 done
 
 # The backfill: the same JS code for both tools, over a collection seeded once per run.
@@ -133,9 +139,9 @@ printf "module.exports = {\n  async up(db) {\n    %s\n  },\n  async down() {},\n
 bf_runs=$(( runs < 3 ? runs : 3 ))
 for r in $(seq 1 "$bf_runs"); do
   node "$seed" "bf_ours_$r"
-  sample "backfill $backfill_docs docs, cursor + bulkWrite|ours JS" "$work/ours" bf_ours "bf_ours_$r" up
+  sample "backfill $backfill_docs docs, cursor + bulkWrite|ours JS" ours bf_ours "bf_ours_$r" up
   node "$seed" "bf_mm_$r"
-  sample "backfill $backfill_docs docs, cursor + bulkWrite|migrate-mongo" "$work/theirs" bf "bf_mm_$r" up
+  sample "backfill $backfill_docs docs, cursor + bulkWrite|migrate-mongo" theirs bf "bf_mm_$r" up
 done
 
 printf '\n%-52s %-15s %9s %9s %9s %9s %9s\n' "work ($(nproc) cores, $(date -u +%F))" "tool" "median ms" "min" "max" "ratio" "peak RSS"

@@ -4,11 +4,14 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "value/status.h"
 #include "value/value.h"
 
+struct _bson_t;
+struct _bson_error_t;
 struct _mongoc_client_pool_t;
 struct _mongoc_client_t;
 struct _mongoc_client_session_t;
@@ -90,12 +93,16 @@ class Database {
   // As RunCommand, but a reply with ok: 1 and writeErrors is returned as the server sent it
   // (a driver reports each write error itself).
   StatusOr<Document> RunCommandKeepingWriteErrors(const Document& command);
+  // As RunCommandKeepingWriteErrors, BSON bytes in and out (the JavaScript bridge builds and
+  // reads them itself, with no Document in between).
+  StatusOr<std::string> RunCommandBson(std::string_view command);
 
   // Every document of `collection` matching `filter`, sorted by `sort` (reads from primary).
   StatusOr<std::vector<Document>> Find(const std::string& collection, const Document& filter,
                                        const Document& sort = {});
 
  private:
+  bool Send(const _bson_t* cmd, _bson_t* reply, _bson_error_t* error);
   Client* client_;
   std::string name_;
   Session* session_ = nullptr;

@@ -1,6 +1,7 @@
 #include "js/engine.h"
 
 #include <js/CompilationAndEvaluation.h>
+#include <js/ContextOptions.h>
 #include <js/Conversions.h>
 #include <js/Initialization.h>
 #include <js/JSON.h>
@@ -64,6 +65,7 @@ Engine::Engine() : state_(std::make_unique<State>()) {}
 Engine::~Engine() {
   if (!state_->cx) return;
   state_->sessions.clear();
+  state_->bson_types.reset();
   state_->entry.reset();
   state_->global.reset();
   JS_DestroyContext(state_->cx);
@@ -90,6 +92,10 @@ StatusOr<Engine*> Engine::Get() {
     return Status(kInternalError, "cannot create a JavaScript context");
   }
   JS_SetContextPrivate(s.cx, &s);
+  // Capturing the async caller's stack at every promise (a `for await` over a cursor makes one
+  // a document) cost more than the migration's own work; an error's stack keeps its
+  // synchronous frames, which name the migration file and line.
+  JS::ContextOptionsRef(s.cx).setAsyncStack(false);
   if (!::js::UseInternalJobQueues(s.cx) || !JS::InitSelfHostedCode(s.cx)) {
     return Status(kInternalError, "cannot initialise the JavaScript engine");
   }

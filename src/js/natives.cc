@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "js/bson_bridge.h"
 #include "js/state.h"
 #include "value/bson_codec.h"
 
@@ -58,7 +59,7 @@ Document FailureReply(const Status& s) {
   return reply;
 }
 
-// native.command(dbName, extendedJsonText, sessionId) → the reply as canonical Extended JSON.
+// native.command(dbName, command, sessionId) → the reply, both crossing as BSON (bson_bridge.h).
 bool Command(JSContext* cx, unsigned argc, JS::Value* vp) {
   JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
   Engine::State& state = StateOf(cx);
@@ -77,11 +78,18 @@ bool Command(JSContext* cx, unsigned argc, JS::Value* vp) {
     return false;
   }
   const std::string db_name = ToUtf8(cx, args.get(0));
-  auto command = ParseExtendedJson(ToUtf8(cx, args.get(1)));
-  if (!command.ok()) {
-    JS_ReportErrorUTF8(cx, "cannot send this command: %s", command.status().message().c_str());
+  if (!state.bson_types || !args.get(1).isObject()) {
+    JS_ReportErrorUTF8(cx, "cannot send this command: it is not an object");
     return false;
   }
+  JS::RootedObject command_object(cx, &args.get(1).toObject());
+  bson_t command = BSON_INITIALIZER;
+  if (!JsToBson(cx, *state.bson_types, command_object, &command)) {
+    bson_destroy(&command);
+    return false;
+  }
+  std::string bytes(reinterpret_cast<const char*>(bson_get_data(&command)), command.len);
+  bson_destroy(&command);
   mongo::Database target(state.db->client(), db_name);
   target = target.InSession(state.db->session());
   if (args.get(2).isNumber() && args.get(2).toNumber() != 0) {
@@ -92,9 +100,33 @@ bool Command(JSContext* cx, unsigned argc, JS::Value* vp) {
     }
     target = target.InSession(it->second.get());
   }
-  auto reply = target.RunCommandKeepingWriteErrors(*command);
-  return ReturnString(cx, args,
-                      ToCanonicalJson(reply.ok() ? *reply : FailureReply(reply.status())));
+  auto reply = target.RunCommandBson(bytes);
+  std::string reply_bytes =
+      reply.ok() ? std::move(*reply) : EncodeBson(FailureReply(reply.status()));
+  bson_t reply_bson;
+  if (!bson_init_static(&reply_bson, reinterpret_cast<const uint8_t*>(reply_bytes.data()),
+                        reply_bytes.size())) {
+    JS_ReportErrorUTF8(cx, "the server's reply is not a BSON document");
+    return false;
+  }
+  return BsonToJs(cx, *state.bson_types, &reply_bson, args.rval());
+}
+
+// native.bsonTypes(toExtendedJson, makeTyped, ObjectId.prototype): what the BSON bridge uses
+// for typed values (bson_bridge.h).
+bool BsonTypesNative(JSContext* cx, unsigned argc, JS::Value* vp) {
+  JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+  if (!args.get(0).isObject() || !args.get(1).isObject() || !args.get(2).isObject()) {
+    JS_ReportErrorUTF8(cx, "bsonTypes(toExtendedJson, makeTyped, ObjectId.prototype)");
+    return false;
+  }
+  auto types = std::make_unique<BsonTypes>(cx);
+  types->to_extended_json = &args.get(0).toObject();
+  types->make_typed = &args.get(1).toObject();
+  types->object_id_prototype = &args.get(2).toObject();
+  StateOf(cx).bson_types = std::move(types);
+  args.rval().setUndefined();
+  return true;
 }
 
 // native.print(level, text)
@@ -272,6 +304,7 @@ bool EndSession(JSContext* cx, unsigned argc, JS::Value* vp) {
 }
 
 constexpr JSFunctionSpec kNatives[] = {JS_FN("command", Command, 3, 0),
+                                       JS_FN("bsonTypes", BsonTypesNative, 3, 0),
                                        JS_FN("print", Print, 2, 0),
                                        JS_FN("newObjectId", NewObjectId, 1, 0),
                                        JS_FN("randomHex", RandomHex, 1, 0),
@@ -296,9 +329,12 @@ JSObject* MakeNatives(JSContext* cx) {
 
 std::string ToUtf8(JSContext* cx, JS::HandleValue value) {
   if (!value.isString()) return "";
-  JS::RootedString s(cx, value.toString());
-  JS::UniqueChars chars = JS_EncodeStringToUTF8(cx, s);
-  return chars ? std::string(chars.get()) : std::string();
+  // Exact length, so that a string holding a NUL character keeps what follows it.
+  JSLinearString* linear = JS_EnsureLinearString(cx, value.toString());
+  if (!linear) return "";
+  std::string out(JS::GetDeflatedUTF8StringLength(linear), '\0');
+  out.resize(JS::DeflateStringToUTF8Buffer(linear, mozilla::Span<char>(out.data(), out.size())));
+  return out;
 }
 
 JSString* FromUtf8(JSContext* cx, const std::string& text) {

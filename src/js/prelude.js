@@ -332,6 +332,29 @@
     return out;
   }
 
+  // A BSON value of a type JavaScript has no primitive for, as the driver returns it
+  // (promoteValues): the reviver below and the native BSON bridge both make them here.
+  function makeTyped(kind, a, b) {
+    switch (kind) {
+      case 'oid': return new ObjectId(a);
+      case 'long': {
+        const big = BigInt(a);
+        return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : new Long(big);
+      }
+      case 'decimal': return new Decimal128(a);
+      case 'timestamp': return new Timestamp({ t: a, i: b });
+      case 'binary': {
+        const bytes = typeof a === 'string' ? fromBase64(a) : a;
+        return b === 4 && bytes.length === 16 ? new UUID(new Binary(bytes, 4)) : new Binary(bytes, b);
+      }
+      case 'regex':
+        try { return new RegExp(a, b.replace(/[^gimsuy]/g, '')); } catch (e) { return new BSONRegExp(a, b); }
+      case 'minKey': return new MinKey();
+      case 'maxKey': return new MaxKey();
+    }
+    throw new BSONError('unknown BSON type ' + kind);
+  }
+
   // A canonical Extended JSON object back into what the driver returns (promoteValues):
   // numbers for Int32/Int64/Double (a Long when it does not fit), Date, ObjectId, Binary, RegExp.
   function revive(key, v) {
@@ -342,25 +365,17 @@
     if (keys.length === 1) {
       const a = v[k];
       switch (k) {
-        case '$oid': return new ObjectId(a);
+        case '$oid': return makeTyped('oid', a);
         case '$numberInt': return Number(a);
         case '$numberDouble': return Number(a);
-        case '$numberLong': {
-          const big = BigInt(a);
-          return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : new Long(big);
-        }
-        case '$numberDecimal': return new Decimal128(a);
+        case '$numberLong': return makeTyped('long', a);
+        case '$numberDecimal': return makeTyped('decimal', a);
         case '$date': return new Date(typeof a === 'number' ? a : typeof a === 'string' ? Date.parse(a) : a.toNumber());
-        case '$timestamp': return new Timestamp({ t: a.t, i: a.i });
-        case '$binary': {
-          const sub = parseInt(a.subType, 16);
-          const bytes = fromBase64(a.base64);
-          return sub === 4 && bytes.length === 16 ? new UUID(new Binary(bytes, 4)) : new Binary(bytes, sub);
-        }
-        case '$regularExpression':
-          try { return new RegExp(a.pattern, a.options.replace(/[^gimsuy]/g, '')); } catch (e) { return new BSONRegExp(a.pattern, a.options); }
-        case '$minKey': return new MinKey();
-        case '$maxKey': return new MaxKey();
+        case '$timestamp': return makeTyped('timestamp', a.t, a.i);
+        case '$binary': return makeTyped('binary', a.base64, parseInt(a.subType, 16));
+        case '$regularExpression': return makeTyped('regex', a.pattern, a.options);
+        case '$minKey': return makeTyped('minKey');
+        case '$maxKey': return makeTyped('maxKey');
         case '$undefined': return undefined;
         case '$symbol': return a;
         case '$code': return a;
@@ -368,14 +383,14 @@
     }
     return v;
   }
+  native.bsonTypes((v) => wireJson({ v: toExtendedJson(v) }), makeTyped, ObjectId.prototype);
 
   // ---------------------------------------------------------------- commands
   // Runs `command` on database `dbName` (inside `session` when given); throws as the driver.
   const WRITE_COMMANDS = ['insert', 'update', 'delete', 'findAndModify'];
   function runCommand(dbName, command, session) {
     if (session && session.hasEnded) throw new MongoError('Cannot use a session that has ended');
-    const replyText = native.command(dbName, wireJson(toExtendedJson(command)), session ? session.id : 0);
-    const reply = reflectApply(jsonParse, JSON, [replyText, revive]);
+    const reply = native.command(dbName, command, session ? session.id : 0);
     if (reply.ok === 1 && reply.writeConcernError && WRITE_COMMANDS.includes(Object.keys(command)[0])) {
       throw new MongoWriteConcernError(reply);
     }
@@ -842,12 +857,12 @@
     }
     async commitTransaction() {
       this.inTransactionFlag = false;
-      const reply = JSON.parse(native.transaction(this.id, 'commit'), revive);
+      const reply = reflectApply(jsonParse, JSON, [native.transaction(this.id, 'commit'), revive]);
       if (reply.ok !== 1) throw reply.$network ? new MongoNetworkError(reply.errmsg) : new MongoServerError(reply);
     }
     async abortTransaction() {
       this.inTransactionFlag = false;
-      const reply = JSON.parse(native.transaction(this.id, 'abort'), revive);
+      const reply = reflectApply(jsonParse, JSON, [native.transaction(this.id, 'abort'), revive]);
       if (reply.ok !== 1) throw reply.$network ? new MongoNetworkError(reply.errmsg) : new MongoServerError(reply);
     }
     // The driver's convenient API: runs `fn(session)` in a transaction, commits, and retries

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "js/bson_bridge.h"
 #include "js/engine.h"
 
 namespace mm::js {
@@ -23,6 +24,7 @@ struct Engine::State {
   std::function<Status()> checkpoint;
   Status interruption;  // set once `checkpoint` fails: no command runs after it
   std::map<int, std::unique_ptr<mongo::Session>> sessions;
+  std::unique_ptr<BsonTypes> bson_types;  // given by prelude.js as it starts
   int next_session = 1;
 };
 

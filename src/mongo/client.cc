@@ -139,31 +139,53 @@ StatusOr<Document> Database::RunCommand(const Document& command) {
   return decoded;
 }
 
+// Sends `cmd` (in this database's session and transaction, if any); `reply` is always
+// initialised and must be destroyed.
+bool Database::Send(const bson_t* cmd, bson_t* reply, bson_error_t* error) {
+  if (session_) {
+    // In a session, libmongoc adds lsid and, inside a transaction, txnNumber/autocommit.
+    bson_t opts = BSON_INITIALIZER;
+    bool ok = mongoc_client_session_append(session_->session_, &opts, error);
+    if (ok) {
+      ok = mongoc_client_command_with_opts(session_->client_, name_.c_str(), cmd, nullptr, &opts,
+                                           reply, error);
+    } else {
+      bson_init(reply);
+    }
+    bson_destroy(&opts);
+    return ok;
+  }
+  PooledClient client(client_->pool_);
+  return mongoc_client_command_simple(client.get(), name_.c_str(), cmd, nullptr, reply, error);
+}
+
 StatusOr<Document> Database::RunCommandKeepingWriteErrors(const Document& command) {
   BsonPtr cmd = ToBsonT(command);
   bson_t reply;
   bson_error_t error;
-  bool ok = false;
-  if (session_) {
-    // In a session, libmongoc adds lsid and, inside a transaction, txnNumber/autocommit.
-    bson_t opts = BSON_INITIALIZER;
-    ok = mongoc_client_session_append(session_->session_, &opts, &error);
-    if (ok) {
-      ok = mongoc_client_command_with_opts(session_->client_, name_.c_str(), cmd.get(), nullptr,
-                                           &opts, &reply, &error);
-    } else {
-      bson_init(&reply);
-    }
-    bson_destroy(&opts);
-  } else {
-    PooledClient client(client_->pool_);
-    ok = mongoc_client_command_simple(client.get(), name_.c_str(), cmd.get(), nullptr, &reply,
-                                      &error);
-  }
+  bool ok = Send(cmd.get(), &reply, &error);
   auto decoded = DecodeBson(&reply);
   bson_destroy(&reply);
   if (!ok) return DriverError(error, decoded);
   return decoded;
+}
+
+StatusOr<std::string> Database::RunCommandBson(std::string_view command) {
+  bson_t cmd;
+  if (!bson_init_static(&cmd, reinterpret_cast<const uint8_t*>(command.data()), command.size())) {
+    return Status(kInvalidBson, "the command is not a BSON document");
+  }
+  bson_t reply;
+  bson_error_t error;
+  bool ok = Send(&cmd, &reply, &error);
+  std::string bytes(reinterpret_cast<const char*>(bson_get_data(&reply)), reply.len);
+  if (!ok) {
+    auto decoded = DecodeBson(&reply);
+    bson_destroy(&reply);
+    return DriverError(error, decoded);
+  }
+  bson_destroy(&reply);
+  return bytes;
 }
 
 StatusOr<bool> Client::SupportsTransactions() {

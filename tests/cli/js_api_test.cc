@@ -192,6 +192,42 @@ const ApiCase kCases[] = {
      "  d.u.toHexString(), d.min instanceof MinKey, d.max instanceof MaxKey, d.re.source, "
      "d.re.flags, d.date.getTime(), d.big, d.frac, d.nil, d.arr];",
      R"([1,true,"9007199254740993",5,5,1,"1.50",1,2,[1,2,3],"0f8fad5b-d9cb-469f-a165-70867728950e",true,true,"ab+c","i",0,1099511627776,0.5,null,[1,"two"]])"},
+    // The JS ↔ BSON bridge keeps every type exact; the expected answers are the Node.js
+    // driver 6.22's for the same code on devmongod.
+    {"bson_number_edges",
+     "await c.insertOne({ _id: 1, negZero: -0, maxInt: 2147483647, minInt: -2147483648, over: "
+     "2147483648, under: -2147483649, frac: -1.5, nan: NaN, inf: -Infinity, big: 2n ** 62n, neg: "
+     "-(2n ** 62n), safe: 9007199254740991n });"
+     "const d = await c.findOne({ _id: 1 });"
+     "const typed = await c.countDocuments({ negZero: { $type: 'double' }, maxInt: { $type: 'int' "
+     "}, minInt: { $type: 'int' }, over: { $type: 'double' }, under: { $type: 'double' }, frac: { "
+     "$type: 'double' }, nan: { $type: 'double' }, inf: { $type: 'double' }, big: { $type: 'long' "
+     "}, neg: { $type: 'long' }, safe: { $type: 'long' } });"
+     "return [typed, Object.is(d.negZero, -0), d.maxInt, d.minInt, d.over, d.under, d.frac, "
+     "Number.isNaN(d.nan), d.inf === -Infinity, d.big instanceof Long, String(d.big), "
+     "String(d.neg), d.safe];",
+     R"([1,true,2147483647,-2147483648,2147483648,-2147483649,-1.5,true,true,true,"4611686018427387904","-4611686018427387904",9007199254740991])"},
+    {"bson_strings_and_keys",
+     "await c.insertOne({ _id: 2, nul: 'a\\u0000b', emoji: '😀 é', 'ключ': 'значение', nested: "
+     "{ deeper: [[1], { x: [] }] }, fn: () => 1, undef: undefined });"
+     "const d = await c.findOne({ _id: 2 });"
+     "return [d.nul.length, d.nul === 'a\\u0000b', d.emoji, d['ключ'], Object.keys(d), d.nested, "
+     "d.undef];",
+     R"([3,true,"😀 é","значение",["_id","nul","emoji","ключ","nested","undef"],{"deeper":[[1],{"x":[]}]},null])"},
+    {"bson_typed_values_in_arrays",
+     "await c.insertOne({ _id: 4, arr: [new ObjectId('65a4f1c2e4b0a1b2c3d4e5f6'), new "
+     "Date(86400000), Long.fromString('-9223372036854775808'), new Binary(Uint8Array.from([255]), "
+     "0x80), new Timestamp({ t: 4294967295, i: 7 })], m: new Map([['k', 1]]), o: "
+     "Object.assign(Object.create(null), { x: 1 }) });"
+     "const d = await c.findOne({ _id: 4 });"
+     "return [d.arr[0].toHexString(), d.arr[1].toISOString(), String(d.arr[2]), d.arr[3].sub_type, "
+     "Array.from(d.arr[3].buffer), d.arr[4].t, d.arr[4].i, d.m, d.o];",
+     R"(["65a4f1c2e4b0a1b2c3d4e5f6","1970-01-02T00:00:00.000Z","-9223372036854775808",128,[255],4294967295,7,{"k":1},{"x":1}])"},
+    // Deeper than MongoDB's 200 levels: refused before anything is sent, naming the limit.
+    {"bson_nesting_past_the_limit_is_refused",
+     "let deep = {}; for (let i = 0; i < 250; i++) deep = { d: deep };"
+     "await c.insertOne({ _id: 5, deep });",
+     "THREW Error undefined cannot encode this value as BSON: it nests deeper than MongoDB allows"},
     {"objectid_api",
      "const a = new ObjectId(); const b = new ObjectId(a.toHexString()); const t = "
      "ObjectId.createFromTime(86400);"
