@@ -330,55 +330,111 @@ const Document* Collection::Get(RecordId id) const {
   return it == records_.end() ? nullptr : &it->second;
 }
 
-std::vector<RecordId> Collection::Candidates(const Document& filter) const {
-  // An equality on a field with a single-field index that holds every document with a value
-  // there (not sparse, partial, special or hidden): only that index's entries can match. The
-  // caller still applies the whole filter.
-  // A scalar a plain index can look up exactly (documents, arrays, regexes and null need the
-  // whole filter's semantics).
-  auto exact = [](const Value& v) {
-    return !(v.Is<Document>() || v.Is<Regex>() || v.Is<Array>() || v.IsNullish());
-  };
+namespace {
+
+// A scalar a plain index can look up exactly (documents, arrays, regexes and null need the
+// whole filter's semantics).
+bool Exact(const Value& v) {
+  return !(v.Is<Document>() || v.Is<Regex>() || v.Is<Array>() || v.IsNullish());
+}
+
+// A single-field index that holds every document with a value at `field` (not sparse,
+// partial, special or hidden).
+const IndexKeys* PlainIndexOn(const std::vector<std::unique_ptr<IndexKeys>>& indexes,
+                              const std::string& field) {
+  for (const auto& index : indexes) {
+    const IndexSpec& spec = index->spec();
+    if (spec.key.size() == 1 && spec.key.fields().front().key == field && !spec.sparse &&
+        !spec.partial && !spec.special && !spec.hidden) {
+      return index.get();
+    }
+  }
+  return nullptr;
+}
+
+std::vector<RecordId> SortedUnique(std::vector<RecordId> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+}  // namespace
+
+std::optional<std::vector<RecordId>> Collection::FromIndex(const Field& f,
+                                                           bool* in_key_order) const {
+  if (f.key.starts_with('$')) return std::nullopt;
+  const IndexKeys* index = PlainIndexOn(indexes_, f.key);
+  if (!index) return std::nullopt;
+  const Value& v = f.value;
+  if (Exact(v)) return SortedUnique(index->Lookup(v));
+  const Document* ops = v.If<Document>();
+  if (!ops || ops->empty()) return std::nullopt;
+  // {field: {$in: [scalars]}}: the union of each value's entries.
+  if (ops->size() == 1 && ops->fields().front().key == "$in") {
+    const Array* in = ops->fields().front().value.If<Array>();
+    if (!in || !std::all_of(in->items.begin(), in->items.end(), Exact)) return std::nullopt;
+    std::vector<RecordId> ids;
+    for (const Value& item : in->items) {
+      auto found = index->Lookup(item);
+      ids.insert(ids.end(), found.begin(), found.end());
+    }
+    return SortedUnique(std::move(ids));
+  }
+  // {field: {$gt/$gte/$lt/$lte: scalar, …}}: the index's range, in key order (a superset
+  // across type brackets; the caller applies the whole filter).
+  const Value* low = nullptr;
+  const Value* high = nullptr;
+  bool low_inclusive = false, high_inclusive = false;
+  for (const Field& op : ops->fields()) {
+    if (!Exact(op.value)) return std::nullopt;
+    if (op.key == "$gt" || op.key == "$gte") {
+      if (low) return std::nullopt;
+      low = &op.value;
+      low_inclusive = op.key == "$gte";
+    } else if (op.key == "$lt" || op.key == "$lte") {
+      if (high) return std::nullopt;
+      high = &op.value;
+      high_inclusive = op.key == "$lte";
+    } else {
+      return std::nullopt;
+    }
+  }
+  // An array matches {$gte: 5, $lt: 9} when one element is ≥ 5 and another < 9 ([1, 9]): the
+  // bounds cannot be intersected over a field that may hold arrays (MongoDB's multikey rule),
+  // so only one of them narrows the scan there.
+  if (f.key != "_id" && low && high) high = nullptr;
+  auto ids = index->Range(low, low_inclusive, high, high_inclusive);
+  // Only _id never holds an array, so only its index gives each record once in key order.
+  if (f.key == "_id") {
+    if (in_key_order) *in_key_order = true;
+    return ids;
+  }
+  return SortedUnique(std::move(ids));
+}
+
+std::vector<RecordId> Collection::Candidates(const Document& filter, bool* in_id_order) const {
+  if (in_id_order) *in_id_order = false;
+  // An equality, $in or range on a field with a plain single-field index: only that index's
+  // entries can match (also inside a top-level $and). The caller still applies the whole
+  // filter.
   for (const Field& f : filter.fields()) {
-    const Value& v = f.value;
-    // {field: {$in: [scalars]}}: the union of each value's entries.
-    const Document* op = v.If<Document>();
-    const Array* in = op && op->size() == 1 && op->fields().front().key == "$in"
-                          ? op->fields().front().value.If<Array>()
-                          : nullptr;
-    if (in && !f.key.starts_with('$') && std::all_of(in->items.begin(), in->items.end(), exact)) {
-      for (const auto& index : indexes_) {
-        const IndexSpec& spec = index->spec();
-        if (spec.key.size() != 1 || spec.key.fields().front().key != f.key || spec.sparse ||
-            spec.partial || spec.special || spec.hidden) {
-          continue;
+    if (f.key == "$and") {
+      const Array* clauses = f.value.If<Array>();
+      for (const Value& clause : clauses ? clauses->items : std::vector<Value>{}) {
+        const Document* d = clause.If<Document>();
+        for (const Field& g : d ? d->fields() : std::vector<Field>{}) {
+          if (auto ids = FromIndex(g, in_id_order)) return std::move(*ids);
         }
-        std::vector<RecordId> ids;
-        for (const Value& item : in->items) {
-          auto found = index->Lookup(item);
-          ids.insert(ids.end(), found.begin(), found.end());
-        }
-        std::sort(ids.begin(), ids.end());
-        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-        return ids;
       }
       continue;
     }
-    if (f.key.starts_with('$') || !exact(v)) continue;
-    for (const auto& index : indexes_) {
-      const IndexSpec& spec = index->spec();
-      if (spec.key.size() != 1 || spec.key.fields().front().key != f.key || spec.sparse ||
-          spec.partial || spec.special || spec.hidden) {
-        continue;
-      }
-      auto ids = index->Lookup(v);
-      std::sort(ids.begin(), ids.end());
-      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-      return ids;
-    }
+    if (auto ids = FromIndex(f, in_id_order)) return std::move(*ids);
   }
   // A clustered collection keeps its documents in _id order: that is its natural order.
-  if (options_.Has("clusteredIndex")) return indexes_.front()->InKeyOrder();
+  if (options_.Has("clusteredIndex")) {
+    if (in_id_order) *in_id_order = true;
+    return indexes_.front()->InKeyOrder();
+  }
   std::vector<RecordId> all;
   all.reserve(records_.size());
   for (const auto& [rid, doc] : records_) all.push_back(rid);

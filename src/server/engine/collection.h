@@ -3,6 +3,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -59,9 +60,10 @@ class Collection {
   void Remove(RecordId id);
 
   const Document* Get(RecordId id) const;
-  // Records that may match `filter`, in natural order: an _id equality uses the _id index;
-  // otherwise every record.
-  std::vector<RecordId> Candidates(const Document& filter) const;
+  // Records that may match `filter`: from a single-field index when the filter has an
+  // equality, $in or range on its field, else every record; in natural order, or in _id order
+  // when `*in_id_order` says so (an _id range, a clustered collection).
+  std::vector<RecordId> Candidates(const Document& filter, bool* in_id_order = nullptr) const;
 
   const std::vector<std::unique_ptr<IndexKeys>>& indexes() const { return indexes_; }
   // Builds an index over existing documents. Fails with 11000 when a unique index meets a
@@ -99,6 +101,8 @@ class Collection {
   void Restore(RecordId id, Document doc);
 
  private:
+  // Candidates from the index on `f.key` for the condition `f`, if one answers it.
+  std::optional<std::vector<RecordId>> FromIndex(const Field& f, bool* in_key_order) const;
   Status CheckValidation(const Document& doc, const Document* before) const;
   // collMod {index: {unique: true}}: only after prepareUnique, and only without duplicates
   // (else 359 with the conflicting _ids in `violations`).

@@ -1,6 +1,7 @@
 #include "server/engine/index.h"
 
 #include <algorithm>
+#include <set>
 
 #include "server/engine/path.h"
 #include "value/bson_codec.h"
@@ -283,6 +284,30 @@ std::vector<RecordId> IndexKeys::InKeyOrder() const {
   ids.reserve(entries_.size());
   for (const auto& [key, id] : entries_) ids.push_back(id);
   return ids;
+}
+
+std::vector<RecordId> IndexKeys::Range(const Value* low, bool low_inclusive, const Value* high,
+                                       bool high_inclusive) const {
+  auto begin = entries_.begin();
+  auto end = entries_.end();
+  if (low) {
+    Value key(Array{{*low}});
+    begin = low_inclusive ? entries_.lower_bound(key) : entries_.upper_bound(key);
+  }
+  if (high) {
+    Value key(Array{{*high}});
+    end = high_inclusive ? entries_.upper_bound(key) : entries_.lower_bound(key);
+  }
+  std::vector<RecordId> out;
+  // A low bound above the high one: nothing (and `end` lies before `begin`).
+  if (begin != entries_.end() && end != entries_.end() && ValueLess()(end->first, begin->first)) {
+    return out;
+  }
+  std::set<RecordId> seen;  // an array value has an entry per element
+  for (auto it = begin; it != end; ++it) {
+    if (seen.insert(it->second).second) out.push_back(it->second);
+  }
+  return out;
 }
 
 std::vector<RecordId> IndexKeys::Lookup(const Value& key) const {

@@ -63,6 +63,10 @@ class IndexKeys {
   std::vector<RecordId> Lookup(const Value& key) const;
   // Every record the index holds, in key order (a clustered collection's natural order).
   std::vector<RecordId> InKeyOrder() const;
+  // Records of a single-field index whose key lies between `low` and `high` (null: no bound),
+  // in key order, each once.
+  std::vector<RecordId> Range(const Value* low, bool low_inclusive, const Value* high,
+                              bool high_inclusive) const;
 
   void Add(const std::vector<Value>& keys, RecordId id);
   void Remove(const std::vector<Value>& keys, RecordId id);

@@ -35,7 +35,7 @@ Status Projection::Insert(const std::vector<std::string>& path, std::shared_ptr<
 
 StatusOr<Projection> Projection::Parse(const Document& spec) {
   Projection p;
-  int mode = 0;  // 1 inclusion, -1 exclusion, 0 undecided
+  int mode = 0;                   // 1 inclusion, -1 exclusion, 0 undecided
   std::shared_ptr<Node> id_leaf;  // {_id: 1 | true}
   for (const Field& f : spec.fields()) {
     auto leaf = std::make_shared<Node>();

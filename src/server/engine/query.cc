@@ -8,8 +8,13 @@ StatusOr<std::vector<RecordId>> FindRecords(const Collection& coll, const QueryO
   auto matcher = Matcher::Parse(options.filter);
   if (!matcher.ok()) return matcher.status();
   std::vector<RecordId> out;
-  const bool early_limit = !options.sort || options.sort->empty();
-  for (RecordId id : coll.Candidates(options.filter)) {
+  bool in_id_order = false;
+  std::vector<RecordId> candidates = coll.Candidates(options.filter, &in_id_order);
+  // Candidates already in the order asked for (an _id range sorted by _id, as a batched walk
+  // asks) need no sort, so the limit stops the scan early.
+  const bool early_limit =
+      !options.sort || options.sort->empty() || (in_id_order && options.sort->IsAscendingOn("_id"));
+  for (RecordId id : candidates) {
     const Document* doc = coll.Get(id);
     if (!doc || !matcher->Matches(*doc)) continue;
     out.push_back(id);
@@ -19,7 +24,8 @@ StatusOr<std::vector<RecordId>> FindRecords(const Collection& coll, const QueryO
       break;
     }
   }
-  if (!early_limit) {
+  if (options.sort && !options.sort->empty() &&
+      !(in_id_order && options.sort->IsAscendingOn("_id"))) {
     const SortOrder& order = *options.sort;
     std::stable_sort(out.begin(), out.end(), [&](RecordId a, RecordId b) {
       return order.CompareDocs(*coll.Get(a), *coll.Get(b)) < 0;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "value/status.h"
@@ -20,6 +21,11 @@ class SortOrder {
   int CompareDocs(const Document& a, const Document& b) const;
   int CompareValues(const Value& a, const Value& b) const;
   bool empty() const { return keys_.empty() && whole_value_direction_ == 0; }
+  // Whether this is exactly {<path>: 1}.
+  bool IsAscendingOn(std::string_view path) const {
+    return whole_value_direction_ == 0 && keys_.size() == 1 && keys_[0].direction == 1 &&
+           keys_[0].path.size() == 1 && keys_[0].path[0] == path;
+  }
 
  private:
   struct Key {
