@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,13 +14,33 @@
 
 namespace mm {
 
-// Where a running action's lines go.
+// How far a batched update has come (mongomigrate/batched_update.h).
+struct BatchProgress {
+  std::string collection;
+  int64_t done = 0;              // documents matched by the finished batches, resumed ones too
+  std::optional<int64_t> total;  // documents matching its filter when it started
+  int64_t batches = 0;           // batches finished by this run
+  double seconds = 0;            // since this run started it
+  bool finished = false;
+};
+
+// Where a running action's lines go, and what the runner offers it.
 struct ActionOutput {
   std::function<void(const std::string&)> note;   // the tool's remarks (a tolerated error)
   std::function<void(const std::string&)> print;  // the migration's own output (console.log)
   // Called between two steps (never inside one): a non-OK status (the user interrupted the
   // run) tells the action to stop there and return it. May be empty.
   std::function<Status()> checkpoint;
+
+  // For batched updates, set by the runner (empty outside it: nothing is resumable then).
+  // What a killed or interrupted run of this migration recorded: {step, lastId, done}.
+  const Document* resume = nullptr;
+  // Records `progress` in the migration's history record (an empty document clears it),
+  // through `db` (in the batch's transaction, when it has one).
+  std::function<Status(mongo::Database& db, const Document& progress)> save_progress;
+  // Whether the deployment runs transactions: each batch then commits with its progress.
+  bool transactions = false;
+  std::function<void(const BatchProgress&)> progress;
 };
 
 // One direction of a migration.
@@ -38,6 +59,13 @@ class MigrationAction {
   virtual bool MayTouch(const std::string& name) const {
     (void)name;
     return true;
+  }
+  // Checked for every planned migration before anything runs: whether this action can run
+  // safely on the deployment (`transactions`: it runs them). A refusal is a configuration
+  // error, and nothing is written.
+  virtual Status CheckBeforeRun(bool transactions) const {
+    (void)transactions;
+    return Status::Ok();
   }
 };
 
@@ -70,8 +98,12 @@ struct Migration {
 class Registry {
  public:
   using Function = std::function<Status(mongo::Database&)>;
+  // A migration that uses what the runner offers (a resumable RunBatchedUpdate).
+  using FunctionWithOutput = std::function<Status(mongo::Database&, const ActionOutput&)>;
   // `down` may be empty: then the version cannot be rolled back.
   Registry& Add(int64_t version, std::string description, Function up, Function down = {});
+  Registry& Add(int64_t version, std::string description, FunctionWithOutput up,
+                FunctionWithOutput down = {});
   const std::vector<Migration>& migrations() const { return migrations_; }
 
  private:

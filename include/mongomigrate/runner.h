@@ -38,15 +38,17 @@ struct RunnerOptions {
 };
 
 struct RunEvent {
-  // kOutput: a line the migration printed itself (console.log).
-  enum class Type { kPlanned, kStarted, kFinished, kFailed, kNote, kWarning, kOutput };
+  // kOutput: a line the migration printed itself (console.log); kProgress: a batched update
+  // started or finished a batch.
+  enum class Type { kPlanned, kStarted, kFinished, kFailed, kNote, kWarning, kOutput, kProgress };
   Type type = Type::kPlanned;
   plan::Direction direction = plan::Direction::kUp;
-  const Migration* migration = nullptr;  // null for kPlanned and lock notes
-  int64_t duration_ms = 0;               // kFinished, kFailed
-  Status error;                          // kFailed
-  std::string note;                      // kNote, kWarning, kOutput
-  const plan::Plan* plan = nullptr;      // kPlanned
+  const Migration* migration = nullptr;     // null for kPlanned and lock notes
+  int64_t duration_ms = 0;                  // kFinished, kFailed
+  Status error;                             // kFailed
+  std::string note;                         // kNote, kWarning, kOutput
+  const plan::Plan* plan = nullptr;         // kPlanned
+  const BatchProgress* progress = nullptr;  // kProgress
 };
 using EventSink = std::function<void(const RunEvent&)>;
 

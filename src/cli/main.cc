@@ -113,6 +113,7 @@ struct Options {
   double lock_lease_s = 30;
   bool dry_run = false;
   bool json = false;
+  bool json_lines = false;
   bool quiet = false;
   bool no_color = false;
   bool allow_out_of_order = false;
@@ -324,7 +325,11 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(SecondsBetween(1, 86400));
   app.add_flag("--dry-run", o.dry_run, "Print the plan; change nothing");
-  app.add_flag("--json", o.json, "Print one JSON document on stdout (for CI)");
+  auto* json_flag = app.add_flag("--json", o.json, "Print one JSON document on stdout (for CI)");
+  app.add_flag("--json-lines", o.json_lines,
+               "Print one JSON document per event on stdout as it happens (started, progress, "
+               "finished, failed…), the --json document last")
+      ->excludes(json_flag);
   app.add_flag("--quiet", o.quiet, "Print only errors");
   app.add_flag("--no-color", o.no_color, "No colours or symbols, even on a terminal");
   app.add_flag("--allow-out-of-order", o.allow_out_of_order,
@@ -408,9 +413,11 @@ int main(int argc, char** argv) {
   std::string command = app.get_subcommands().front()->get_name();
   mm::cli::OutputOptions output;
   output.json = o.json;
+  output.json_lines = o.json_lines;
   output.quiet = o.quiet;
-  output.color =
-      !o.no_color && !o.json && isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  output.terminal = isatty(STDOUT_FILENO) != 0;
+  output.color = !o.no_color && !o.json && !o.json_lines && output.terminal &&
+                 std::getenv("NO_COLOR") == nullptr;
   if (command == "create") {
     mm::cli::Renderer out(output, command);
     auto created = mm::cli::CreateMigration(o.dir, o.name, o.format, o.dry_run);

@@ -99,7 +99,7 @@ std::string Renderer::Paint(const char* code, const std::string& text) const {
 }
 
 void Renderer::Line(const std::string& text, bool to_stderr) const {
-  if (options_.json) return;
+  if (options_.json || options_.json_lines) return;
   if (options_.quiet && !to_stderr) return;
   std::fprintf(to_stderr ? stderr : stdout, "%s\n", Redact(text).c_str());
 }
@@ -112,10 +112,129 @@ void Renderer::Context(const std::string& database, const std::string& redacted_
                        ")" + (dry_run ? " — dry run, nothing will be changed" : "")));
 }
 
+namespace {
+
+// 1234567 → "1,234,567" (counts are never negative).
+std::string Thousands(int64_t n) {
+  const std::string digits = std::to_string(std::max<int64_t>(n, 0));
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+std::string Seconds(double s) {
+  if (s < 60) return std::to_string(static_cast<int64_t>(s + 0.5)) + " s";
+  const int64_t whole = static_cast<int64_t>(s + 0.5);
+  return std::to_string(whole / 60) + " min " + std::to_string(whole % 60) + " s";
+}
+
+const char* EventName(RunEvent::Type type) {
+  switch (type) {
+    case RunEvent::Type::kPlanned:
+      return "planned";
+    case RunEvent::Type::kStarted:
+      return "started";
+    case RunEvent::Type::kFinished:
+      return "finished";
+    case RunEvent::Type::kFailed:
+      return "failed";
+    case RunEvent::Type::kNote:
+      return "note";
+    case RunEvent::Type::kWarning:
+      return "warning";
+    case RunEvent::Type::kOutput:
+      return "output";
+    case RunEvent::Type::kProgress:
+      return "progress";
+  }
+  return "event";
+}
+
+}  // namespace
+
+void Renderer::JsonLine(const RunEvent& e) const {
+  using Json = nlohmann::ordered_json;
+  Json j{{"event", EventName(e.type)},
+         {"direction", e.direction == plan::Direction::kUp ? "up" : "down"}};
+  if (e.migration) {
+    j["version"] = e.migration->version;
+    j["description"] = e.migration->description;
+  }
+  if (e.type == RunEvent::Type::kPlanned && e.plan) {
+    Json versions = Json::array();
+    for (const Migration& m : e.plan->steps) versions.push_back(m.version);
+    j["versions"] = versions;
+  }
+  if (e.type == RunEvent::Type::kFinished || e.type == RunEvent::Type::kFailed) {
+    j["durationMs"] = e.duration_ms;
+  }
+  if (e.type == RunEvent::Type::kFailed) {
+    j["error"] = Json{{"message", Redact(e.error.message())}, {"code", e.error.code()}};
+  }
+  if (!e.note.empty()) j["text"] = Redact(e.note);
+  if (e.progress) {
+    j["collection"] = e.progress->collection;
+    j["done"] = e.progress->done;
+    if (e.progress->total) j["total"] = *e.progress->total;
+    j["batches"] = e.progress->batches;
+    j["seconds"] = e.progress->seconds;
+    j["finished"] = e.progress->finished;
+  }
+  std::printf("%s\n", j.dump(-1, ' ', false, Json::error_handler_t::replace).c_str());
+  std::fflush(stdout);
+}
+
+// A batched update's progress: one line redrawn on a terminal; a line every few seconds (and
+// the last) when piped, where a redrawn line would be noise in CI and container logs.
+void Renderer::Progress(const RunEvent& e) {
+  if (options_.json || options_.quiet || !e.progress) return;
+  const BatchProgress& p = *e.progress;
+  std::string line = Padded(e.migration->version) + " batchedUpdate " + Escaped(p.collection) +
+                     ": " + Thousands(p.done);
+  if (p.total) {
+    line += "/" + Thousands(*p.total) + " documents";
+    if (*p.total > 0) {
+      line += " (" + std::to_string(std::min<int64_t>(100, p.done * 100 / *p.total)) + "%)";
+    }
+  } else {
+    line += " documents";
+  }
+  if (p.seconds > 0 && p.batches > 0) {
+    const double rate = static_cast<double>(p.done) / p.seconds;
+    line += ", " + Thousands(static_cast<int64_t>(rate)) + "/s";
+    if (p.total && !p.finished && rate > 0 && *p.total > p.done) {
+      line += ", ETA " + Seconds(static_cast<double>(*p.total - p.done) / rate);
+    }
+  }
+  if (p.finished) line += ", done in " + Seconds(p.seconds);
+  if (options_.terminal) {
+    std::printf("\r  %s\033[K%s", Redact(line).c_str(), p.finished ? "\n" : "");
+    std::fflush(stdout);
+    progress_open_ = !p.finished;
+    return;
+  }
+  if (p.finished || p.batches == 0 || p.seconds - last_progress_line_ >= 2.0) {
+    last_progress_line_ = p.seconds;
+    Line("  " + line);
+    std::fflush(stdout);
+  }
+}
+
 void Renderer::Event(const RunEvent& e) {
   direction_ = e.direction;
   const bool up = e.direction == plan::Direction::kUp;
+  if (options_.json_lines) JsonLine(e);
+  if (progress_open_ && e.type != RunEvent::Type::kProgress) {
+    std::printf("\n");  // the terminal's progress line stays, and the next line starts below it
+    progress_open_ = false;
+  }
   switch (e.type) {
+    case RunEvent::Type::kProgress:
+      Progress(e);
+      break;
     case RunEvent::Type::kPlanned:
       for (const Migration& m : e.plan->steps) {
         planned_.push_back(m.version);
@@ -213,14 +332,14 @@ void Renderer::Created(const std::string& path, int64_t version, bool dry_run) {
 
 void Renderer::Failure(const Status& status, int exit_code) {
   failure_ = std::make_pair(status, exit_code);
-  if (!options_.json) {
+  if (!options_.json && !options_.json_lines) {
     std::fprintf(stderr, "%s\n",
                  Redact(Paint(kRed, "error: ") + Escaped(status.message(), true)).c_str());
   }
 }
 
 void Renderer::Finish(bool ok) {
-  if (!options_.json) {
+  if (!options_.json && !options_.json_lines) {
     if (ok && (command_ == "up" || command_ == "down")) {
       const char* verb = direction_ == plan::Direction::kUp ? "applied" : "rolled back";
       if (dry_run_) {
@@ -233,6 +352,7 @@ void Renderer::Finish(bool ok) {
   }
   using Json = nlohmann::ordered_json;
   Json out;
+  if (options_.json_lines) out["event"] = "result";
   out["command"] = command_;
   out["ok"] = ok;
   if (!database_.empty()) {
@@ -288,7 +408,9 @@ void Renderer::Finish(bool ok) {
   }
   // File names, descriptions and errors are bytes from disks and other clients, not always
   // UTF-8: replace what is not (U+FFFD) instead of throwing type_error 316.
-  std::printf("%s\n", out.dump(2, ' ', false, Json::error_handler_t::replace).c_str());
+  std::printf(
+      "%s\n",
+      out.dump(options_.json_lines ? -1 : 2, ' ', false, Json::error_handler_t::replace).c_str());
 }
 
 }  // namespace mm::cli

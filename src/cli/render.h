@@ -13,6 +13,10 @@ namespace mm::cli {
 
 struct OutputOptions {
   bool json = false;
+  // One JSON document per event, on stdout as it happens (started, progress, finished, …),
+  // then the --json document as the last line ("event": "result").
+  bool json_lines = false;
+  bool terminal = false;  // stdout is a terminal: progress redraws one line
   bool quiet = false;
   bool color = false;  // ANSI colours and symbols (a terminal without --no-color/NO_COLOR)
   // The URI's password as written and percent-decoded: replaced by **** in every line printed
@@ -45,6 +49,8 @@ class Renderer {
 
  private:
   std::string Paint(const char* code, const std::string& text) const;
+  void Progress(const RunEvent& e);
+  void JsonLine(const RunEvent& e) const;
   void Line(const std::string& text, bool to_stderr = false) const;
   std::string Redact(std::string text) const;
 
@@ -73,6 +79,8 @@ class Renderer {
   bool lock_live_ = false;
   std::vector<std::string> messages_;
   int64_t created_version_ = 0;
+  double last_progress_line_ = -1;  // seconds into the batched update of the last piped line
+  bool progress_open_ = false;      // a terminal progress line waits for its newline
   plan::Direction direction_ = plan::Direction::kUp;
 };
 

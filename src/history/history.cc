@@ -78,6 +78,9 @@ StatusOr<std::vector<plan::AppliedRecord>> History::Load() {
     r.checksum = StringField(d, "checksum");
     r.detail = DetailOf(d, r.status);
     r.revision = IntField(d, "revision").value_or(0);
+    if (const Value* p = d.Get("progress"); p && p->Is<Document>() && !p->As<Document>().empty()) {
+      r.progress = p->As<Document>();
+    }
     out.push_back(std::move(r));
   }
   return out;
@@ -268,19 +271,23 @@ Document AppliedUpdate(const Migration& m, int64_t duration_ms, const AppliedBy&
   set.Append("durationMs", duration_ms);
   set.Append("appliedBy", by.user_at_host);
   set.Append("toolVersion", by.tool_version);
-  return Document{
-      {"$set", std::move(set)},
-      {"$currentDate", Document{{"appliedAt", true}, {"updatedAt", true}}},
-      {"$unset",
-       Document{{"error", ""}, {"revertedAt", ""}, {"pid", ""}, {"runBy", ""}, {"claim", ""}}}};
+  return Document{{"$set", std::move(set)},
+                  {"$currentDate", Document{{"appliedAt", true}, {"updatedAt", true}}},
+                  {"$unset", Document{{"error", ""},
+                                      {"revertedAt", ""},
+                                      {"pid", ""},
+                                      {"runBy", ""},
+                                      {"claim", ""},
+                                      {"progress", ""}}}};
 }
 
 Document RevertedUpdate(int64_t duration_ms, const AppliedBy& by) {
-  return Document{{"$set", Document{{"status", "reverted"},
-                                    {"revertDurationMs", duration_ms},
-                                    {"revertedBy", by.user_at_host}}},
-                  {"$currentDate", Document{{"revertedAt", true}, {"updatedAt", true}}},
-                  {"$unset", Document{{"pid", ""}, {"runBy", ""}, {"claim", ""}}}};
+  return Document{
+      {"$set", Document{{"status", "reverted"},
+                        {"revertDurationMs", duration_ms},
+                        {"revertedBy", by.user_at_host}}},
+      {"$currentDate", Document{{"revertedAt", true}, {"updatedAt", true}}},
+      {"$unset", Document{{"pid", ""}, {"runBy", ""}, {"claim", ""}, {"progress", ""}}}};
 }
 
 }  // namespace
@@ -380,6 +387,25 @@ RecordedAndClaimed History::RecordAndClaim(const Claim& done, const Migration& d
     out.claimed = Refused(next.version);
   }
   return out;
+}
+
+Status History::SaveProgress(const Claim& claim, const Document& progress) {
+  // Not a change of state: the revision stays, so the claim still stands for the record.
+  Document filter{
+      {"version", claim.version}, {"revision", claim.revision}, {"claim.owner", claim.token.owner}};
+  Document update;
+  if (progress.empty()) {
+    update.Append("$unset", Document{{"progress", ""}});
+  } else {
+    update.Append("$set", Document{{"progress", progress}});
+    update.Append("$currentDate", Document{{"updatedAt", true}});
+  }
+  auto reply = db_.RunCommand(Durable(Document{
+      {"update", collection_},
+      {"updates", Array{{Value(Document{{"q", std::move(filter)}, {"u", std::move(update)}})}}}}));
+  if (!reply.ok()) return reply.status();
+  if (IntField(*reply, "n").value_or(0) < 1) return Refused(claim.version);
+  return Status::Ok();
 }
 
 Status History::MarkFailed(const Claim& claim, plan::Direction direction, const Status& error,

@@ -96,6 +96,9 @@ class History {
                                     const AppliedBy& by);
   Status MarkFailed(const Claim& claim, plan::Direction direction, const Status& error,
                     int64_t duration_ms);
+  // Records where a batched update of the claimed run stands (empty: it finished), while the
+  // claim stands; the revision does not move.
+  Status SaveProgress(const Claim& claim, const Document& progress);
   // Puts the record back as it was before the claim (the claimed run's transaction aborted).
   Status ResetClaim(const Claim& claim);
 

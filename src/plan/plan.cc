@@ -24,6 +24,7 @@ bool CountsAsApplied(const AppliedRecord& r) {
 Status CheckAppliedIntact(const std::vector<StatusRow>& rows) {
   for (const StatusRow& r : rows) {
     if (r.state != State::kRunning && r.state != State::kFailed) continue;
+    if (r.resumable && r.available) continue;  // `up` resumes it after its last batch
     std::string v = std::to_string(r.version);
     return Status(kBadValue,
                   "refusing to run: version " + v + " (" + r.file + ") " +
@@ -56,9 +57,10 @@ Status CheckAppliedIntact(const std::vector<StatusRow>& rows) {
       ". Restore the original file, or roll back before editing; `mongo-migrate status` shows "
       "every version's state.";
   if (!changed.empty()) {
-    message += " If the edit is deliberate and reviewed, accept it with `mongo-migrate repair "
-               "--accept-checksum " +
-               std::to_string(changed.front()) + "`.";
+    message +=
+        " If the edit is deliberate and reviewed, accept it with `mongo-migrate repair "
+        "--accept-checksum " +
+        std::to_string(changed.front()) + "`.";
   }
   return Status(kBadValue, message);
 }
@@ -152,17 +154,22 @@ std::vector<StatusRow> BuildStatus(const std::vector<Migration>& available,
                     r.applied_at, r.detail};
       if (it != rows.end()) row.description = it->second.description;
       row.available = it != rows.end();
+      row.resumable = r.status == "running" && r.progress.has_value();
+      if (row.resumable) {
+        const Value* done = r.progress->Get("done");
+        auto n = done && done->IsNumber() ? done->AsExactInt64() : std::nullopt;
+        row.detail = "stopped in a batched update after " + std::to_string(n.value_or(0)) +
+                     " documents; `up` resumes it after its last finished batch";
+      }
       rows[r.version] = row;
       continue;
     }
     if (it == rows.end()) {
-      rows[r.version] = StatusRow{r.version,
-                                  r.description,
-                                  r.file,
-                                  r.version > highest_available ? State::kAhead : State::kMissing,
-                                  r.applied_at,
-                                  "",
-                                  false};
+      rows[r.version] =
+          StatusRow{r.version,    r.description,
+                    r.file,       r.version > highest_available ? State::kAhead : State::kMissing,
+                    r.applied_at, "",
+                    false};
       continue;
     }
     const Migration& m = *std::find_if(available.begin(), available.end(),
@@ -210,7 +217,8 @@ StatusOr<Plan> PlanUp(const std::vector<Migration>& available,
   for (const Migration& m : sorted) {
     auto row = std::find_if(rows.begin(), rows.end(),
                             [&](const StatusRow& r) { return r.version == m.version; });
-    if (row->state != State::kPending) continue;
+    const bool resumable = row->state == State::kRunning && row->resumable;
+    if (row->state != State::kPending && !resumable) continue;
     if (target && m.version > *target) break;
     if (m.version < highest_applied) out_of_order.push_back(m.version);
     plan.steps.push_back(m);

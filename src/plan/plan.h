@@ -22,8 +22,11 @@ struct AppliedRecord {
   std::string description;
   std::string file;
   std::string checksum;
-  std::string detail;  // for failed/running: the error, or who was running it
+  std::string detail;    // for failed/running: the error, or who was running it
   int64_t revision = 0;  // bumped by every write; claims are conditional on it
+  // A "running" record stopped inside a batched update ({step, lastId, done}): `up` resumes
+  // it instead of refusing (mongomigrate/batched_update.h).
+  std::optional<Document> progress;
 };
 
 enum class State {
@@ -43,8 +46,9 @@ struct StatusRow {
   std::string file;
   State state = State::kPending;
   std::optional<DateTime> applied_at;
-  std::string detail;  // kRunning/kFailed: what the record says
-  bool available = true;  // a migration with this version is among those available
+  std::string detail;      // kRunning/kFailed: what the record says
+  bool available = true;   // a migration with this version is among those available
+  bool resumable = false;  // kRunning inside a batched update: `up` resumes it
 };
 
 // One row per version known to either side, ascending. An applied version with no migration is

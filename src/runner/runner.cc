@@ -228,6 +228,10 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
     if (!supported.ok()) return supported.status();
     transactions = *supported;
   }
+  for (const Migration& m : plan.steps) {
+    const MigrationAction* action = (up ? m.up : m.down).get();
+    if (action) MM_RETURN_IF_ERROR(action->CheckBeforeRun(transactions));
+  }
   // The next version's claim, when it was made in one write with the last record.
   std::optional<history::Claim> claimed_next;
   for (size_t i = 0; i < plan.steps.size(); ++i) {
@@ -236,15 +240,19 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
       events(RunEvent{type, plan.direction, &m, 0, {}, std::move(text), nullptr});
     };
     auto note = [&](const std::string& text) { event(RunEvent::Type::kNote, text); };
-    const ActionOutput out{
-        note, [&](const std::string& text) { event(RunEvent::Type::kOutput, text); },
-        [&]() -> mm::Status {
-          runner::FaultPoint("after-step", m.version);
-          int signal = options_.interrupted ? options_.interrupted() : 0;
-          if (signal == 0) return mm::Status::Ok();
-          return mm::Status(kInterrupted, std::string("interrupted by SIG") + sigabbrev_np(signal))
-              .WithDetails(Document{{"interrupted", signal}});
-        }};
+    ActionOutput out;
+    out.note = note;
+    out.print = [&](const std::string& text) { event(RunEvent::Type::kOutput, text); };
+    out.checkpoint = [&]() -> mm::Status {
+      runner::FaultPoint("after-step", m.version);
+      int signal = options_.interrupted ? options_.interrupted() : 0;
+      if (signal == 0) return mm::Status::Ok();
+      return mm::Status(kInterrupted, std::string("interrupted by SIG") + sigabbrev_np(signal))
+          .WithDetails(Document{{"interrupted", signal}});
+    };
+    out.progress = [&](const BatchProgress& p) {
+      events(RunEvent{RunEvent::Type::kProgress, plan.direction, &m, 0, {}, {}, nullptr, &p});
+    };
     if (!claimed_next) {
       MM_RETURN_IF_ERROR(ReadyForNext(events, "before version " + std::to_string(m.version)));
       runner::FaultPoint("before-claim", m.version);
@@ -271,6 +279,20 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
         return held;
       }
     }
+    // A batched update outside the migration's own transaction records its progress, so
+    // that a killed or interrupted run resumes after its last finished batch.
+    bool progress_saved = false;
+    const plan::AppliedRecord* read = RecordOf(records, m.version);
+    if (!in_transaction && up) {
+      out.resume = read && read->status == "running" && read->progress ? &*read->progress : nullptr;
+      out.transactions = transactions;
+      out.save_progress = [&](mongo::Database& through, const Document& progress) {
+        progress_saved = !progress.empty();
+        return history::History(through, options_.history_collection)
+            .SaveProgress(*claim, progress);
+      };
+      if (out.resume) note("resuming its batched update where the interrupted run stopped");
+    }
     event(RunEvent::Type::kStarted, "");
     if (!outside.empty()) note("runs outside a transaction: " + outside);
     auto start = std::chrono::steady_clock::now();
@@ -288,7 +310,12 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
                                           options_.history_collection + "; restored them");
     }
     if (!s.ok()) {
-      if (s.details().Has("connection")) return s;    // the record stays `running`: honest
+      if (s.details().Has("connection")) return s;  // the record stays `running`: honest
+      if (s.details().Has("interrupted") && progress_saved) {
+        // Stopped between two batches with its progress recorded: the next `up` resumes it.
+        events(RunEvent{RunEvent::Type::kFailed, plan.direction, &m, ms, s, {}, nullptr});
+        return s;
+      }
       if (s.details().Has("claimRefused")) return s;  // another runner's record: leave it be
       if (in_transaction) {
         std::string why = s.message() +

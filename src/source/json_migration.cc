@@ -8,8 +8,11 @@
 // "transaction": false runs the file's steps outside a transaction even where the deployment
 // supports them; without it, a direction runs in one unless a step cannot (see
 // TransactionBlocker).
+// {"batchedUpdate": "users", "filter": …, "update": …, "batchSize": …} is a step the tool runs
+// itself, batch by batch, resumable (mongomigrate/batched_update.h).
 #include <algorithm>
 
+#include "mongomigrate/batched_update.h"
 #include "source/source.h"
 #include "value/bson_codec.h"
 
@@ -20,6 +23,7 @@ struct Step {
   Document command;
   std::vector<std::string> tolerated_names;
   std::vector<int> tolerated_codes;
+  std::optional<BatchedUpdate> batched;  // a batchedUpdate step (command holds it as written)
 };
 
 // What mongod runs inside a transaction (createIndexes only on a collection created in it).
@@ -29,9 +33,9 @@ constexpr std::string_view kTransactionalCommands[] = {
 // Commands whose only collection is the one they name (renameCollection and aggregate are
 // looked into). Anything else is assumed to touch everything.
 constexpr std::string_view kKnownTargets[] = {
-    "aggregate",        "collMod", "count",       "create", "createIndexes", "delete",
-    "distinct",         "drop",    "dropIndexes", "find",   "findAndModify", "insert",
-    "renameCollection", "update"};
+    "aggregate", "batchedUpdate",    "collMod", "count",       "create", "createIndexes",
+    "delete",    "distinct",         "drop",    "dropIndexes", "find",   "findAndModify",
+    "insert",    "renameCollection", "update"};
 
 // Whether the aggregate `command` ends in $out or $merge into `name` (or somewhere unreadable).
 bool WritesTo(const Document& command, const std::string& name) {
@@ -54,9 +58,24 @@ class JsonAction : public MigrationAction {
       : file_(std::move(file)), direction_(std::move(direction)), steps_(std::move(steps)) {}
 
   Status Run(mongo::Database& db, const ActionOutput& out) const override {
-    for (size_t i = 0; i < steps_.size(); ++i) {
+    // Resuming a run that stopped inside a batched update: the steps before it all ran.
+    size_t first = 0;
+    if (out.resume) {
+      const Value* step = out.resume->Get("step");
+      auto i = step && step->IsNumber() ? step->AsExactInt64() : std::nullopt;
+      if (i && *i >= 0 && static_cast<size_t>(*i) < steps_.size() &&
+          steps_[static_cast<size_t>(*i)].batched) {
+        first = static_cast<size_t>(*i);
+        if (first > 0 && out.note) {
+          out.note(file_ + ": " + direction_ + "[0.." + std::to_string(first - 1) +
+                   "] ran before the interruption; resuming at " + direction_ + "[" +
+                   std::to_string(first) + "] (batchedUpdate)");
+        }
+      }
+    }
+    for (size_t i = first; i < steps_.size(); ++i) {
       const Step& step = steps_[i];
-      if (i > 0 && out.checkpoint) {
+      if (i > first && out.checkpoint) {
         Status go_on = out.checkpoint();
         if (!go_on.ok()) {
           return Status(go_on.code(), go_on.message() + " before " + file_ + ": " + direction_ +
@@ -64,6 +83,13 @@ class JsonAction : public MigrationAction {
                                           " of " + std::to_string(steps_.size()) + " steps ran)")
               .WithDetails(go_on.details());
         }
+      }
+      if (step.batched) {
+        Status ran = RunBatchedUpdate(db, *step.batched, out, static_cast<int>(i));
+        if (ran.ok()) continue;
+        return Status(ran.code(), file_ + ": " + direction_ + "[" + std::to_string(i) +
+                                      "] (batchedUpdate) failed: " + ran.message())
+            .WithDetails(ran.details());
       }
       auto reply = db.RunCommand(step.command);
       if (reply.ok()) continue;
@@ -115,6 +141,18 @@ class JsonAction : public MigrationAction {
     return false;
   }
 
+  Status CheckBeforeRun(bool transactions) const override {
+    for (size_t i = 0; i < steps_.size(); ++i) {
+      if (!steps_[i].batched) continue;
+      Status safe = CheckReapplySafe(*steps_[i].batched, transactions);
+      if (!safe.ok()) {
+        return Status(safe.code(),
+                      file_ + ": " + direction_ + "[" + std::to_string(i) + "]: " + safe.message());
+      }
+    }
+    return Status::Ok();
+  }
+
   std::string TransactionBlocker() const override {
     std::vector<std::string> created;
     for (size_t i = 0; i < steps_.size(); ++i) {
@@ -123,6 +161,7 @@ class JsonAction : public MigrationAction {
       if (!steps_[i].tolerated_codes.empty() || !steps_[i].tolerated_names.empty()) {
         return where + " tolerates an error, and an error aborts a transaction";
       }
+      if (steps_[i].batched) return where + " commits batch by batch";
       const std::string target = first.value.Is<std::string>() ? first.value.As<std::string>() : "";
       if (first.key == "create") created.push_back(target);
       if (first.key == "createIndexes" &&
@@ -187,6 +226,16 @@ StatusOr<std::vector<Step>> ParseSteps(const std::string& file, const std::strin
       }
     } else {
       step.command = d;
+    }
+    if (step.command.fields().front().key == "batchedUpdate") {
+      if (d.fields().front().key == "command") {
+        return Invalid(file, where +
+                                 ": a batchedUpdate step is run by the tool, not sent: it "
+                                 "cannot be wrapped in \"command\"");
+      }
+      auto batched = ParseBatchedUpdate(step.command);
+      if (!batched.ok()) return Invalid(file, where + ": " + batched.status().message());
+      step.batched = std::move(batched).value();
     }
     if (step.command.fields().front().key.starts_with('$')) {
       return Invalid(file, where + ": a command's first field is its name, not \"" +

@@ -5,10 +5,8 @@ namespace {
 
 class FunctionAction : public MigrationAction {
  public:
-  explicit FunctionAction(Registry::Function fn) : fn_(std::move(fn)) {}
-  Status Run(mongo::Database& db, const ActionOutput&) const override {
-    return fn_(db);
-  }
+  explicit FunctionAction(Registry::FunctionWithOutput fn) : fn_(std::move(fn)) {}
+  Status Run(mongo::Database& db, const ActionOutput& out) const override { return fn_(db, out); }
   // A C++ migration's commands are not known before it runs (it may build indexes, which
   // MongoDB refuses in a transaction), so it runs outside one, as before transactions.
   std::string TransactionBlocker() const override {
@@ -16,12 +14,23 @@ class FunctionAction : public MigrationAction {
   }
 
  private:
-  Registry::Function fn_;
+  Registry::FunctionWithOutput fn_;
 };
+
+Registry::FunctionWithOutput WithOutput(Registry::Function fn) {
+  if (!fn) return {};
+  return [fn = std::move(fn)](mongo::Database& db, const ActionOutput&) { return fn(db); };
+}
 
 }  // namespace
 
 Registry& Registry::Add(int64_t version, std::string description, Function up, Function down) {
+  return Add(version, std::move(description), WithOutput(std::move(up)),
+             WithOutput(std::move(down)));
+}
+
+Registry& Registry::Add(int64_t version, std::string description, FunctionWithOutput up,
+                        FunctionWithOutput down) {
   Migration m;
   m.version = version;
   m.description = std::move(description);

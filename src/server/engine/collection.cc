@@ -360,25 +360,31 @@ std::vector<RecordId> SortedUnique(std::vector<RecordId> ids) {
 
 }  // namespace
 
-std::optional<std::vector<RecordId>> Collection::FromIndex(const Field& f,
-                                                           bool* in_key_order) const {
-  if (f.key.starts_with('$')) return std::nullopt;
+bool Collection::VisitFromIndex(const Field& f, const std::function<bool(RecordId)>& visit,
+                                bool* in_id_order) const {
+  if (f.key.starts_with('$')) return false;
   const IndexKeys* index = PlainIndexOn(indexes_, f.key);
-  if (!index) return std::nullopt;
+  if (!index) return false;
+  auto visit_all = [&](const std::vector<RecordId>& ids) {
+    for (RecordId id : ids) {
+      if (!visit(id)) break;
+    }
+    return true;
+  };
   const Value& v = f.value;
-  if (Exact(v)) return SortedUnique(index->Lookup(v));
+  if (Exact(v)) return visit_all(SortedUnique(index->Lookup(v)));
   const Document* ops = v.If<Document>();
-  if (!ops || ops->empty()) return std::nullopt;
+  if (!ops || ops->empty()) return false;
   // {field: {$in: [scalars]}}: the union of each value's entries.
   if (ops->size() == 1 && ops->fields().front().key == "$in") {
     const Array* in = ops->fields().front().value.If<Array>();
-    if (!in || !std::all_of(in->items.begin(), in->items.end(), Exact)) return std::nullopt;
+    if (!in || !std::all_of(in->items.begin(), in->items.end(), Exact)) return false;
     std::vector<RecordId> ids;
     for (const Value& item : in->items) {
       auto found = index->Lookup(item);
       ids.insert(ids.end(), found.begin(), found.end());
     }
-    return SortedUnique(std::move(ids));
+    return visit_all(SortedUnique(std::move(ids)));
   }
   // {field: {$gt/$gte/$lt/$lte: scalar, …}}: the index's range, in key order (a superset
   // across type brackets; the caller applies the whole filter).
@@ -386,34 +392,42 @@ std::optional<std::vector<RecordId>> Collection::FromIndex(const Field& f,
   const Value* high = nullptr;
   bool low_inclusive = false, high_inclusive = false;
   for (const Field& op : ops->fields()) {
-    if (!Exact(op.value)) return std::nullopt;
+    if (!Exact(op.value)) return false;
     if (op.key == "$gt" || op.key == "$gte") {
-      if (low) return std::nullopt;
+      if (low) return false;
       low = &op.value;
       low_inclusive = op.key == "$gte";
     } else if (op.key == "$lt" || op.key == "$lte") {
-      if (high) return std::nullopt;
+      if (high) return false;
       high = &op.value;
       high_inclusive = op.key == "$lte";
     } else {
-      return std::nullopt;
+      return false;
     }
+  }
+  // Only _id never holds an array: its range gives each record once, in _id order, and is
+  // walked in place.
+  if (f.key == "_id") {
+    *in_id_order = true;
+    index->VisitRange(low, low_inclusive, high, high_inclusive, visit);
+    return true;
   }
   // An array matches {$gte: 5, $lt: 9} when one element is ≥ 5 and another < 9 ([1, 9]): the
   // bounds cannot be intersected over a field that may hold arrays (MongoDB's multikey rule),
   // so only one of them narrows the scan there.
-  if (f.key != "_id" && low && high) high = nullptr;
-  auto ids = index->Range(low, low_inclusive, high, high_inclusive);
-  // Only _id never holds an array, so only its index gives each record once in key order.
-  if (f.key == "_id") {
-    if (in_key_order) *in_key_order = true;
-    return ids;
-  }
-  return SortedUnique(std::move(ids));
+  if (low && high) high = nullptr;
+  std::vector<RecordId> ids;
+  index->VisitRange(low, low_inclusive, high, high_inclusive, [&](RecordId id) {
+    ids.push_back(id);
+    return true;
+  });
+  return visit_all(SortedUnique(std::move(ids)));
 }
 
-std::vector<RecordId> Collection::Candidates(const Document& filter, bool* in_id_order) const {
-  if (in_id_order) *in_id_order = false;
+void Collection::VisitCandidates(const Document& filter, bool want_id_order,
+                                 const std::function<bool(RecordId)>& visit,
+                                 bool* in_id_order) const {
+  *in_id_order = false;
   // An equality, $in or range on a field with a plain single-field index: only that index's
   // entries can match (also inside a top-level $and). The caller still applies the whole
   // filter.
@@ -423,22 +437,38 @@ std::vector<RecordId> Collection::Candidates(const Document& filter, bool* in_id
       for (const Value& clause : clauses ? clauses->items : std::vector<Value>{}) {
         const Document* d = clause.If<Document>();
         for (const Field& g : d ? d->fields() : std::vector<Field>{}) {
-          if (auto ids = FromIndex(g, in_id_order)) return std::move(*ids);
+          if (VisitFromIndex(g, visit, in_id_order)) return;
         }
       }
       continue;
     }
-    if (auto ids = FromIndex(f, in_id_order)) return std::move(*ids);
+    if (VisitFromIndex(f, visit, in_id_order)) return;
   }
-  // A clustered collection keeps its documents in _id order: that is its natural order.
-  if (options_.Has("clusteredIndex")) {
-    if (in_id_order) *in_id_order = true;
-    return indexes_.front()->InKeyOrder();
+  // A clustered collection keeps its documents in _id order: that is its natural order. Else,
+  // asked for _id order, the _id index gives it.
+  const IndexKeys* id_index = PlainIndexOn(indexes_, "_id");
+  if (id_index && (want_id_order || options_.Has("clusteredIndex"))) {
+    *in_id_order = true;
+    id_index->VisitRange(nullptr, false, nullptr, false, visit);
+    return;
   }
-  std::vector<RecordId> all;
-  all.reserve(records_.size());
-  for (const auto& [rid, doc] : records_) all.push_back(rid);
-  return all;
+  for (const auto& [rid, doc] : records_) {
+    if (!visit(rid)) break;
+  }
+}
+
+std::vector<RecordId> Collection::Candidates(const Document& filter, bool* in_id_order) const {
+  std::vector<RecordId> ids;
+  bool ordered = false;
+  VisitCandidates(
+      filter, false,
+      [&](RecordId id) {
+        ids.push_back(id);
+        return true;
+      },
+      &ordered);
+  if (in_id_order) *in_id_order = ordered;
+  return ids;
 }
 
 Status Collection::CreateIndex(IndexSpec spec, bool* created) {

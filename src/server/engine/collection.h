@@ -1,6 +1,7 @@
 // One collection: its documents in insertion order, its indexes and its validator.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -64,6 +65,12 @@ class Collection {
   // equality, $in or range on its field, else every record; in natural order, or in _id order
   // when `*in_id_order` says so (an _id range, a clustered collection).
   std::vector<RecordId> Candidates(const Document& filter, bool* in_id_order = nullptr) const;
+  // As Candidates, visiting them until `visit` returns false (a limit reached), so that an
+  // index range is not materialised; with `want_id_order`, a filter no index answers walks the
+  // _id index (a find sorted by _id with a limit stops early). `*in_id_order` is set, before
+  // the first visit, to whether the records come in _id order.
+  void VisitCandidates(const Document& filter, bool want_id_order,
+                       const std::function<bool(RecordId)>& visit, bool* in_id_order) const;
 
   const std::vector<std::unique_ptr<IndexKeys>>& indexes() const { return indexes_; }
   // Builds an index over existing documents. Fails with 11000 when a unique index meets a
@@ -101,8 +108,10 @@ class Collection {
   void Restore(RecordId id, Document doc);
 
  private:
-  // Candidates from the index on `f.key` for the condition `f`, if one answers it.
-  std::optional<std::vector<RecordId>> FromIndex(const Field& f, bool* in_key_order) const;
+  // Visits the candidates the index on `f.key` gives for the condition `f`; false when no index
+  // answers it. `*in_id_order` tells whether they came in _id order.
+  bool VisitFromIndex(const Field& f, const std::function<bool(RecordId)>& visit,
+                      bool* in_id_order) const;
   Status CheckValidation(const Document& doc, const Document* before) const;
   // collMod {index: {unique: true}}: only after prepareUnique, and only without duplicates
   // (else 359 with the conflicting _ids in `violations`).

@@ -1,7 +1,6 @@
 #include "server/engine/index.h"
 
 #include <algorithm>
-#include <set>
 
 #include "server/engine/path.h"
 #include "value/bson_codec.h"
@@ -286,8 +285,8 @@ std::vector<RecordId> IndexKeys::InKeyOrder() const {
   return ids;
 }
 
-std::vector<RecordId> IndexKeys::Range(const Value* low, bool low_inclusive, const Value* high,
-                                       bool high_inclusive) const {
+void IndexKeys::VisitRange(const Value* low, bool low_inclusive, const Value* high,
+                           bool high_inclusive, const std::function<bool(RecordId)>& visit) const {
   auto begin = entries_.begin();
   auto end = entries_.end();
   if (low) {
@@ -298,16 +297,13 @@ std::vector<RecordId> IndexKeys::Range(const Value* low, bool low_inclusive, con
     Value key(Array{{*high}});
     end = high_inclusive ? entries_.upper_bound(key) : entries_.lower_bound(key);
   }
-  std::vector<RecordId> out;
   // A low bound above the high one: nothing (and `end` lies before `begin`).
   if (begin != entries_.end() && end != entries_.end() && ValueLess()(end->first, begin->first)) {
-    return out;
+    return;
   }
-  std::set<RecordId> seen;  // an array value has an entry per element
   for (auto it = begin; it != end; ++it) {
-    if (seen.insert(it->second).second) out.push_back(it->second);
+    if (!visit(it->second)) return;
   }
-  return out;
 }
 
 std::vector<RecordId> IndexKeys::Lookup(const Value& key) const {

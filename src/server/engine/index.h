@@ -1,6 +1,7 @@
 // Index definitions and the key sets that enforce uniqueness.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -63,10 +64,11 @@ class IndexKeys {
   std::vector<RecordId> Lookup(const Value& key) const;
   // Every record the index holds, in key order (a clustered collection's natural order).
   std::vector<RecordId> InKeyOrder() const;
-  // Records of a single-field index whose key lies between `low` and `high` (null: no bound),
-  // in key order, each once.
-  std::vector<RecordId> Range(const Value* low, bool low_inclusive, const Value* high,
-                              bool high_inclusive) const;
+  // Visits, in key order, the records of a single-field index whose key lies between `low` and
+  // `high` (null: no bound) until `visit` returns false. A record with several keys (an array)
+  // is visited once per key in range.
+  void VisitRange(const Value* low, bool low_inclusive, const Value* high, bool high_inclusive,
+                  const std::function<bool(RecordId)>& visit) const;
 
   void Add(const std::vector<Value>& keys, RecordId id);
   void Remove(const std::vector<Value>& keys, RecordId id);

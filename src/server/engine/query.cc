@@ -8,24 +8,26 @@ StatusOr<std::vector<RecordId>> FindRecords(const Collection& coll, const QueryO
   auto matcher = Matcher::Parse(options.filter);
   if (!matcher.ok()) return matcher.status();
   std::vector<RecordId> out;
+  const bool by_id = options.sort && options.sort->IsAscendingOn("_id");
+  const bool unsorted = !options.sort || options.sort->empty();
+  // Unsigned: skip + limit near INT64_MAX must not overflow (mongod adds them as size_t).
+  const uint64_t wanted =
+      options.limit > 0 ? static_cast<uint64_t>(options.skip) + static_cast<uint64_t>(options.limit)
+                        : UINT64_MAX;
+  // Sorted by _id, the candidates come in _id order (an _id range, or the _id index walked)
+  // and need no sort: the limit stops the walk, as an index scan does in mongod.
   bool in_id_order = false;
-  std::vector<RecordId> candidates = coll.Candidates(options.filter, &in_id_order);
-  // Candidates already in the order asked for (an _id range sorted by _id, as a batched walk
-  // asks) need no sort, so the limit stops the scan early.
-  const bool early_limit =
-      !options.sort || options.sort->empty() || (in_id_order && options.sort->IsAscendingOn("_id"));
-  for (RecordId id : candidates) {
-    const Document* doc = coll.Get(id);
-    if (!doc || !matcher->Matches(*doc)) continue;
-    out.push_back(id);
-    // Unsigned: skip + limit near INT64_MAX must not overflow (mongod adds them as size_t).
-    if (early_limit && options.limit > 0 &&
-        out.size() >= static_cast<uint64_t>(options.skip) + static_cast<uint64_t>(options.limit)) {
-      break;
-    }
-  }
-  if (options.sort && !options.sort->empty() &&
-      !(in_id_order && options.sort->IsAscendingOn("_id"))) {
+  coll.VisitCandidates(
+      options.filter, by_id,
+      [&](RecordId id) {
+        const Document* doc = coll.Get(id);
+        if (!doc || !matcher->Matches(*doc)) return true;
+        out.push_back(id);
+        return !((unsorted || (by_id && in_id_order)) && out.size() >= wanted);
+      },
+      &in_id_order);
+  const bool early_limit = unsorted || (by_id && in_id_order);
+  if (!early_limit) {
     const SortOrder& order = *options.sort;
     std::stable_sort(out.begin(), out.end(), [&](RecordId a, RecordId b) {
       return order.CompareDocs(*coll.Get(a), *coll.Get(b)) < 0;
