@@ -183,13 +183,14 @@ StatusOr<ModuleInfo> Engine::Load(const std::string& path, const std::string& so
 }
 
 Status Engine::Run(int index, const std::string& direction, mongo::Database& db,
-                   const std::function<void(const std::string&)>& print,
-                   const std::function<Status()>& checkpoint) {
+                   const ActionOutput& out) {
   State& s = *state_;
   JSContext* cx = s.cx;
   s.db = &db;
-  s.print = print;
-  s.checkpoint = checkpoint;
+  s.print = out.print;
+  s.checkpoint = out.checkpoint;
+  s.output = &out;
+  s.batched_updates = 0;
   s.interruption = Status::Ok();
   struct Reset {
     State& s;
@@ -197,6 +198,7 @@ Status Engine::Run(int index, const std::string& direction, mongo::Database& db,
       s.db = nullptr;
       s.print = nullptr;
       s.checkpoint = nullptr;
+      s.output = nullptr;
       s.interruption = Status::Ok();
       s.sessions.clear();  // sessions a migration left open end with it
     }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "mongomigrate/migration.h"
 #include "mongomigrate/mongo.h"
 #include "value/status.h"
 
@@ -41,9 +42,7 @@ class Engine {
   // before each database command: once it fails (the user interrupted the run), that command
   // and every later one throw, and the run fails with its status whatever the migration does
   // with the errors (it may catch them, as the seed's 003 does).
-  Status Run(int index, const std::string& direction, mongo::Database& db,
-             const std::function<void(const std::string&)>& print,
-             const std::function<Status()>& checkpoint = {});
+  Status Run(int index, const std::string& direction, mongo::Database& db, const ActionOutput& out);
 
   struct State;
 

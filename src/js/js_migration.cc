@@ -20,7 +20,7 @@ class JsAction : public MigrationAction {
   Status Run(mongo::Database& db, const ActionOutput& out) const override {
     auto engine = Engine::Get();
     if (!engine.ok()) return engine.status();
-    Status s = (*engine)->Run(index_, direction_, db, out.print, out.checkpoint);
+    Status s = (*engine)->Run(index_, direction_, db, out);
     if (s.ok()) return s;
     Document details = s.details();
     details.Set("codeName", CodeName(s.code()));

@@ -17,6 +17,7 @@
 
 #include "js/bson_bridge.h"
 #include "js/state.h"
+#include "mongomigrate/batched_update.h"
 #include "value/bson_codec.h"
 
 extern char** environ;
@@ -110,6 +111,46 @@ bool Command(JSContext* cx, unsigned argc, JS::Value* vp) {
     return false;
   }
   return BsonToJs(cx, *state.bson_types, &reply_bson, args.rval());
+}
+
+// native.batchedUpdate(dbName, {batchedUpdate, filter, update, batchSize, …}): the JSON step's
+// batched update, run here, resumable (mongomigrate/batched_update.h); its ordinal is the
+// order of the calls in this run.
+bool BatchedUpdateNative(JSContext* cx, unsigned argc, JS::Value* vp) {
+  JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
+  Engine::State& state = StateOf(cx);
+  if (!state.db || !state.output || !state.bson_types) {
+    JS_ReportErrorUTF8(cx, "batchedUpdate is only available inside up() and down()");
+    return false;
+  }
+  if (!args.get(1).isObject()) {
+    JS_ReportErrorUTF8(cx, "batchedUpdate(filter, update, options)");
+    return false;
+  }
+  JS::RootedObject step_object(cx, &args.get(1).toObject());
+  bson_t step = BSON_INITIALIZER;
+  if (!JsToBson(cx, *state.bson_types, step_object, &step)) {
+    bson_destroy(&step);
+    return false;
+  }
+  auto decoded = DecodeBson(&step);
+  bson_destroy(&step);
+  auto spec =
+      decoded.ok() ? ParseBatchedUpdate(*decoded) : StatusOr<BatchedUpdate>(decoded.status());
+  if (!spec.ok()) {
+    JS_ReportErrorUTF8(cx, "%s", spec.status().message().c_str());
+    return false;
+  }
+  mongo::Database target(state.db->client(), ToUtf8(cx, args.get(0)));
+  target = target.InSession(state.db->session());
+  Status ran = RunBatchedUpdate(target, *spec, *state.output, state.batched_updates++);
+  if (!ran.ok()) {
+    if (ran.details().Has("interrupted")) state.interruption = ran;
+    JS_ReportErrorUTF8(cx, "%s", ran.message().c_str());
+    return false;
+  }
+  args.rval().setUndefined();
+  return true;
 }
 
 // native.bsonTypes(toExtendedJson, makeTyped, ObjectId.prototype): what the BSON bridge uses
@@ -305,6 +346,7 @@ bool EndSession(JSContext* cx, unsigned argc, JS::Value* vp) {
 
 constexpr JSFunctionSpec kNatives[] = {JS_FN("command", Command, 3, 0),
                                        JS_FN("bsonTypes", BsonTypesNative, 3, 0),
+                                       JS_FN("batchedUpdate", BatchedUpdateNative, 2, 0),
                                        JS_FN("print", Print, 2, 0),
                                        JS_FN("newObjectId", NewObjectId, 1, 0),
                                        JS_FN("randomHex", RandomHex, 1, 0),

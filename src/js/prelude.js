@@ -639,6 +639,14 @@
     }
     async updateOne(filter, update, options) { return this._update(filter, update, options, false, false); }
     async updateMany(filter, update, options) { return this._update(filter, update, options, true, false); }
+    // Not the driver's: the tool's resumable batched update (mongo-migrate's README).
+    async batchedUpdate(filter, update, options) {
+      const step = { batchedUpdate: this.collectionName, filter: filter || {}, update };
+      for (const key of ['batchSize', 'maxDocsPerSecond', 'pauseMS', 'allowReapply']) {
+        if (options && options[key] !== undefined) step[key] = options[key];
+      }
+      native.batchedUpdate(this.db.databaseName, step);
+    }
     async replaceOne(filter, replacement, options) { return this._update(filter, replacement, options, false, true); }
     async _delete(filter, options, limit) {
       const stmt = { q: filter || {}, limit };

@@ -22,7 +22,9 @@ struct Engine::State {
   mongo::Database* db = nullptr;
   std::function<void(const std::string&)> print;
   std::function<Status()> checkpoint;
-  Status interruption;  // set once `checkpoint` fails: no command runs after it
+  const ActionOutput* output = nullptr;  // what the runner offers (batched updates' resume)
+  int batched_updates = 0;               // batchedUpdate calls so far in this run: their ordinal
+  Status interruption;                   // set once `checkpoint` fails: no command runs after it
   std::map<int, std::unique_ptr<mongo::Session>> sessions;
   std::unique_ptr<BsonTypes> bson_types;  // given by prelude.js as it starts
   int next_session = 1;

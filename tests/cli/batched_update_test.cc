@@ -120,6 +120,25 @@ TEST_F(BatchedUpdateTest, KilledAndResumedAppliesAtMostTheUnfinishedBatchTwiceAn
   }
 }
 
+// The JavaScript helper: the same update, resumable the same way. A resumed JS migration runs
+// up() again from the top; the batched update it was in continues after its last batch.
+TEST_F(BatchedUpdateTest, JavaScriptHelperResumesAfterItsLastBatch) {
+  dir_.Write("001_count.js", R"(module.exports = {
+  version: 1,
+  up: async (db) => {
+    await db.collection('users').batchedUpdate({}, { $inc: { n: 1 } }, { batchSize: 100, allowReapply: true });
+    await db.collection('log').insertOne({ step: 'after' });
+  },
+};
+)");
+  EXPECT_EQ(WaitForExit(Spawn("kill:after-batch@3")), 128 + SIGKILL);
+  EXPECT_EQ(Count("users", R"({"n": 1})"), 300);
+  auto resumed = Run({"up"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_EQ(Count("users", R"({"n": 1})"), kTotal) << "each batch once";
+  EXPECT_EQ(Count("log", "{}"), 1);
+}
+
 // With transactions each batch commits with its progress: killed between the two, the batch
 // was not applied at all, and the resumed run applies it once (after the server aborts the
 // dead run's transaction, which holds its documents until then: the resumed run retries the
