@@ -61,11 +61,12 @@ Document And(Document clause, const Document& filter) {
 
 // Up to `limit` _ids matching `query`, in _id order.
 Status FindIds(mongo::Database& db, const std::string& collection, const Document& query,
-               int64_t limit, std::vector<Value>* ids) {
+               int64_t limit, std::vector<Value>* ids, int64_t skip = 0) {
   auto reply = db.RunCommand(Document{{"find", collection},
                                       {"filter", query},
                                       {"sort", Document{{"_id", 1}}},
                                       {"projection", Document{{"_id", 1}}},
+                                      {"skip", skip},
                                       {"limit", limit},
                                       {"batchSize", limit},
                                       {"singleBatch", true}});
@@ -83,12 +84,21 @@ Status FindIds(mongo::Database& db, const std::string& collection, const Documen
   return Status::Ok();
 }
 
-// The next batch after `last` (from the start when null).
-StatusOr<std::vector<Value>> NextBatch(mongo::Database& db, const BatchedUpdate& spec,
-                                       const Value* last) {
+// The documents of one batch: the _id range (last, high] inside one type bracket — only its
+// last _id crosses the wire — or, for the first batch, one that would cross a bracket and the
+// tail, the _ids themselves.
+struct Batch {
+  Document selector;  // {_id: …} of the batch, without the user's filter
+  Value high;         // its last _id: where the next batch starts
+};
+
+// The _ids after `last` (from the start when null), at most one batch of them.
+StatusOr<std::vector<Value>> NextIds(mongo::Database& db, const BatchedUpdate& spec,
+                                     const Value* last) {
   std::vector<Value> ids;
   Document after = last ? Document{{"_id", Document{{"$gt", *last}}}} : Document{};
-  MM_RETURN_IF_ERROR(FindIds(db, spec.collection, And(after, spec.filter), spec.batch_size, &ids));
+  MM_RETURN_IF_ERROR(
+      FindIds(db, spec.collection, And(after, spec.filter), spec.batch_size, &ids));
   if (!last || static_cast<int64_t>(ids.size()) == spec.batch_size) return ids;
   // The rest of this type bracket is done: carry on with the brackets that sort after it.
   Array later;
@@ -116,22 +126,53 @@ bool IsTransient(const Status& s) {
   return false;
 }
 
+StatusOr<std::optional<Batch>> NextBatch(mongo::Database& db, const BatchedUpdate& spec,
+                                         const Value* last) {
+  if (last) {
+    // The batch's last _id, found by the server (skip batch_size - 1): a range to update.
+    std::vector<Value> high;
+    MM_RETURN_IF_ERROR(FindIds(db, spec.collection,
+                               And(Document{{"_id", Document{{"$gt", *last}}}}, spec.filter), 1,
+                               &high, spec.batch_size - 1));
+    if (!high.empty() && BracketOf(high.front()) == BracketOf(*last)) {
+      return std::optional<Batch>(
+          Batch{Document{{"_id", Document{{"$gt", *last}, {"$lte", high.front()}}}}, high.front()});
+    }
+  }
+  auto ids = NextIds(db, spec, last);
+  if (!ids.ok()) return ids.status();
+  if (ids->empty()) return std::optional<Batch>();
+  Value high = ids->back();
+  Array in;
+  in.items = std::move(*ids);
+  return std::optional<Batch>(
+      Batch{Document{{"_id", Document{{"$in", std::move(in)}}}}, std::move(high)});
+}
+
 // Applies the update to `ids` and records `progress`: in one transaction where there are
 // transactions; else one after the other.
+// `*matched` is how many documents the update matched.
 Status ApplyBatch(mongo::Database& db, const BatchedUpdate& spec, const ActionOutput& out,
-                  const std::vector<Value>& ids, const Document& progress, int64_t batch) {
-  Array in;
-  in.items = ids;
-  Document command{
-      {"update", spec.collection},
-      {"updates", Array{{Value(Document{
-                      {"q", And(Document{{"_id", Document{{"$in", std::move(in)}}}}, spec.filter)},
-                      {"u", spec.update},
-                      {"multi", true}})}}}};
+                  const Batch& b, int64_t done_before, int ordinal, int64_t batch,
+                  int64_t* matched) {
+  Document command{{"update", spec.collection},
+                   {"updates", Array{{Value(Document{{"q", And(b.selector, spec.filter)},
+                                                     {"u", spec.update},
+                                                     {"multi", true}})}}}};
+  auto update = [&](mongo::Database& through) -> Status {
+    auto reply = through.RunCommand(command);
+    if (!reply.ok()) return reply.status();
+    const Value* n = reply->Get("n");
+    *matched = n && n->IsNumber() ? n->AsExactInt64().value_or(0) : 0;
+    return Status::Ok();
+  };
+  auto progress = [&] {
+    return Document{{"step", ordinal}, {"lastId", b.high}, {"done", done_before + *matched}};
+  };
   if (!out.transactions) {
-    MM_RETURN_IF_ERROR(db.RunCommand(command).status());
+    MM_RETURN_IF_ERROR(update(db));
     runner::FaultPoint("batch-before-progress", batch);
-    return out.save_progress ? out.save_progress(db, progress) : Status::Ok();
+    return out.save_progress ? out.save_progress(db, progress()) : Status::Ok();
   }
   // A transient conflict (a killed run's transaction still holds these documents until the
   // server aborts it: transactionLifetimeLimitSeconds) is retried, as the drivers'
@@ -143,9 +184,9 @@ Status ApplyBatch(mongo::Database& db, const BatchedUpdate& spec, const ActionOu
     if (!session.ok()) return session.status();
     MM_RETURN_IF_ERROR((*session)->StartTransaction());
     mongo::Database in_transaction = db.InSession(session->get());
-    Status s = in_transaction.RunCommand(command).status();
+    Status s = update(in_transaction);
     if (s.ok()) runner::FaultPoint("batch-before-progress", batch);
-    if (s.ok() && out.save_progress) s = out.save_progress(in_transaction, progress);
+    if (s.ok() && out.save_progress) s = out.save_progress(in_transaction, progress());
     if (s.ok()) s = (*session)->CommitTransaction();
     if (s.ok()) return s;
     (void)(*session)->AbortTransaction();
@@ -267,13 +308,14 @@ Status RunBatchedUpdate(mongo::Database& db, const BatchedUpdate& spec, const Ac
   const int64_t done_before = done;
   while (true) {
     if (progress.batches > 0 && out.checkpoint) MM_RETURN_IF_ERROR(out.checkpoint());
-    auto ids = NextBatch(db, spec, last ? &*last : nullptr);
-    if (!ids.ok()) return ids.status();
-    if (ids->empty()) break;
-    done += static_cast<int64_t>(ids->size());
-    Document recorded{{"step", ordinal}, {"lastId", ids->back()}, {"done", done}};
-    MM_RETURN_IF_ERROR(ApplyBatch(db, spec, out, *ids, recorded, progress.batches + 1));
-    last = ids->back();
+    auto batch = NextBatch(db, spec, last ? &*last : nullptr);
+    if (!batch.ok()) return batch.status();
+    if (!*batch) break;
+    int64_t matched = 0;
+    MM_RETURN_IF_ERROR(
+        ApplyBatch(db, spec, out, **batch, done, ordinal, progress.batches + 1, &matched));
+    done += matched;
+    last = (*batch)->high;
     ++progress.batches;
     runner::FaultPoint("after-batch", progress.batches);
     progress.done = done;
