@@ -27,7 +27,10 @@ class Client {
  public:
   // Parses `uri` and prepares the client; no network traffic until the first command.
   // Fails with BadValue (2) on a malformed URI. The message never contains the password.
-  static StatusOr<std::unique_ptr<Client>> Open(const std::string& uri);
+  // `single_threaded`: one connection that also monitors the server (no background thread, one
+  // handshake), for a command that never uses the client from two threads (status, validate).
+  static StatusOr<std::unique_ptr<Client>> Open(const std::string& uri,
+                                                bool single_threaded = false);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -42,8 +45,12 @@ class Client {
   StatusOr<bool> SupportsTransactions();
 
  private:
-  Client(_mongoc_client_pool_t* pool, std::string default_database);
-  _mongoc_client_pool_t* pool_;
+  Client(_mongoc_client_pool_t* pool, _mongoc_client_t* single, std::string default_database);
+  // A connection for one command or session: the pool's, or the single one.
+  _mongoc_client_t* Borrow();
+  void Return(_mongoc_client_t* client);
+  _mongoc_client_pool_t* pool_;  // null when single-threaded
+  _mongoc_client_t* single_;     // null when pooled
   std::string default_database_;
   friend class Database;
   friend class Session;
@@ -65,9 +72,9 @@ class Session {
   Status AbortTransaction();
 
  private:
-  Session(_mongoc_client_pool_t* pool, _mongoc_client_t* client, _mongoc_client_session_t* s)
-      : pool_(pool), client_(client), session_(s) {}
-  _mongoc_client_pool_t* pool_;
+  Session(Client* owner, _mongoc_client_t* client, _mongoc_client_session_t* s)
+      : owner_(owner), client_(client), session_(s) {}
+  Client* owner_;
   _mongoc_client_t* client_;
   _mongoc_client_session_t* session_;
   friend class Database;

@@ -158,7 +158,10 @@ class Command {
     if (!migrations.ok()) return Fail(migrations.status(), kUsage);
     auto resolved = mm::cli::ResolveUri(o_.uri, o_.env_file);
     if (!resolved.ok()) return Fail(resolved.status(), kUsage);
-    auto client = mm::mongo::Client::Open(resolved->uri);
+    // status and validate take no lock, so nothing renews one from a second thread: one
+    // connection serves them (one handshake, no monitor thread).
+    const bool read_only = name_ == "status" || name_ == "validate";
+    auto client = mm::mongo::Client::Open(resolved->uri, read_only);
     if (!client.ok()) return Fail(client.status(), kUsage);
     const std::string& db_name = (*client)->default_database();
     if (db_name.empty()) {

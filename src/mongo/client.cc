@@ -1,5 +1,6 @@
 #include <mongoc/mongoc.h>
 
+#include <functional>
 #include <mutex>
 
 #include "mongo/uri.h"
@@ -26,7 +27,7 @@ constexpr int32_t kDefaultServerSelectionTimeoutMs = 10000;
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Client>> Client::Open(const std::string& uri_text) {
+StatusOr<std::unique_ptr<Client>> Client::Open(const std::string& uri_text, bool single_threaded) {
   InitDriverOnce();
   bson_error_t error;
   mongoc_uri_t* uri = mongoc_uri_new_with_error(uri_text.c_str(), &error);
@@ -40,36 +41,58 @@ StatusOr<std::unique_ptr<Client>> Client::Open(const std::string& uri_text) {
   }
   const char* db = mongoc_uri_get_database(uri);
   std::string database = db ? db : "";  // owned by `uri`, which is destroyed below
-  mongoc_client_pool_t* pool = mongoc_client_pool_new_with_error(uri, &error);
-  mongoc_uri_destroy(uri);
-  if (!pool) {
+  auto cannot_use = [&] {
     return Status(kBadValue, "cannot use MongoDB URI " + RedactUri(uri_text) + ": " +
                                  RedactPassword(error.message, uri_text));
+  };
+  if (single_threaded) {
+    // A single-threaded client tries a server once by default; wait as the pool does.
+    if (!mongoc_uri_has_option(uri, MONGOC_URI_SERVERSELECTIONTRYONCE)) {
+      mongoc_uri_set_option_as_bool(uri, MONGOC_URI_SERVERSELECTIONTRYONCE, false);
+    }
+    mongoc_client_t* single = mongoc_client_new_from_uri_with_error(uri, &error);
+    mongoc_uri_destroy(uri);
+    if (!single) return cannot_use();
+    mongoc_client_set_appname(single, "mongo-migrate");
+    mongoc_client_set_error_api(single, MONGOC_ERROR_API_VERSION_2);
+    return std::unique_ptr<Client>(new Client(nullptr, single, std::move(database)));
   }
+  mongoc_client_pool_t* pool = mongoc_client_pool_new_with_error(uri, &error);
+  mongoc_uri_destroy(uri);
+  if (!pool) return cannot_use();
   mongoc_client_pool_set_appname(pool, "mongo-migrate");
   mongoc_client_pool_set_error_api(pool, MONGOC_ERROR_API_VERSION_2);
-  return std::unique_ptr<Client>(new Client(pool, std::move(database)));
+  return std::unique_ptr<Client>(new Client(pool, nullptr, std::move(database)));
 }
 
-Client::Client(mongoc_client_pool_t* pool, std::string default_database)
-    : pool_(pool), default_database_(std::move(default_database)) {}
+Client::Client(mongoc_client_pool_t* pool, mongoc_client_t* single, std::string default_database)
+    : pool_(pool), single_(single), default_database_(std::move(default_database)) {}
 
-Client::~Client() { mongoc_client_pool_destroy(pool_); }
+Client::~Client() {
+  if (pool_) mongoc_client_pool_destroy(pool_);
+  if (single_) mongoc_client_destroy(single_);
+}
+
+mongoc_client_t* Client::Borrow() { return pool_ ? mongoc_client_pool_pop(pool_) : single_; }
+
+void Client::Return(mongoc_client_t* client) {
+  if (pool_) mongoc_client_pool_push(pool_, client);
+}
 
 namespace {
-// A client borrowed from the pool for one command.
+// A connection borrowed from the client for one command.
 class PooledClient {
  public:
-  explicit PooledClient(mongoc_client_pool_t* pool)
-      : pool_(pool), client_(mongoc_client_pool_pop(pool)) {}
-  ~PooledClient() { mongoc_client_pool_push(pool_, client_); }
+  PooledClient(mongoc_client_t* client, std::function<void(mongoc_client_t*)> give_back)
+      : client_(client), give_back_(std::move(give_back)) {}
+  ~PooledClient() { give_back_(client_); }
   PooledClient(const PooledClient&) = delete;
   PooledClient& operator=(const PooledClient&) = delete;
   mongoc_client_t* get() const { return client_; }
 
  private:
-  mongoc_client_pool_t* pool_;
   mongoc_client_t* client_;
+  std::function<void(mongoc_client_t*)> give_back_;
 };
 }  // namespace
 
@@ -155,7 +178,7 @@ bool Database::Send(const bson_t* cmd, bson_t* reply, bson_error_t* error) {
     bson_destroy(&opts);
     return ok;
   }
-  PooledClient client(client_->pool_);
+  PooledClient client(client_->Borrow(), [this](mongoc_client_t* c) { client_->Return(c); });
   return mongoc_client_command_simple(client.get(), name_.c_str(), cmd, nullptr, reply, error);
 }
 
@@ -197,19 +220,19 @@ StatusOr<bool> Client::SupportsTransactions() {
 }
 
 StatusOr<std::unique_ptr<Session>> Session::Start(Client& client) {
-  mongoc_client_t* c = mongoc_client_pool_pop(client.pool_);
+  mongoc_client_t* c = client.Borrow();
   bson_error_t error;
   mongoc_client_session_t* s = mongoc_client_start_session(c, nullptr, &error);
   if (!s) {
-    mongoc_client_pool_push(client.pool_, c);
+    client.Return(c);
     return DriverError(error, Document{});
   }
-  return std::unique_ptr<Session>(new Session(client.pool_, c, s));
+  return std::unique_ptr<Session>(new Session(&client, c, s));
 }
 
 Session::~Session() {
   mongoc_client_session_destroy(session_);
-  mongoc_client_pool_push(pool_, client_);
+  owner_->Return(client_);
 }
 
 Status Session::StartTransaction() {

@@ -100,14 +100,34 @@ StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir)
     if (!parts.ok()) return in_dir(parts.status());
     auto bytes = ReadAll(path);
     if (!bytes.ok()) return bytes.status();
-    auto m = ParseJsonMigration(name, *bytes);
-    if (!m.ok()) return in_dir(m.status());
-    if (m->version != parts->version) {
-      return Status(kFailedToParse, (dir / name).string() + ": \"version\" is " +
-                                        std::to_string(m->version) + " but the file name says " +
-                                        std::to_string(parts->version) + "; make them agree");
-    }
-    out.push_back(std::move(m).value());
+    // Parsed only when needed, as JavaScript files are evaluated: `status` and a no-op `up`
+    // leave applied, unchanged files alone (their description comes from the history).
+    Migration m;
+    m.version = parts->version;
+    m.file = name;
+    m.description = parts->name;
+    std::replace(m.description.begin(), m.description.end(), '_', ' ');
+    m.checksum = FileChecksum(*bytes);
+    m.raw_checksum = Sha256Hex(*bytes);
+    m.resolve = [dir, name, version = parts->version,
+                 bytes = std::move(bytes).value()](Migration& self) -> Status {
+      auto parsed = ParseJsonMigration(name, bytes);
+      if (!parsed.ok()) {
+        return Status(parsed.status().code(), (dir / parsed.status().message()).string());
+      }
+      if (parsed->version != version) {
+        return Status(kFailedToParse, (dir / name).string() + ": \"version\" is " +
+                                          std::to_string(parsed->version) +
+                                          " but the file name says " + std::to_string(version) +
+                                          "; make them agree");
+      }
+      self.description = parsed->description;
+      self.up = parsed->up;
+      self.down = parsed->down;
+      self.transactional = parsed->transactional;
+      return Status::Ok();
+    };
+    out.push_back(std::move(m));
   }
   if (out.empty()) {
     return Status(kBadValue, "no migration files in " + dir.string() +
