@@ -369,6 +369,15 @@ bool JsToBson(JSContext* cx, const BsonTypes& types, JS::HandleObject value, bso
   return Encoder(cx, types).Document(value, out, 0);
 }
 
+bool JsToBsonBytes(JSContext* cx, const BsonTypes& types, JS::HandleObject value,
+                   std::string* bytes) {
+  bson_t doc = BSON_INITIALIZER;
+  const bool ok = JsToBson(cx, types, value, &doc);
+  if (ok) bytes->assign(reinterpret_cast<const char*>(bson_get_data(&doc)), doc.len);
+  bson_destroy(&doc);
+  return ok;
+}
+
 bool BsonToJs(JSContext* cx, const BsonTypes& types, const bson_t* doc,
               JS::MutableHandleValue out) {
   bson_iter_t it;

@@ -8,6 +8,8 @@
 #include <bson/bson.h>
 #include <jsapi.h>
 
+#include <string>
+
 namespace mm::js {
 
 // What prelude.js gives the bridge once (native.bsonTypes): its encoder for any value that is
@@ -28,6 +30,9 @@ struct BsonTypes {
 // left out (null in an array). False with a JS exception pending on failure (a key with a NUL
 // byte, nesting deeper than MongoDB allows, an Invalid Date).
 bool JsToBson(JSContext* cx, const BsonTypes& types, JS::HandleObject value, bson_t* out);
+// The same, as the document's bytes.
+bool JsToBsonBytes(JSContext* cx, const BsonTypes& types, JS::HandleObject value,
+                   std::string* bytes);
 
 // Decodes the BSON document `doc` into a JS object, as JSON.parse with the prelude's reviver
 // read canonical Extended JSON: numbers for Int32/Double and for an Int64 that fits exactly,

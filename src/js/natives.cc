@@ -84,13 +84,8 @@ bool Command(JSContext* cx, unsigned argc, JS::Value* vp) {
     return false;
   }
   JS::RootedObject command_object(cx, &args.get(1).toObject());
-  bson_t command = BSON_INITIALIZER;
-  if (!JsToBson(cx, *state.bson_types, command_object, &command)) {
-    bson_destroy(&command);
-    return false;
-  }
-  std::string bytes(reinterpret_cast<const char*>(bson_get_data(&command)), command.len);
-  bson_destroy(&command);
+  std::string bytes;
+  if (!JsToBsonBytes(cx, *state.bson_types, command_object, &bytes)) return false;
   mongo::Database target(state.db->client(), db_name);
   target = target.InSession(state.db->session());
   if (args.get(2).isNumber() && args.get(2).toNumber() != 0) {
@@ -128,13 +123,9 @@ bool BatchedUpdateNative(JSContext* cx, unsigned argc, JS::Value* vp) {
     return false;
   }
   JS::RootedObject step_object(cx, &args.get(1).toObject());
-  bson_t step = BSON_INITIALIZER;
-  if (!JsToBson(cx, *state.bson_types, step_object, &step)) {
-    bson_destroy(&step);
-    return false;
-  }
-  auto decoded = DecodeBson(&step);
-  bson_destroy(&step);
+  std::string bytes;
+  if (!JsToBsonBytes(cx, *state.bson_types, step_object, &bytes)) return false;
+  auto decoded = DecodeBson(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   auto spec =
       decoded.ok() ? ParseBatchedUpdate(*decoded) : StatusOr<BatchedUpdate>(decoded.status());
   if (!spec.ok()) {

@@ -8,6 +8,21 @@
 namespace mm {
 namespace {
 
+// `find` with `fields` ({"filter": …, …}) over `documents` (an insert's array) in a fresh
+// in-memory server, with or without a single-field index on k: the first batch as JSON.
+std::string FindBatch(const std::string& documents, const std::string& fields, bool indexed) {
+  Service service(commands::ServerOptions{}, storage::MakeMemoryStorage());
+  service.Run(mm::testing::Json(R"({"insert": "c", "documents": )" + documents + "}"), "test");
+  if (indexed) {
+    service.Run(mm::testing::Json(R"({"createIndexes": "c", "indexes": [
+        {"key": {"k": 1}, "name": "k_1"}]})"),
+                "test");
+  }
+  Document reply = service.Run(
+      mm::testing::Json(R"({"find": "c", "projection": {"k": 0}, )" + fields + "}"), "test");
+  return ToRelaxedJson(*reply.Get("cursor")->As<Document>().Get("firstBatch"));
+}
+
 // An equality on an indexed field is answered from the index; the answer must be exactly the
 // scan's: multikey entries, numbers of other types, null (which matches missing fields and is
 // not looked up), sparse and hidden indexes (never used).
@@ -16,21 +31,11 @@ class IndexedFindTest : public ::testing::TestWithParam<std::pair<const char*, c
 TEST_P(IndexedFindTest, SameAnswerWithAndWithoutTheIndex) {
   const auto& [filter, expected] = GetParam();
   for (bool indexed : {false, true}) {
-    Service service(commands::ServerOptions{}, storage::MakeMemoryStorage());
-    service.Run(mm::testing::Json(R"({"insert": "c", "documents": [{"_id": 1, "k": 5},
-        {"_id": 2, "k": [5, 6]}, {"_id": 3, "k": 5.0}, {"_id": 4}, {"_id": 5, "k": null},
-        {"_id": 6, "k": {"$numberLong": "6"}}, {"_id": 7, "k": "5"}]})"),
-                "test");
-    if (indexed) {
-      service.Run(mm::testing::Json(R"({"createIndexes": "c", "indexes": [
-          {"key": {"k": 1}, "name": "k_1"}]})"),
-                  "test");
-    }
-    Document reply = service.Run(
-        mm::testing::Json(std::string(R"({"find": "c", "projection": {"k": 0}, "filter": )") +
-                          filter + "}"),
-        "test");
-    EXPECT_EQ(ToRelaxedJson(*reply.Get("cursor")->As<Document>().Get("firstBatch")), expected)
+    EXPECT_EQ(FindBatch(R"([{"_id": 1, "k": 5}, {"_id": 2, "k": [5, 6]}, {"_id": 3, "k": 5.0},
+                           {"_id": 4}, {"_id": 5, "k": null},
+                           {"_id": 6, "k": {"$numberLong": "6"}}, {"_id": 7, "k": "5"}])",
+                        std::string(R"("filter": )") + filter, indexed),
+              expected)
         << filter << (indexed ? " with the index" : " by scan");
   }
 }
@@ -45,12 +50,6 @@ INSTANTIATE_TEST_SUITE_P(
         std::make_pair(R"({"k": 5, "_id": {"$gt": 1}})", R"([ { "_id" : 2 }, { "_id" : 3 } ])"),
         std::make_pair(R"({"k": 7})", R"([  ])")));
 
-}  // namespace
-}  // namespace mm
-
-namespace mm {
-namespace {
-
 // Ranges on a single-field index (the _id walks of a batched update): the same answer as a
 // scan, with type bracketing ($gt 2 matches no string or ObjectId), a sort on _id with a limit
 // answered in _id order, multikey entries once (and [1, 9] matching {$gte: 5, $lt: 9}, one
@@ -60,21 +59,11 @@ class IndexedRangeTest : public ::testing::TestWithParam<std::pair<const char*, 
 TEST_P(IndexedRangeTest, SameAnswerWithAndWithoutTheIndex) {
   const auto& [query, expected] = GetParam();
   for (bool indexed : {false, true}) {
-    Service service(commands::ServerOptions{}, storage::MakeMemoryStorage());
-    service.Run(mm::testing::Json(R"({"insert": "c", "documents": [{"_id": 5, "k": [1, 9]},
-        {"_id": 1, "k": 2}, {"_id": "b", "k": 3}, {"_id": 3.5, "k": 4},
-        {"_id": {"$oid": "65a4f1c2e4b0a1b2c3d4e5f6"}, "k": 5}, {"_id": 2, "k": 6},
-        {"_id": {"$numberLong": "4"}, "k": 7}, {"_id": "a"}]})"),
-                "test");
-    if (indexed) {
-      service.Run(mm::testing::Json(R"({"createIndexes": "c", "indexes": [
-          {"key": {"k": 1}, "name": "k_1"}]})"),
-                  "test");
-    }
-    Document reply = service.Run(
-        mm::testing::Json(std::string(R"({"find": "c", "projection": {"k": 0}, )") + query + "}"),
-        "test");
-    EXPECT_EQ(ToRelaxedJson(*reply.Get("cursor")->As<Document>().Get("firstBatch")), expected)
+    EXPECT_EQ(FindBatch(R"([{"_id": 5, "k": [1, 9]}, {"_id": 1, "k": 2}, {"_id": "b", "k": 3},
+                           {"_id": 3.5, "k": 4}, {"_id": {"$oid": "65a4f1c2e4b0a1b2c3d4e5f6"}, "k": 5},
+                           {"_id": 2, "k": 6}, {"_id": {"$numberLong": "4"}, "k": 7}, {"_id": "a"}])",
+                        query, indexed),
+              expected)
         << query << (indexed ? " with the k index" : "");
   }
 }
