@@ -1,7 +1,10 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
-#include <fstream>
-#include <sstream>
 
 #include "js/js_migration.h"
 #include "plan/plan.h"
@@ -11,12 +14,59 @@ namespace mm::source {
 namespace {
 constexpr uintmax_t kMaxFileBytes = 16 * 1024 * 1024;
 
-StatusOr<std::string> ReadAll(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  if (!in) return Status(kBadValue, path.string() + ": cannot be read");
-  return bytes.str();
+// An open file descriptor, closed when it goes.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// A migration file's bytes: one open, one fstat and the reads (a directory of hundreds of
+// files is read at every `status`).
+StatusOr<std::string> ReadMigrationFile(const std::filesystem::path& path) {
+  Fd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st {};
+  // A dangling link or a directory named like a migration is a mistake, not something to
+  // skip silently.
+  if (fd.get() < 0 && errno != EACCES) {
+    return Status(kBadValue,
+                  path.string() + ": cannot be read (not a regular file, or a link to nothing)");
+  }
+  if (fd.get() < 0) return Status(kBadValue, path.string() + ": cannot be read");
+  if (fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return Status(kBadValue,
+                  path.string() + ": cannot be read (not a regular file, or a link to nothing)");
+  }
+  if (static_cast<uintmax_t>(st.st_size) > kMaxFileBytes) {
+    return Status(kBadValue,
+                  path.string() + ": is " +
+                      std::to_string(static_cast<uintmax_t>(st.st_size) / (1024 * 1024)) +
+                      " MB, larger than a migration can be (16 MB, MongoDB's "
+                      "document limit); move bulk data out of migration files");
+  }
+  std::string bytes(static_cast<size_t>(st.st_size), '\0');
+  size_t got = 0;
+  while (true) {
+    if (got == bytes.size()) bytes.resize(bytes.size() + 4096);  // it grew since fstat
+    ssize_t n = read(fd.get(), bytes.data() + got, bytes.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status(kBadValue, path.string() + ": cannot be read");
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+    if (got > kMaxFileBytes) {
+      return Status(kBadValue, path.string() + ": is larger than a migration can be (16 MB)");
+    }
+  }
+  bytes.resize(got);
+  return bytes;
 }
 }  // namespace
 
@@ -70,25 +120,13 @@ StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir)
   std::vector<Migration> out;
   for (const std::string& name : names) {
     const std::filesystem::path path = dir / name;
-    // A dangling link or a directory named like a migration is a mistake, not something to
-    // skip silently.
-    if (!std::filesystem::is_regular_file(path, ec)) {
-      return Status(kBadValue, path.string() +
-                                   ": cannot be read (not a regular file, or a "
-                                   "link to nothing)");
-    }
-    if (auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxFileBytes) {
-      return Status(kBadValue, path.string() + ": is " + std::to_string(size / (1024 * 1024)) +
-                                   " MB, larger than a migration can be (16 MB, MongoDB's "
-                                   "document limit); move bulk data out of migration files");
-    }
     if (name.ends_with(".js")) {
-      auto bytes = ReadAll(path);
+      auto bytes = ReadMigrationFile(path);
       if (!bytes.ok()) return bytes.status();
       auto m = js::DeferJsMigration(path, *bytes);
       if (!m.ok()) return m.status();
       m->checksum = FileChecksum(*bytes);
-      m->raw_checksum = Sha256Hex(*bytes);
+      m->raw_checksum = bytes->find("\r\n") == std::string::npos ? m->checksum : Sha256Hex(*bytes);
       out.push_back(std::move(m).value());
       continue;
     }
@@ -98,7 +136,7 @@ StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir)
       return Status(st.code(), (dir / st.message()).string());
     };
     if (!parts.ok()) return in_dir(parts.status());
-    auto bytes = ReadAll(path);
+    auto bytes = ReadMigrationFile(path);
     if (!bytes.ok()) return bytes.status();
     // Parsed only when needed, as JavaScript files are evaluated: `status` and a no-op `up`
     // leave applied, unchanged files alone (their description comes from the history).
@@ -108,7 +146,8 @@ StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir)
     m.description = parts->name;
     std::replace(m.description.begin(), m.description.end(), '_', ' ');
     m.checksum = FileChecksum(*bytes);
-    m.raw_checksum = Sha256Hex(*bytes);
+    // The same digest unless the file has CRLF line endings: computed once then.
+    m.raw_checksum = bytes->find("\r\n") == std::string::npos ? m.checksum : Sha256Hex(*bytes);
     m.resolve = [dir, name, version = parts->version,
                  bytes = std::move(bytes).value()](Migration& self) -> Status {
       auto parsed = ParseJsonMigration(name, bytes);
