@@ -431,16 +431,30 @@
       this.db = db;
       this.collName = ns;
       this.options = options || {};
+      // The documents of the last batch, read from `pos` on: taking one is O(1) (an array's
+      // shift() moves every other element, which made a large backfill quadratic per batch).
       this.buffer = [];
+      this.pos = 0;
       this.cursorId = null;  // null: not started; 0: exhausted
       this.transforms = [];
       this.killed = false;
+    }
+    _fill(batch) {
+      this.buffer = this.pos < this.buffer.length ? this.buffer.slice(this.pos).concat(batch) : batch;
+      this.pos = 0;
+    }
+    _buffered() { return this.buffer.length - this.pos; }
+    // The next buffered document, its slot released for the garbage collector.
+    _take() {
+      const doc = this.buffer[this.pos];
+      this.buffer[this.pos++] = undefined;
+      return doc;
     }
     _more() {
       if (this.cursorId === null) {
         const reply = runCommand(this.db.databaseName, this._firstCommand(), sessionOf(this.options));
         this.cursorId = reply.cursor.id;
-        this.buffer.push(...reply.cursor.firstBatch);
+        this._fill(reply.cursor.firstBatch);
         return;
       }
       if (this.cursorId === 0 || this.cursorId instanceof Long && this.cursorId.big === 0n) return;
@@ -450,28 +464,28 @@
       getMore.batchSize = this.options.batchSize || 1000;
       const reply = runCommand(this.db.databaseName, getMore, sessionOf(this.options));
       this.cursorId = reply.cursor.id;
-      this.buffer.push(...reply.cursor.nextBatch);
+      this._fill(reply.cursor.nextBatch);
     }
     _exhausted() { return this.cursorId === 0 || (this.cursorId instanceof Long && this.cursorId.big === 0n); }
     _collection() { return this.collName; }
-    _apply(doc) { return this.transforms.reduce((d, f) => f(d), doc); }
+    _apply(doc) { return this.transforms.length === 0 ? doc : this.transforms.reduce((d, f) => f(d), doc); }
     async hasNext() {
-      while (this.buffer.length === 0 && !this._exhausted()) this._more();
-      return this.buffer.length > 0;
+      while (this._buffered() === 0 && !this._exhausted()) this._more();
+      return this._buffered() > 0;
     }
     async next() {
       if (!(await this.hasNext())) return null;
-      return this._apply(this.buffer.shift());
+      return this._apply(this._take());
     }
     async tryNext() { return this.next(); }
     async toArray() {
       const out = [];
-      while (await this.hasNext()) out.push(this._apply(this.buffer.shift()));
+      while (await this.hasNext()) out.push(this._apply(this._take()));
       return out;
     }
     async forEach(fn) {
       while (await this.hasNext()) {
-        if ((await fn(this._apply(this.buffer.shift()))) === false) break;
+        if ((await fn(this._apply(this._take()))) === false) break;
       }
     }
     map(fn) { this.transforms.push(fn); return this; }
@@ -482,9 +496,17 @@
       }
       this.cursorId = 0;
       this.buffer = [];
+      this.pos = 0;
     }
     async *[Symbol.asyncIterator]() {
-      while (await this.hasNext()) yield this._apply(this.buffer.shift());
+      // No await per document while the batch lasts: only a new batch is fetched.
+      while (true) {
+        while (this._buffered() === 0) {
+          if (this._exhausted()) return;
+          this._more();
+        }
+        yield this._apply(this._take());
+      }
     }
   }
 
