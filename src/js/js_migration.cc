@@ -1,10 +1,7 @@
 #include "js/js_migration.h"
 
-#include <algorithm>
-#include <cctype>
-#include <charconv>
-
 #include "js/engine.h"
+#include "js/js_file.h"
 
 namespace mm::js {
 namespace {
@@ -43,63 +40,7 @@ class JsAction : public MigrationAction {
   std::optional<bool> transaction_;
 };
 
-// "add-profile_picture" → "add profile picture"
-std::string Words(std::string name) {
-  std::replace_if(
-      name.begin(), name.end(), [](char c) { return c == '_' || c == '-'; }, ' ');
-  return name;
-}
-
 }  // namespace
-
-bool IsJsMigrationName(const std::string& file) {
-  if (!file.ends_with(".js")) return false;
-  size_t digits = 0;
-  while (digits < file.size() && std::isdigit(static_cast<unsigned char>(file[digits]))) ++digits;
-  return digits > 0 && digits < file.size() && (file[digits] == '_' || file[digits] == '-') &&
-         file.size() > digits + 1 + 3;
-}
-
-namespace {
-
-// The version the file name starts with (at most 18 digits: always fits int64_t).
-StatusOr<int64_t> NameVersion(const std::filesystem::path& path, size_t* digits) {
-  const std::string file = path.filename().string();
-  *digits = 0;
-  while (*digits < file.size() && std::isdigit(static_cast<unsigned char>(file[*digits]))) {
-    ++*digits;
-  }
-  if (*digits > 18) {
-    return Status(kFailedToParse, path.string() +
-                                      ": the number the name starts with is too long for a "
-                                      "version (at most 18 digits)");
-  }
-  int64_t version = 0;
-  std::from_chars(file.data(), file.data() + *digits, version);
-  return version;
-}
-
-}  // namespace
-
-StatusOr<Migration> DeferJsMigration(const std::filesystem::path& path, std::string bytes) {
-  size_t digits = 0;
-  auto version = NameVersion(path, &digits);
-  if (!version.ok()) return version.status();
-  const std::string file = path.filename().string();
-  Migration m;
-  m.version = *version;
-  m.file = file;
-  m.description = Words(file.substr(digits + 1, file.size() - digits - 1 - 3));
-  m.resolve = [path, bytes = std::move(bytes)](Migration& self) -> Status {
-    auto loaded = LoadJsMigration(path, bytes);
-    if (!loaded.ok()) return loaded.status();
-    self.description = loaded->description;
-    self.up = loaded->up;
-    self.down = loaded->down;
-    return Status::Ok();
-  };
-  return m;
-}
 
 StatusOr<Migration> LoadJsMigration(const std::filesystem::path& path, const std::string& bytes) {
   const std::string file = path.filename().string();

@@ -1,0 +1,41 @@
+#include "js/js_file.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "js/js_migration.h"
+
+namespace mm::js {
+
+std::string Words(std::string name) {
+  std::replace_if(
+      name.begin(), name.end(), [](char c) { return c == '_' || c == '-'; }, ' ');
+  return name;
+}
+
+bool IsJsMigrationName(const std::string& file) {
+  if (!file.ends_with(".js")) return false;
+  size_t digits = 0;
+  while (digits < file.size() && std::isdigit(static_cast<unsigned char>(file[digits]))) ++digits;
+  return digits > 0 && digits < file.size() && (file[digits] == '_' || file[digits] == '-') &&
+         file.size() > digits + 1 + 3;
+}
+
+StatusOr<int64_t> NameVersion(const std::filesystem::path& path, size_t* digits) {
+  const std::string file = path.filename().string();
+  *digits = 0;
+  while (*digits < file.size() && std::isdigit(static_cast<unsigned char>(file[*digits]))) {
+    ++*digits;
+  }
+  if (*digits > 18) {
+    return Status(kFailedToParse, path.string() +
+                                      ": the number the name starts with is too long for a "
+                                      "version (at most 18 digits)");
+  }
+  int64_t version = 0;
+  std::from_chars(file.data(), file.data() + *digits, version);
+  return version;
+}
+
+}  // namespace mm::js
