@@ -57,7 +57,17 @@ const Document kMajority{{"w", "majority"}};
 // Marks the lock of `key` free if it is still held by `owner` at `generation`; the document
 // stays, so the next taking continues the generation. Returns how many documents matched.
 StatusOr<int64_t> MarkFree(mongo::Database db, const std::string& collection,
-                           const std::string& key, const std::string& owner, int64_t generation) {
+                           const std::string& key, const std::string& owner, int64_t generation,
+                           bool revoke = false) {
+  Document set{{"owner", ""}};
+  // Removed from a live holder (`unlock --force`): its lease end is kept as revokedUntil (the
+  // latest of them). That runner may, by its own clock, still run the version it claimed until
+  // then, and `force` waits for it (RevokedLeaseEnd).
+  if (revoke) {
+    set.Append("revokedUntil",
+               Document{{"$max", Array{{Value("$revokedUntil"), Value("$expiresAt")}}}});
+  }
+  set.Append("expiresAt", "$$NOW");
   auto reply = db.RunCommand(Document{
       {"update", collection},
       {"updates",
@@ -66,8 +76,7 @@ StatusOr<int64_t> MarkFree(mongo::Database db, const std::string& collection,
            {"q", Document{{"_id", key},
                           {"owner", owner},
                           {"generation", generation > 0 ? Value(generation) : Value(Null{})}}},
-           {"u", Array{{Value(
-                     Document{{"$set", Document{{"owner", ""}, {"expiresAt", "$$NOW"}}}})}}}})}}},
+           {"u", Array{{Value(Document{{"$set", std::move(set)}})}}}})}}},
       {"writeConcern", kMajority}});
   if (!reply.ok()) return reply.status();
   return IntField(*reply, "n").value_or(0);
@@ -285,6 +294,36 @@ StatusOr<std::optional<LockHolder>> ReadLock(mongo::Database db, const std::stri
   return std::optional<LockHolder>();
 }
 
+StatusOr<std::optional<DateTime>> RevokedLeaseEnd(mongo::Database db,
+                                                  const std::string& collection,
+                                                  const std::string& key) {
+  auto reply = db.RunCommand(Document{
+      {"aggregate", collection},
+      {"pipeline",
+       Array{{Value(Document{{"$match", Document{{"_id", key}}}}),
+              Value(Document{{"$project",
+                              Document{{"until", "$revokedUntil"},
+                                       {"live", Document{{"$gt", Array{{Value("$revokedUntil"),
+                                                                        Value("$$NOW")}}}}}}}})}}},
+      {"cursor", Document{}}});
+  if (!reply.ok()) return reply.status();
+  const Value* cursor = reply->Get("cursor");
+  const Value* batch =
+      cursor && cursor->Is<Document>() ? cursor->As<Document>().Get("firstBatch") : nullptr;
+  if (!batch || !batch->Is<Array>()) {
+    return Status(kInternalError, "the server's reply to aggregate has no cursor.firstBatch");
+  }
+  for (const Value& d : batch->As<Array>().items) {
+    const Document* doc = d.If<Document>();
+    const Value* live = doc ? doc->Get("live") : nullptr;
+    const Value* until = doc ? doc->Get("until") : nullptr;
+    if (live && live->Is<bool>() && live->As<bool>() && until && until->Is<DateTime>()) {
+      return std::optional<DateTime>(until->As<DateTime>());
+    }
+  }
+  return std::optional<DateTime>();
+}
+
 StatusOr<std::optional<LockHolder>> RemoveLock(mongo::Database db, const std::string& collection,
                                                const std::string& key, bool force) {
   auto holder = ReadLock(db, collection, key);
@@ -294,7 +333,8 @@ StatusOr<std::optional<LockHolder>> RemoveLock(mongo::Database db, const std::st
                                  " and its lease is still live; if that runner is really gone, "
                                  "run `mongo-migrate unlock --force`");
   }
-  auto n = MarkFree(db, collection, key, (*holder)->owner, (*holder)->generation);
+  auto n = MarkFree(db, collection, key, (*holder)->owner, (*holder)->generation,
+                    /*revoke=*/(*holder)->live);
   if (!n.ok()) return n.status();
   if (*n == 0) {
     return Status(

@@ -123,6 +123,13 @@ StatusOr<std::optional<LockHolder>> ReadLock(mongo::Database db, const std::stri
 // Removes the lock for `key` and returns whose it was: compare-and-release, so it frees only
 // the holder it read (a runner that took the lock meanwhile keeps it). Refuses (BadValue)
 // while the lease is live unless `force`.
+// When a lock removed from a live holder (`unlock --force`) had its lease run out, if that is
+// still to come by the server's clock: until then the holder may still run the version it had
+// claimed (it confirms its lock with the server only once its last renewal is older than half
+// the lease), so `force` must not make that version runnable by another.
+StatusOr<std::optional<DateTime>> RevokedLeaseEnd(mongo::Database db, const std::string& collection,
+                                                  const std::string& key);
+
 StatusOr<std::optional<LockHolder>> RemoveLock(mongo::Database db, const std::string& collection,
                                                const std::string& key, bool force);
 

@@ -271,10 +271,13 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
     const MigrationAction& action = *(up ? m.up : m.down);
     const bool guarded = action.MayTouch(options_.history_collection);
     if (guarded) MM_RETURN_IF_ERROR(history.Guard());
-    // The claim stands, but this runner may have stalled since; the lock says whether another
-    // took over (an operator's `force … pending` then another run): stop before running.
+    // The claim stands, but this runner may have stalled since (a paused or swapped-out
+    // process stalls its renewal thread too): stop before running if the lock went to another.
+    // Within half a lease of its last renewal nobody else can have taken it, so that costs no
+    // round trip; a lock removed with `unlock --force` meanwhile is covered by `force`, which
+    // does not release a claimed version before the removed lease's end (RevokedLeaseEnd).
     if (lock_) {
-      if (mm::Status held = lock_->Confirm(); !held.ok()) {
+      if (mm::Status held = lock_->ConfirmUnlessFresh(); !held.ok()) {
         (void)history.ResetClaim(*claim);  // nothing of it ran: the next run simply runs it
         return held;
       }
@@ -376,6 +379,19 @@ mm::Status Runner::Force(int64_t version, bool applied, const EventSink& events)
     if (!m && !read) {
       return mm::Status(
           kBadValue, "no migration and no history record has version " + std::to_string(version));
+    }
+    if (read && (read->status == "running" || read->status == "reverting")) {
+      auto revoked = history::RevokedLeaseEnd(db_, options_.lock_collection,
+                                              options_.history_collection);
+      if (!revoked.ok()) return revoked.status();
+      if (*revoked) {
+        return mm::Status(kBadValue,
+                          "version " + std::to_string(version) + " is " + read->status +
+                              ", and a runner whose lock was removed with `unlock --force` may "
+                              "still be running it until " +
+                              FormatUtc(**revoked) +
+                              " (the end of its lease). Wait until then and run `force` again");
+      }
     }
     if (options_.dry_run) return true;
     MM_RETURN_IF_ERROR(history.EnsureIndex());

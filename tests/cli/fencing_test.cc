@@ -235,20 +235,43 @@ TEST_F(Fencing, LeaseAndTimeoutOutsideTheirRangeAreUsageErrors) {
   WaitForExit(holder);
 }
 
-// `unlock --force` frees a live runner's lock; that runner, resumed, finds it lost before it
-// runs the version it had claimed, gives the claim back and stops.
-TEST_F(Fencing, ARunnerWhoseLockWasForciblyRemovedStops) {
-  pid_t paused = Spawn("pause:after-claim@2");
-  WaitStopped(paused);
-  auto refused = Run({"unlock"});
-  EXPECT_EQ(refused.exit_code, 2);
-  auto forced = Run({"unlock", "--force"});
-  EXPECT_EQ(forced.exit_code, 0) << forced.err;
-  EXPECT_NE(forced.out.find("removed the lock held by"), std::string::npos) << forced.out;
-  kill(paused, SIGCONT);
-  EXPECT_EQ(WaitForExit(paused), 6);
-  EXPECT_EQ(Log(), "1.1 ");
-  EXPECT_EQ(HistoryStates(), "{ \"version\" : 1, \"status\" : \"applied\" }\n");
+// `unlock --force` frees a live runner's lock while it holds its claim on version 2. Within
+// that runner's lease (by its own clock it may still run what it claimed), `force 2` is
+// refused, so nobody else can be made to run 2. Resumed at once, the runner may finish 2 (its
+// claim) or stop; resumed after its lease, it finds the lock gone before running 2, gives the
+// claim back and stops (exit 6). Either way every step runs exactly once.
+TEST_F(Fencing, ARunnerWhoseLockWasForciblyRemovedNeverRunsAVersionAnotherRuns) {
+  for (bool wait_past_lease : {false, true}) {
+    SCOPED_TRACE(wait_past_lease ? "resumed after its lease" : "resumed at once");
+    bool ok = false;
+    client_.Command("neuronav", Json(R"({"dropDatabase": 1})"), &ok);
+    pid_t paused = Spawn("pause:after-claim@2");
+    WaitStopped(paused);
+    auto refused = Run({"unlock"});
+    EXPECT_EQ(refused.exit_code, 2);
+    auto forced = Run({"unlock", "--force"});
+    EXPECT_EQ(forced.exit_code, 0) << forced.err;
+    EXPECT_NE(forced.out.find("removed the lock held by"), std::string::npos) << forced.out;
+    auto too_soon = Run({"force", "2", "--state", "pending"});
+    EXPECT_EQ(too_soon.exit_code, 2) << too_soon.out << too_soon.err;
+    EXPECT_NE(too_soon.err.find("removed with `unlock --force` may still be running it until"),
+              std::string::npos)
+        << too_soon.err;
+    if (wait_past_lease) std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    kill(paused, SIGCONT);
+    const int exit_code = WaitForExit(paused);
+    if (wait_past_lease) {
+      EXPECT_EQ(exit_code, 6);
+      EXPECT_EQ(Log(), "1.1 ");
+      EXPECT_EQ(HistoryStates(), "{ \"version\" : 1, \"status\" : \"applied\" }\n");
+    } else {
+      EXPECT_TRUE(exit_code == 0 || exit_code == 6) << exit_code;
+    }
+    auto rest = Run({"--lock-timeout", "10", "up"});
+    EXPECT_EQ(rest.exit_code, 0) << rest.out << rest.err;
+    EXPECT_EQ(Log(), kAllOnce);
+    EXPECT_EQ(HistoryStates(), kAllApplied);
+  }
 }
 
 // A step whose write the server could not make durable (a writeConcernError, as in a failover)

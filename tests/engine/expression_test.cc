@@ -64,6 +64,13 @@ INSTANTIATE_TEST_SUITE_P(
         ExprCase{R"({"$substrCP": ["$text", 1, 4]})", R"("éllo")"},
         ExprCase{R"({"$concat": ["a", "$s"]})", R"("a12")"},
         ExprCase{R"({"$concat": ["a", "$nope"]})", "null"},
+        // $max/$min: nulls and missing fields left out; over an array argument's elements;
+        // across types by BSON order (a string is above any number).
+        ExprCase{R"({"$max": [1, "$nope", null, 3.5, 2]})", "3.5"},
+        ExprCase{R"({"$min": [1, "$nope", null, 3.5, {"$numberLong": "-2"}]})", "-2"},
+        ExprCase{R"({"$max": "$arr"})", "3"},
+        ExprCase{R"({"$max": [1, "a"]})", R"("a")"},
+        ExprCase{R"({"$max": ["$nope", null]})", "null"},
         // dates
         ExprCase{R"({"$dateToString": {"date": "$when"}})", R"("2026-11-25T14:05:09.042Z")"},
         ExprCase{R"({"$dateToString": {"date": "$when", "format": "%d/%m/%Y %H:%M %j"}})",

@@ -107,6 +107,19 @@ Value Number(double d, bool all_int, bool any_long) {
   return d;
 }
 
+// $max (sign 1) and $min (sign -1) over the arguments, or over the one argument's elements
+// when it is an array.
+StatusOr<Value> Extreme(const std::vector<Value>& args, int sign) {
+  const std::vector<Value>& values =
+      args.size() == 1 && args[0].Is<Array>() ? args[0].As<Array>().items : args;
+  const Value* best = nullptr;
+  for (const Value& v : values) {
+    if (v.IsNullish() || v.Is<Undefined>() || IsMissing(v)) continue;
+    if (!best || CompareValues(v, *best) * sign > 0) best = &v;
+  }
+  return best ? *best : Value(Null{});
+}
+
 StatusOr<Value> Arithmetic(const std::string& op, const Args& args) {
   bool all_int = true, any_long = false;
   for (const Value& a : args) {
@@ -185,6 +198,10 @@ const std::map<std::string, OperatorFn, std::less<>>& Operators() {
         {"$lte",
          [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1]) <= 0); }},
         {"$cmp", [](const Args& a) -> StatusOr<Value> { return Value(CompareValues(a[0], a[1])); }},
+        // {$max: [a, b, …]} or {$max: <array>}: the greatest value, nulls and missing fields
+        // left out; null when nothing is left (as the $group accumulators).
+        {"$max", [](const Args& a) { return Extreme(a, 1); }},
+        {"$min", [](const Args& a) { return Extreme(a, -1); }},
         {"$not", [](const Args& a) -> StatusOr<Value> { return Value(!a[0].Truthy()); }},
         {"$concat",
          [](const Args& a) -> StatusOr<Value> {
