@@ -5,12 +5,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <cmath>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -101,6 +103,48 @@ CLI::Validator SecondsBetween(double min, double max) {
         return "";
       },
       "SECONDS");
+}
+
+// A version or a count: digits only, 1 to INT64_MAX. (CLI11's PositiveNumber accepts what a
+// double holds and prints that range, 300 digits long.)
+CLI::Validator WholeNumber() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        int64_t value = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (text.empty() || text[0] == '+' || text[0] == '-' || ec != std::errc() ||
+            end != text.data() + text.size() || value < 1) {
+          return "must be a whole number from 1 to 9223372036854775807, not '" +
+                 (text.size() > 40 ? text.substr(0, 40) + "…" : text) + "'";
+        }
+        return "";
+      },
+      "NUMBER");
+}
+
+// The known command nearest to `typed` by edit distance, if it is near enough to be a typo.
+std::string Nearest(const std::string& typed, const std::vector<std::string>& names) {
+  std::string best;
+  size_t best_distance = 3;  // at most two edits away
+  for (const std::string& name : names) {
+    std::vector<size_t> row(name.size() + 1);
+    for (size_t j = 0; j <= name.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= typed.size(); ++i) {
+      size_t diagonal = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= name.size(); ++j) {
+        size_t above = row[j];
+        row[j] = std::min(
+            {row[j] + 1, row[j - 1] + 1, diagonal + (typed[i - 1] == name[j - 1] ? 0 : 1)});
+        diagonal = above;
+      }
+    }
+    if (row[name.size()] < best_distance) {
+      best_distance = row[name.size()];
+      best = name;
+    }
+  }
+  return best;
 }
 
 struct Options {
@@ -305,6 +349,10 @@ class Command {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Each line reaches a pipe (CI, docker and kubectl logs) when its event happens, in order
+  // with stderr, and a killed run leaves what it printed: stdout is line-buffered even when it
+  // is not a terminal.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   CLI::App app{"mongo-migrate: versioned migrations for MongoDB", "mongo-migrate"};
   app.footer(kExitCodes);
   app.set_version_flag("--version", std::string("mongo-migrate ") + kVersion);
@@ -317,8 +365,14 @@ int main(int argc, char** argv) {
   app.add_option("--dir", o.dir, "Directory of migration files")->capture_default_str();
   app.add_option("--collection", o.collection, "History collection")->capture_default_str();
   app.add_option("--lock-collection", o.lock_collection, "Lock collection")->capture_default_str();
+  // The default ./.env may be absent; a file named on purpose must exist.
   app.add_option("--env-file", o.env_file, "dotenv file to read MONGODB_URI from")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](std::string& path) -> std::string {
+            return std::filesystem::is_regular_file(path) ? "" : "no such file: " + path;
+          },
+          "FILE"));
   app.add_option("--lock-timeout", o.lock_timeout_s,
                  "Seconds to wait for another runner's lock before exiting with 5")
       ->capture_default_str()
@@ -343,10 +397,10 @@ int main(int argc, char** argv) {
 
   CLI::App* up =
       app.add_subcommand("up", "Apply pending migrations, up to VERSION (inclusive) if given");
-  up->add_option("VERSION", o.target, "Highest version to apply")->check(CLI::PositiveNumber);
+  up->add_option("VERSION", o.target, "Highest version to apply")->check(WholeNumber());
   CLI::App* down =
       app.add_subcommand("down", "Roll back the last STEPS applied migrations (default 1)");
-  down->add_option("STEPS", o.steps, "How many to roll back")->check(CLI::PositiveNumber);
+  down->add_option("STEPS", o.steps, "How many to roll back")->check(WholeNumber());
   CLI::App* status =
       app.add_subcommand("status", "Show every migration's state, the lock, and Applied: X/Y");
   status->add_flag("--exit-code", o.exit_code,
@@ -365,7 +419,7 @@ int main(int argc, char** argv) {
       "interrupted run)");
   force->add_option("VERSION", o.version, "The version to record")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(WholeNumber());
   force->add_option("--state", o.state, "applied or pending")
       ->required()
       ->check(CLI::IsMember({"applied", "pending"}));
@@ -373,14 +427,14 @@ int main(int argc, char** argv) {
       "repair", "Accept the edited file of an applied migration: record its new checksum");
   repair->add_option("--accept-checksum", o.version, "The version whose file was edited")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(WholeNumber());
   CLI::App* baseline =
       app.add_subcommand("baseline",
                          "Adopt an existing database: record versions up to VERSION as applied, "
                          "without running them");
   baseline->add_option("VERSION", o.version, "The highest version already in place")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(WholeNumber());
   CLI::App* unlock = app.add_subcommand("unlock", "Remove the migration lock, saying whose it was");
   unlock->add_flag("--force", o.force, "Remove it even while its lease is live");
   for (CLI::App* sub : {up, down, status, create, validate, force, repair, baseline, unlock}) {
@@ -399,10 +453,13 @@ int main(int argc, char** argv) {
     }
     auto known = app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == arg; });
     if (known.empty()) {
+      const std::string nearest = Nearest(arg, {"up", "down", "status", "create", "validate",
+                                                "force", "repair", "baseline", "unlock"});
       std::fprintf(stderr,
-                   "error: unknown command '%s' (commands: up, down, status, create, validate, "
+                   "error: unknown command '%s'%s (commands: up, down, status, create, validate, "
                    "force, repair, baseline, unlock; see --help)\n",
-                   arg.c_str());
+                   mm::cli::Escaped(arg).c_str(),
+                   nearest.empty() ? "" : ("; did you mean `" + nearest + "`?").c_str());
       return kUsage;
     }
     break;
@@ -419,8 +476,9 @@ int main(int argc, char** argv) {
   output.json_lines = o.json_lines;
   output.quiet = o.quiet;
   output.terminal = isatty(STDOUT_FILENO) != 0;
+  const char* term = std::getenv("TERM");
   output.color = !o.no_color && !o.json && !o.json_lines && output.terminal &&
-                 std::getenv("NO_COLOR") == nullptr;
+                 std::getenv("NO_COLOR") == nullptr && !(term && std::string(term) == "dumb");
   if (command == "create") {
     mm::cli::Renderer out(output, command);
     auto created = mm::cli::CreateMigration(o.dir, o.name, o.format, o.dry_run);

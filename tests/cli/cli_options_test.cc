@@ -210,3 +210,71 @@ TEST_F(CliOptions, AFailingMigrationExits1AndKeepsEarlierOnesRecorded) {
 
 }  // namespace
 }  // namespace mm::testing
+
+namespace mm::testing {
+namespace {
+
+// Extreme and malformed numbers get one short line naming the argument and the range, and
+// change nothing (CLI11's own check printed a 300-digit range; a number past int64 was taken
+// as INT64_MAX).
+TEST_F(CliOptions, BadNumbersAreOneClearLineAndChangeNothing) {
+  const std::vector<std::vector<std::string>> cases = {
+      {"down", "0"},     {"up", "abc"},
+      {"down", "-1"},    {"down", "99999999999999999999999"},
+      {"up", "1.5"},     {"force", "+3", "--state", "applied"},
+      {"baseline", "0"}, {"repair", "--accept-checksum", "0x10"}};
+  const std::string before = Snapshot();
+  for (const auto& c : cases) {
+    std::vector<std::string> args{"--dir", EXAMPLES_DIR "/neuronav", "--uri", Uri()};
+    args.insert(args.end(), c.begin(), c.end());
+    auto r = Migrate(args);
+    SCOPED_TRACE(c[0] + " " + c[1]);
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    EXPECT_NE(r.err.find("must be a whole number from 1 to 9223372036854775807, not '"),
+              std::string::npos)
+        << r.err;
+    EXPECT_LT(r.err.size(), 200u) << r.err;
+  }
+  EXPECT_EQ(Snapshot(), before);
+}
+
+TEST_F(CliOptions, AMistypedCommandGetsASuggestionAndAMissingEnvFileIsAnError) {
+  auto typo = Migrate({"--uri", Uri(), "statsu"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("unknown command 'statsu'; did you mean `status`?"), std::string::npos)
+      << typo.err;
+  auto far = Migrate({"--uri", Uri(), "rollback"});
+  EXPECT_EQ(far.exit_code, 2);
+  EXPECT_EQ(far.err.find("did you mean"), std::string::npos) << far.err;
+  // A file named on purpose must exist (the default ./.env may be absent).
+  auto missing = Migrate({"--dir", EXAMPLES_DIR "/neuronav", "--uri", Uri(), "--env-file",
+                          "/nonexistent/.env", "status"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("--env-file: no such file: /nonexistent/.env"), std::string::npos)
+      << missing.err;
+}
+
+// CI, docker and kubectl logs read pipes: each line must be there when its event happens, so a
+// run killed mid-way leaves what it printed. And TERM=dumb gets no colour on a terminal.
+TEST_F(CliOptions, OutputReachesAPipeAsItHappensAndTermDumbHasNoColour) {
+  auto killed = Migrate({"--dir", EXAMPLES_DIR "/neuronav", "--uri", Uri("piped"), "up"},
+                        {"MONGO_MIGRATE_TEST_FAULT=kill:after-record@3"});
+  EXPECT_EQ(killed.exit_code, 128 + 9);
+  EXPECT_NE(killed.out.find("up   001 Create users collection with initial indexes"),
+            std::string::npos)
+      << killed.out;
+  EXPECT_NE(killed.out.find("up   002 "), std::string::npos) << killed.out;
+  for (const char* term : {"xterm", "dumb"}) {
+    auto tty = RunProcess({"/usr/bin/script", "-qec",
+                           std::string(MONGO_MIGRATE_PATH) +
+                               " --dir " EXAMPLES_DIR "/neuronav --uri '" + Uri("tty") + "' status",
+                           "/dev/null"},
+                          {"MONGODB_URI=", "NO_COLOR=", std::string("TERM=") + term});
+    EXPECT_EQ(tty.exit_code, 0) << tty.out << tty.err;
+    const bool coloured = tty.out.find("\033[") != std::string::npos;
+    EXPECT_EQ(coloured, std::string(term) != "dumb") << term << ": " << tty.out;
+  }
+}
+
+}  // namespace
+}  // namespace mm::testing

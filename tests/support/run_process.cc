@@ -73,9 +73,7 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const std::vector
   close(out_pipe[1]);
   ProcessResult result;
   result.out = ReadAll(out_pipe[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.exit_code = WaitForExit(pid);
   lseek(err_fd, 0, SEEK_SET);
   result.err = ReadAll(err_fd);
   unlink(err_path);
