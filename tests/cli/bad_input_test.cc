@@ -261,7 +261,7 @@ INSTANTIATE_TEST_SUITE_P(
                  [](const std::string&) {},
                  {"--dir", "{dir}", "--uri", "{uri}", "down", "0"},
                  2,
-                 "STEPS: Value 0 not in range"},
+                 "STEPS: must be a whole number from 1 to 9223372036854775807, not '0'"},
         BadInput{"unknown_command",
                  [](const std::string&) {},
                  {"--dir", "{dir}", "frobnicate"},
