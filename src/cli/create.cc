@@ -55,16 +55,47 @@ void WriteJsTemplate(std::ostream& out, const std::string& padded, int64_t versi
 
 }  // namespace
 
-StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir, const std::string& name,
-                                      const std::string& format, bool dry_run) {
+std::string SnakeCaseName(const std::string& typed) {
+  std::string out;
+  bool boundary = false;  // a separator or a camelCase step since the last character kept
+  for (size_t i = 0; i < typed.size(); ++i) {
+    const auto c = static_cast<unsigned char>(typed[i]);
+    const bool upper = c >= 'A' && c <= 'Z';
+    const bool lower_or_digit = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (!upper && !lower_or_digit) {
+      boundary = true;  // space, '-', '_', '.', anything else
+      continue;
+    }
+    // addEmail → add_email; HTTPServer → http_server (an upper before a lower starts a word).
+    const auto prev = i > 0 ? static_cast<unsigned char>(typed[i - 1]) : 0;
+    const auto next = i + 1 < typed.size() ? static_cast<unsigned char>(typed[i + 1]) : 0;
+    if (upper && i > 0 &&
+        ((prev >= 'a' && prev <= 'z') || (prev >= '0' && prev <= '9') ||
+         (prev >= 'A' && prev <= 'Z' && next >= 'a' && next <= 'z'))) {
+      boundary = true;
+    }
+    if (boundary && !out.empty()) out.push_back('_');
+    boundary = false;
+    out.push_back(static_cast<char>(upper ? c - 'A' + 'a' : c));
+  }
+  // A name starts with a letter: leading digits go.
+  size_t first_letter = out.find_first_not_of("0123456789_");
+  return first_letter == std::string::npos ? "" : out.substr(first_letter);
+}
+
+StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir,
+                                      const std::string& typed_name, const std::string& format,
+                                      bool dry_run) {
   if (format != "json" && format != "js") {
     return Status(kBadValue, "--format must be json or js, not \"" + format + "\"");
   }
+  // As migrate-mongo: "Add Email Index", add-email-index and AddEmailIndex are all
+  // add_email_index; refused only when nothing usable is left.
+  const std::string name = SnakeCaseName(typed_name);
   if (!source::IsSnakeCase(name)) {
-    return Status(kBadValue,
-                  "migration name \"" + name +
-                      "\" is not snake_case: use lowercase letters, digits and "
-                      "underscores, starting with a letter (e.g. add_new_field_to_users)");
+    return Status(kBadValue, "migration name \"" + typed_name +
+                                 "\" has no letters to name a file with: use words, e.g. "
+                                 "add_new_field_to_users or \"Add new field to users\"");
   }
   std::error_code ec;
   if (!dry_run) std::filesystem::create_directories(dir, ec);

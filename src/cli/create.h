@@ -15,8 +15,12 @@ struct CreatedFile {
 
 // Writes `dir/NNN_name.json` (or `.js`, the seed's template, for `format` "js") with the next
 // version (highest file version + 1, zero-padded to 3 digits), creating `dir` if needed.
-// Refuses a name that is not snake_case. With `dry_run`, writes nothing (not even `dir`) and
-// returns the file it would write.
+// The name is made snake_case as migrate-mongo does ("Add Email Index", add-email-index,
+// AddEmailIndex → add_email_index); refused only when nothing usable is left. With `dry_run`,
+// writes nothing (not even `dir`) and returns the file it would write.
+// "Add Email Index" → "add_email_index"; "" when no letter is left.
+std::string SnakeCaseName(const std::string& typed);
+
 StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir, const std::string& name,
                                       const std::string& format = "json", bool dry_run = false);
 

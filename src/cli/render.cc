@@ -279,9 +279,16 @@ void Renderer::StatusTable(const std::vector<plan::StatusRow>& rows) {
   status_ = rows;
   have_status_ = true;
   if (options_.json) return;
-  // On a terminal each row starts with a symbol; indent the header to match.
-  Line(std::string(options_.color ? "   " : "") +
-       "Version  State                           Description");
+  // The version column is as wide as the longest version (3-digit and 14-digit timestamp
+  // versions alike); on a terminal each row starts with a symbol: indent the header to match.
+  size_t width = std::string("Version").size();
+  for (const auto& r : rows) width = std::max(width, Padded(r.version).size());
+  auto column = [&](std::string text) {
+    text.resize(std::max(text.size(), width + 2), ' ');
+    return text;
+  };
+  Line(std::string(options_.color ? "   " : "") + column("Version") +
+       "State                           Description");
   Line(std::string(72, '-'));
   for (const auto& r : rows) {
     std::string state = Escaped(StateText(r));
@@ -292,8 +299,7 @@ void Renderer::StatusTable(const std::vector<plan::StatusRow>& rows) {
                          : fine                             ? "✅ "
                          : r.state == plan::State::kPending ? "⏳ "
                                                             : "⚠️  ";
-    Line(symbol + Padded(r.version) + "      " + Paint(color, state) + "  " +
-         Escaped(r.description));
+    Line(symbol + column(Padded(r.version)) + Paint(color, state) + "  " + Escaped(r.description));
   }
   Line(std::string(72, '-'));
   // "Applied: X/Y" counts only what is applied and unchanged, out of the files there are; every

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cli/cli_fixture.h"
 #include "support/temp_dir.h"
@@ -46,10 +47,24 @@ TEST_F(CliOptions, CreateWritesTheNextVersionAndRefusesBadNames) {
   ASSERT_TRUE(parsed.ok()) << parsed.status().message();
   EXPECT_EQ(ToRelaxedJson(*parsed->Get("version")), "1");
   EXPECT_EQ(ToRelaxedJson(*parsed->Get("description")), "\"add new field to users\"");
-  auto bad = Migrate({"--dir", dir.path(), "create", "Add-Field"});
-  EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_NE(bad.err.find("migration name \"Add-Field\" is not snake_case"), std::string::npos)
-      << bad.err;
+  // Names are made snake_case as migrate-mongo does; refused only when nothing is left.
+  for (const char* typed : {"Add Email Index", "add-email-index", "AddEmailIndex", "addEmailIndex",
+                            "  add__email.index ", "ADD_EMAIL_INDEX"}) {
+    SCOPED_TRACE(typed);
+    TempDir each;
+    auto r = Migrate({"--dir", each.path(), "create", typed});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "created " + each.path() + "/001_add_email_index.json\n");
+  }
+  auto acronym = Migrate({"--dir", dir.path(), "--dry-run", "create", "HTTPServer2Config"});
+  EXPECT_NE(acronym.out.find("/009_http_server2_config.json"), std::string::npos) << acronym.out;
+  for (const char* typed : {"---", "2024", "__"}) {
+    auto bad = Migrate({"--dir", dir.path(), "create", typed});
+    EXPECT_EQ(bad.exit_code, 2);
+    EXPECT_NE(bad.err.find(std::string("migration name \"") + typed + "\" has no letters"),
+              std::string::npos)
+        << bad.err;
+  }
 }
 
 TEST_F(CliOptions, DryRunChangesNothing) {
@@ -274,6 +289,34 @@ TEST_F(CliOptions, OutputReachesAPipeAsItHappensAndTermDumbHasNoColour) {
     const bool coloured = tty.out.find("\033[") != std::string::npos;
     EXPECT_EQ(coloured, std::string(term) != "dumb") << term << ": " << tty.out;
   }
+}
+
+}  // namespace
+}  // namespace mm::testing
+
+namespace mm::testing {
+namespace {
+
+// 3-digit and 14-digit (timestamp) versions in one table: the State column starts at one place.
+TEST_F(CliOptions, TheStatusTableFitsAnyVersionWidth) {
+  TempDir dir;
+  dir.Write("001_first.json", R"({"version": 1, "description": "first", "up": [{"create": "a"}]})");
+  dir.Write("20240115123045_second.json",
+            R"({"version": 20240115123045, "description": "second", "up": [{"create": "b"}]})");
+  auto r = Migrate({"--dir", dir.path(), "--uri", Uri("wide"), "status"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<size_t> state_columns;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("Applied:")) continue;  // the summary, "…, 2 pending"
+    for (const char* word : {"State", "pending"}) {
+      if (size_t at = line.find(word); at != std::string::npos) state_columns.push_back(at);
+    }
+  }
+  ASSERT_EQ(state_columns.size(), 3u) << r.out;
+  EXPECT_EQ(state_columns[0], state_columns[1]) << r.out;
+  EXPECT_EQ(state_columns[0], state_columns[2]) << r.out;
+  EXPECT_EQ(state_columns[0], std::string("20240115123045  ").size()) << r.out;
 }
 
 }  // namespace
