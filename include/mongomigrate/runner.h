@@ -68,6 +68,10 @@ struct LockInfo {
   bool live = false;
 };
 
+namespace history {
+class History;
+}
+
 class Runner {
  public:
   Runner(mongo::Database db, std::vector<Migration> migrations, RunnerOptions options = {});
@@ -83,6 +87,12 @@ class Runner {
   // Rolls back the `steps` most recent migrations, newest first; their records become
   // `reverted` (pending again).
   StatusOr<plan::Plan> Down(int64_t steps, const EventSink& events);
+  // Rolls back every migration applied above `version` (0: all of them), newest first.
+  // `version` must be 0 or an applied version.
+  StatusOr<plan::Plan> DownTo(int64_t version, const EventSink& events);
+  // Rolls back the `steps` most recent migrations, then applies them again, under one lock:
+  // the seed's "test your rollbacks" in one command. Returns the plan that re-applied them.
+  StatusOr<plan::Plan> Redo(int64_t steps, const EventSink& events);
   // Records `version` as applied (without running it) or as pending, e.g. after a failed or
   // interrupted run a person has inspected.
   mm::Status Force(int64_t version, bool applied, const EventSink& events);
@@ -105,6 +115,7 @@ class Runner {
   // those not recorded applied/baseline with their current checksum. An applied, unchanged
   // file keeps the description its record holds.
   mm::Status LoadDeferred(const std::vector<plan::AppliedRecord>& records, bool all);
+  StatusOr<std::vector<plan::AppliedRecord>> ReadForCommand(history::History& history);
   template <typename Fn>
   auto Locked(const std::string& command, const EventSink& events, Fn fn) -> decltype(fn());
   StatusOr<plan::Plan> Execute(StatusOr<plan::Plan> plan,

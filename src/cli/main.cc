@@ -165,6 +165,8 @@ struct Options {
   std::string format = "json";  // create --format
   std::optional<int64_t> target;
   int64_t steps = 1;
+  std::optional<int64_t> down_to;  // down --to VERSION
+  bool down_all = false;
   int64_t version = 0;
   bool exit_code = false;
   bool force = false;
@@ -242,8 +244,12 @@ class Command {
   int Dispatch(mm::Runner& runner) {
     auto sink = [&](const mm::RunEvent& e) { out_.Event(e); };
     if (name_ == "status" || name_ == "validate") return StatusOrValidate(runner);
-    if (name_ == "up" || name_ == "down") {
-      auto plan = name_ == "up" ? runner.Up(o_.target, sink) : runner.Down(o_.steps, sink);
+    if (name_ == "up" || name_ == "down" || name_ == "redo") {
+      auto plan = name_ == "up"     ? runner.Up(o_.target, sink)
+                  : name_ == "redo" ? runner.Redo(o_.steps, sink)
+                  : o_.down_all     ? runner.DownTo(0, sink)
+                  : o_.down_to      ? runner.DownTo(*o_.down_to, sink)
+                                    : runner.Down(o_.steps, sink);
       return plan.ok() ? Done() : Fail(plan.status());
     }
     if (name_ == "force") {
@@ -400,7 +406,18 @@ int main(int argc, char** argv) {
   up->add_option("VERSION", o.target, "Highest version to apply")->check(WholeNumber());
   CLI::App* down =
       app.add_subcommand("down", "Roll back the last STEPS applied migrations (default 1)");
-  down->add_option("STEPS", o.steps, "How many to roll back")->check(WholeNumber());
+  auto* steps_arg =
+      down->add_option("STEPS", o.steps, "How many to roll back")->check(WholeNumber());
+  auto* to_option =
+      down->add_option("--to", o.down_to, "Roll back every migration applied above VERSION")
+          ->check(WholeNumber())
+          ->excludes(steps_arg);
+  down->add_flag("--all", o.down_all, "Roll back every applied migration")
+      ->excludes(steps_arg)
+      ->excludes(to_option);
+  CLI::App* redo = app.add_subcommand(
+      "redo", "Roll back the last N applied migrations (default 1), then apply them again");
+  redo->add_option("N", o.steps, "How many to redo")->check(WholeNumber());
   CLI::App* status =
       app.add_subcommand("status", "Show every migration's state, the lock, and Applied: X/Y");
   status->add_flag("--exit-code", o.exit_code,
@@ -437,7 +454,8 @@ int main(int argc, char** argv) {
       ->check(WholeNumber());
   CLI::App* unlock = app.add_subcommand("unlock", "Remove the migration lock, saying whose it was");
   unlock->add_flag("--force", o.force, "Remove it even while its lease is live");
-  for (CLI::App* sub : {up, down, status, create, validate, force, repair, baseline, unlock}) {
+  for (CLI::App* sub :
+       {up, down, redo, status, create, validate, force, repair, baseline, unlock}) {
     sub->footer(kExitCodes);
   }
 
@@ -453,11 +471,12 @@ int main(int argc, char** argv) {
     }
     auto known = app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == arg; });
     if (known.empty()) {
-      const std::string nearest = Nearest(arg, {"up", "down", "status", "create", "validate",
-                                                "force", "repair", "baseline", "unlock"});
+      const std::string nearest =
+          Nearest(arg, {"up", "down", "redo", "status", "create", "validate", "force", "repair",
+                        "baseline", "unlock"});
       std::fprintf(stderr,
-                   "error: unknown command '%s'%s (commands: up, down, status, create, validate, "
-                   "force, repair, baseline, unlock; see --help)\n",
+                   "error: unknown command '%s'%s (commands: up, down, redo, status, create, "
+                   "validate, force, repair, baseline, unlock; see --help)\n",
                    mm::cli::Escaped(arg).c_str(),
                    nearest.empty() ? "" : ("; did you mean `" + nearest + "`?").c_str());
       return kUsage;

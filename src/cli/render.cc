@@ -346,7 +346,13 @@ void Renderer::Failure(const Status& status, int exit_code) {
 
 void Renderer::Finish(bool ok) {
   if (!options_.json && !options_.json_lines) {
-    if (ok && (command_ == "up" || command_ == "down")) {
+    if (ok && command_ == "redo") {
+      // planned_ and ran_ hold both passes: the rollback, then the same versions again.
+      const size_t n = (dry_run_ ? planned_.size() : ran_.size()) / 2;
+      Line(dry_run_
+               ? std::to_string(n) + " migration(s) would be rolled back and applied again"
+               : Paint(kGreen, std::to_string(n) + " migration(s) rolled back and applied again"));
+    } else if (ok && (command_ == "up" || command_ == "down")) {
       const char* verb = direction_ == plan::Direction::kUp ? "applied" : "rolled back";
       if (dry_run_) {
         Line(std::to_string(planned_.size()) + " migration(s) would be " + verb);
@@ -365,7 +371,7 @@ void Renderer::Finish(bool ok) {
     out["database"] = database_;
     out["uri"] = Redact(uri_);
   }
-  if (command_ == "up" || command_ == "down") {
+  if (command_ == "up" || command_ == "down" || command_ == "redo") {
     out["dryRun"] = dry_run_;
     out["planned"] = planned_;
     Json ran = Json::array();

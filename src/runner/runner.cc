@@ -150,11 +150,17 @@ auto Runner::Locked(const std::string& command, const EventSink& events, Fn fn) 
   return result;
 }
 
+// The history as a command sees it: a dry run only reads; a command about to write refuses a
+// newer format and upgrades an older one first.
+StatusOr<std::vector<plan::AppliedRecord>> Runner::ReadForCommand(history::History& history) {
+  return options_.dry_run ? history.Load() : history.LoadForWrite();
+}
+
 StatusOr<plan::Plan> Runner::Up(std::optional<int64_t> target, const EventSink& events) {
   std::string command = target ? "up " + std::to_string(*target) : "up";
   return Locked(command, events, [&]() -> StatusOr<plan::Plan> {
     history::History history(db_, options_.history_collection);
-    auto applied = options_.dry_run ? history.Load() : history.LoadForWrite();
+    auto applied = ReadForCommand(history);
     if (!applied.ok()) return applied.status();
     MM_RETURN_IF_ERROR(LoadDeferred(*applied, /*all=*/false));
     return Execute(plan::PlanUp(migrations_, *applied, target, options_.allow_out_of_order),
@@ -165,10 +171,82 @@ StatusOr<plan::Plan> Runner::Up(std::optional<int64_t> target, const EventSink& 
 StatusOr<plan::Plan> Runner::Down(int64_t steps, const EventSink& events) {
   return Locked("down " + std::to_string(steps), events, [&]() -> StatusOr<plan::Plan> {
     history::History history(db_, options_.history_collection);
-    auto applied = options_.dry_run ? history.Load() : history.LoadForWrite();
+    auto applied = ReadForCommand(history);
     if (!applied.ok()) return applied.status();
     MM_RETURN_IF_ERROR(LoadDeferred(*applied, /*all=*/true));
     return Execute(plan::PlanDown(migrations_, *applied, steps), *applied, events);
+  });
+}
+
+namespace {
+
+// How many applied (or unfinished) versions lie above `version`.
+int64_t CountAbove(const std::vector<plan::AppliedRecord>& records, int64_t version) {
+  int64_t n = 0;
+  for (const plan::AppliedRecord& r : records) {
+    if (r.version > version && r.status != "reverted") ++n;
+  }
+  return n;
+}
+
+}  // namespace
+
+StatusOr<plan::Plan> Runner::DownTo(int64_t version, const EventSink& events) {
+  const std::string command = version ? "down --to " + std::to_string(version) : "down --all";
+  return Locked(command, events, [&]() -> StatusOr<plan::Plan> {
+    history::History history(db_, options_.history_collection);
+    auto applied = ReadForCommand(history);
+    if (!applied.ok()) return applied.status();
+    if (version != 0) {
+      auto target =
+          std::find_if(applied->begin(), applied->end(), [&](const plan::AppliedRecord& r) {
+            return r.version == version && (r.status == "applied" || r.status == "baseline");
+          });
+      if (target == applied->end()) {
+        return mm::Status(kBadValue, "version " + std::to_string(version) +
+                                         " is not applied: `down --to` rolls back to an "
+                                         "applied version (`down --all` rolls back everything)");
+      }
+    }
+    const int64_t steps = CountAbove(*applied, version);
+    if (steps == 0) {
+      plan::Plan nothing;
+      nothing.direction = plan::Direction::kDown;
+      events(RunEvent{RunEvent::Type::kPlanned, nothing.direction, nullptr, 0, {}, {}, &nothing});
+      return nothing;
+    }
+    MM_RETURN_IF_ERROR(LoadDeferred(*applied, /*all=*/true));
+    return Execute(plan::PlanDown(migrations_, *applied, steps), *applied, events);
+  });
+}
+
+StatusOr<plan::Plan> Runner::Redo(int64_t steps, const EventSink& events) {
+  return Locked("redo " + std::to_string(steps), events, [&]() -> StatusOr<plan::Plan> {
+    history::History history(db_, options_.history_collection);
+    auto applied = ReadForCommand(history);
+    if (!applied.ok()) return applied.status();
+    MM_RETURN_IF_ERROR(LoadDeferred(*applied, /*all=*/true));
+    auto down = Execute(plan::PlanDown(migrations_, *applied, steps), *applied, events);
+    if (!down.ok()) return down.status();
+    int64_t highest = 0;
+    for (const Migration& m : down->steps) highest = std::max(highest, m.version);
+    // Applied again up to the highest version rolled back (nothing above it was applied). A dry
+    // run changed nothing: it plans from the history as the rollback would leave it.
+    std::vector<plan::AppliedRecord> after;
+    if (options_.dry_run) {
+      after = *applied;
+      for (plan::AppliedRecord& r : after) {
+        for (const Migration& m : down->steps) {
+          if (r.version == m.version) r.status = "reverted";
+        }
+      }
+    } else {
+      auto reread = history.Load();
+      if (!reread.ok()) return reread.status();
+      after = std::move(reread).value();
+    }
+    return Execute(plan::PlanUp(migrations_, after, highest, options_.allow_out_of_order), after,
+                   events);
   });
 }
 
@@ -372,7 +450,7 @@ mm::Status Runner::Force(int64_t version, bool applied, const EventSink& events)
   auto result = Locked("force " + std::to_string(version), events, [&]() -> StatusOr<bool> {
     const Migration* m = Find(version);
     history::History history(db_, options_.history_collection);
-    auto records = options_.dry_run ? history.Load() : history.LoadForWrite();
+    auto records = ReadForCommand(history);
     if (!records.ok()) return records.status();
     MM_RETURN_IF_ERROR(LoadDeferred(*records, /*all=*/true));
     const plan::AppliedRecord* read = RecordOf(*records, version);
@@ -381,8 +459,8 @@ mm::Status Runner::Force(int64_t version, bool applied, const EventSink& events)
           kBadValue, "no migration and no history record has version " + std::to_string(version));
     }
     if (read && (read->status == "running" || read->status == "reverting")) {
-      auto revoked = history::RevokedLeaseEnd(db_, options_.lock_collection,
-                                              options_.history_collection);
+      auto revoked =
+          history::RevokedLeaseEnd(db_, options_.lock_collection, options_.history_collection);
       if (!revoked.ok()) return revoked.status();
       if (*revoked) {
         return mm::Status(kBadValue,
@@ -410,7 +488,7 @@ StatusOr<std::vector<int64_t>> Runner::Baseline(int64_t version, const EventSink
         if (!Find(version))
           return mm::Status(kBadValue, "no migration has version " + std::to_string(version));
         history::History history(db_, options_.history_collection);
-        auto records = options_.dry_run ? history.Load() : history.LoadForWrite();
+        auto records = ReadForCommand(history);
         if (!records.ok()) return records.status();
         MM_RETURN_IF_ERROR(LoadDeferred(*records, /*all=*/true));
         if (!options_.dry_run) MM_RETURN_IF_ERROR(history.EnsureIndex());
@@ -437,7 +515,7 @@ mm::Status Runner::AcceptChecksum(int64_t version, const EventSink& events) {
       return mm::Status(kBadValue, "no migration file has version " + std::to_string(version));
     }
     history::History history(db_, options_.history_collection);
-    auto records = options_.dry_run ? history.Load() : history.LoadForWrite();
+    auto records = ReadForCommand(history);
     if (!records.ok()) return records.status();
     MM_RETURN_IF_ERROR(LoadDeferred(*records, /*all=*/true));
     const plan::AppliedRecord* read = RecordOf(*records, version);
