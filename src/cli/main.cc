@@ -454,10 +454,20 @@ int main(int argc, char** argv) {
       ->check(WholeNumber());
   CLI::App* unlock = app.add_subcommand("unlock", "Remove the migration lock, saying whose it was");
   unlock->add_flag("--force", o.force, "Remove it even while its lease is live");
+  // Each command's help names the global options it takes too; the exit codes are listed once,
+  // in the top-level help.
   for (CLI::App* sub :
        {up, down, redo, status, create, validate, force, repair, baseline, unlock}) {
-    sub->footer(kExitCodes);
+    sub->footer(
+        "Global options (before or after the command): --uri, --dir, --collection, "
+        "--lock-collection, --env-file, --lock-timeout, --lock-lease, --dry-run, --json, "
+        "--json-lines, --quiet, --no-color, --allow-out-of-order, --no-transaction; see "
+        "mongo-migrate --help (also for the exit codes).");
   }
+  // `help [COMMAND]`: the same as `COMMAND --help`, or the top-level help.
+  CLI::App* help = app.add_subcommand("help", "Show the help of a command, or this help");
+  std::string help_topic;
+  help->add_option("COMMAND", help_topic, "The command");
 
   // CLI11 would only say "A subcommand is required" for a mistyped command; name it instead.
   for (int i = 1; i < argc; ++i) {
@@ -476,7 +486,7 @@ int main(int argc, char** argv) {
                         "baseline", "unlock"});
       std::fprintf(stderr,
                    "error: unknown command '%s'%s (commands: up, down, redo, status, create, "
-                   "validate, force, repair, baseline, unlock; see --help)\n",
+                   "validate, force, repair, baseline, unlock, help; see --help)\n",
                    mm::cli::Escaped(arg).c_str(),
                    nearest.empty() ? "" : ("; did you mean `" + nearest + "`?").c_str());
       return kUsage;
@@ -490,6 +500,26 @@ int main(int argc, char** argv) {
     return rc == 0 ? kSuccess : kUsage;
   }
   std::string command = app.get_subcommands().front()->get_name();
+  if (command == "help") {
+    CLI::App* topic = nullptr;
+    if (!help_topic.empty()) {
+      try {
+        topic = app.get_subcommand(help_topic);
+      } catch (const CLI::OptionNotFound&) {
+        std::fprintf(stderr, "error: no command '%s' (see mongo-migrate help)\n",
+                     mm::cli::Escaped(help_topic).c_str());
+        return kUsage;
+      }
+    }
+    // The formatter directly: App::help() would show the selected `help` command's own page.
+    CLI::App* page = topic ? topic : &app;
+    std::printf(
+        "%s", page->get_formatter()
+                  ->make_help(page, topic ? "mongo-migrate " + topic->get_name() : "mongo-migrate",
+                              CLI::AppFormatMode::Normal)
+                  .c_str());
+    return kSuccess;
+  }
   mm::cli::OutputOptions output;
   output.json = o.json;
   output.json_lines = o.json_lines;

@@ -229,7 +229,9 @@ StatusOr<Plan> PlanUp(const std::vector<Migration>& available,
                                  std::to_string(highest_applied) +
                                  ": applying them now would run migrations out of order. Renumber "
                                  "them above " +
-                                 std::to_string(highest_applied) + ".");
+                                 std::to_string(highest_applied) +
+                                 ", or, if they are independent of what was applied since, run "
+                                 "with --allow-out-of-order.");
   }
   return plan;
 }

@@ -253,6 +253,32 @@ TEST_F(CliOptions, BadNumbersAreOneClearLineAndChangeNothing) {
   EXPECT_EQ(Snapshot(), before);
 }
 
+// `help COMMAND` is `COMMAND --help`; every command's help names the global options; the exit
+// codes are listed once, in the top-level help.
+TEST_F(CliOptions, HelpForEveryCommandNamesTheGlobalOptionsAndTheExitCodesOnce) {
+  auto top = Migrate({"help"});
+  EXPECT_EQ(top.exit_code, 0);
+  EXPECT_NE(top.out.find("Usage: mongo-migrate [OPTIONS] SUBCOMMAND"), std::string::npos)
+      << top.out;
+  EXPECT_NE(top.out.find("Exit codes: 0 success"), std::string::npos) << top.out;
+  for (const char* command : {"up", "down", "redo", "status", "create", "validate", "force",
+                              "repair", "baseline", "unlock"}) {
+    SCOPED_TRACE(command);
+    auto page = Migrate({"help", command});
+    EXPECT_EQ(page.exit_code, 0);
+    EXPECT_NE(page.out.find(std::string("Usage: mongo-migrate ") + command), std::string::npos)
+        << page.out;
+    EXPECT_NE(page.out.find("Global options (before or after the command): --uri, --dir"),
+              std::string::npos)
+        << page.out;
+    EXPECT_EQ(page.out.find("Exit codes:"), std::string::npos) << page.out;
+    EXPECT_EQ(Migrate({command, "--help"}).out, page.out);
+  }
+  auto unknown = Migrate({"help", "frob"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("no command 'frob'"), std::string::npos) << unknown.err;
+}
+
 TEST_F(CliOptions, AMistypedCommandGetsASuggestionAndAMissingEnvFileIsAnError) {
   auto typo = Migrate({"--uri", Uri(), "statsu"});
   EXPECT_EQ(typo.exit_code, 2);

@@ -11,9 +11,7 @@ namespace {
 
 class NoOp : public MigrationAction {
  public:
-  Status Run(mongo::Database&, const ActionOutput&) const override {
-    return Status::Ok();
-  }
+  Status Run(mongo::Database&, const ActionOutput&) const override { return Status::Ok(); }
 };
 
 // "1,2,3d" → versions 1, 2, 3 where a trailing "n" means "no down" and "c" "bytes changed".
@@ -92,7 +90,8 @@ INSTANTIATE_TEST_SUITE_P(
                {1, 3},
                std::nullopt,
                "error: pending version(s) 2 are lower than the highest applied version 3: applying "
-               "them now would run migrations out of order. Renumber them above 3."},
+               "them now would run migrations out of order. Renumber them above 3, or, if they are "
+               "independent of what was applied since, run with --allow-out-of-order."},
         UpCase{"1,2,2",
                {},
                std::nullopt,
@@ -164,15 +163,18 @@ TEST(PlanUp, UnfinishedOrFailedRunsStopEverything) {
   for (const char* status : {"running", "failed", "reverting"}) {
     auto plan = PlanUp(Available("1,2,3"), Applied({1, -2}, status), std::nullopt);
     ASSERT_FALSE(plan.ok()) << status;
-    EXPECT_NE(plan.status().message().find("refusing to run: version 2 (2.json)"), std::string::npos)
+    EXPECT_NE(plan.status().message().find("refusing to run: version 2 (2.json)"),
+              std::string::npos)
         << plan.status().message();
-    EXPECT_NE(plan.status().message().find("`mongo-migrate force 2 --state applied`"), std::string::npos);
+    EXPECT_NE(plan.status().message().find("`mongo-migrate force 2 --state applied`"),
+              std::string::npos);
     EXPECT_FALSE(PlanDown(Available("1,2,3"), Applied({1, -2}, status), 1).ok()) << status;
   }
 }
 
 TEST(PlanUp, RevertedVersionsArePendingAgain) {
-  EXPECT_EQ(Render(PlanUp(Available("1,2,3"), Applied({1, -2, -3}, "reverted"), std::nullopt)), "2 3");
+  EXPECT_EQ(Render(PlanUp(Available("1,2,3"), Applied({1, -2, -3}, "reverted"), std::nullopt)),
+            "2 3");
   EXPECT_EQ(Render(PlanDown(Available("1,2,3"), Applied({1, -2, -3}, "reverted"), 1)), "1");
 }
 
