@@ -63,6 +63,18 @@ enum class FailureKind {
 };
 FailureKind Classify(const Status& status);
 
+// One history record as `mongo-migrate history` shows it.
+struct HistoryEntry {
+  int64_t version = 0;
+  std::string status;  // applied, baseline, running, reverting, failed, reverted
+  std::string description;
+  std::optional<DateTime> when;        // when the record last changed
+  std::string by;                      // who made that change (user@host)
+  std::optional<int64_t> duration_ms;  // how long the run that made it took
+  std::string tool_version;
+  std::string error;  // a failure's message, whole
+};
+
 struct LockInfo {
   std::string holder;  // host, pid, command, since, lease
   bool live = false;
@@ -81,6 +93,8 @@ class Runner {
   StatusOr<std::vector<plan::StatusRow>> Status(bool load_all = false);
   // The lock document, if any.
   StatusOr<std::optional<LockInfo>> Lock();
+  // Every history record, in the order they last changed (reads only; takes no lock).
+  StatusOr<std::vector<HistoryEntry>> Records();
 
   // Applies pending migrations up to `target` (all when absent). Returns the plan it ran.
   StatusOr<plan::Plan> Up(std::optional<int64_t> target, const EventSink& events);

@@ -206,7 +206,7 @@ class Command {
     if (!resolved.ok()) return Fail(resolved.status(), kUsage);
     // status and validate take no lock, so nothing renews one from a second thread: one
     // connection serves them (one handshake, no monitor thread).
-    const bool read_only = name_ == "status" || name_ == "validate";
+    const bool read_only = name_ == "status" || name_ == "validate" || name_ == "history";
     auto client = mm::mongo::Client::Open(resolved->uri, read_only);
     if (!client.ok()) return Fail(client.status(), kUsage);
     const std::string& db_name = (*client)->default_database();
@@ -244,6 +244,12 @@ class Command {
   int Dispatch(mm::Runner& runner) {
     auto sink = [&](const mm::RunEvent& e) { out_.Event(e); };
     if (name_ == "status" || name_ == "validate") return StatusOrValidate(runner);
+    if (name_ == "history") {
+      auto records = runner.Records();
+      if (!records.ok()) return Fail(records.status());
+      out_.HistoryTable(*records);
+      return Done();
+    }
     if (name_ == "up" || name_ == "down" || name_ == "redo") {
       auto plan = name_ == "up"     ? runner.Up(o_.target, sink)
                   : name_ == "redo" ? runner.Redo(o_.steps, sink)
@@ -452,12 +458,16 @@ int main(int argc, char** argv) {
   baseline->add_option("VERSION", o.version, "The highest version already in place")
       ->required()
       ->check(WholeNumber());
+  CLI::App* history = app.add_subcommand(
+      "history",
+      "List every history record in the order they last changed: version, state, when, by "
+      "whom, how long, tool version, and a failure's whole error");
   CLI::App* unlock = app.add_subcommand("unlock", "Remove the migration lock, saying whose it was");
   unlock->add_flag("--force", o.force, "Remove it even while its lease is live");
   // Each command's help names the global options it takes too; the exit codes are listed once,
   // in the top-level help.
   for (CLI::App* sub :
-       {up, down, redo, status, create, validate, force, repair, baseline, unlock}) {
+       {up, down, redo, status, history, create, validate, force, repair, baseline, unlock}) {
     sub->footer(
         "Global options (before or after the command): --uri, --dir, --collection, "
         "--lock-collection, --env-file, --lock-timeout, --lock-lease, --dry-run, --json, "
@@ -485,8 +495,8 @@ int main(int argc, char** argv) {
           Nearest(arg, {"up", "down", "redo", "status", "create", "validate", "force", "repair",
                         "baseline", "unlock"});
       std::fprintf(stderr,
-                   "error: unknown command '%s'%s (commands: up, down, redo, status, create, "
-                   "validate, force, repair, baseline, unlock, help; see --help)\n",
+                   "error: unknown command '%s'%s (commands: up, down, redo, status, history, "
+                   "create, validate, force, repair, baseline, unlock, help; see --help)\n",
                    mm::cli::Escaped(arg).c_str(),
                    nearest.empty() ? "" : ("; did you mean `" + nearest + "`?").c_str());
       return kUsage;

@@ -317,6 +317,32 @@ void Renderer::StatusTable(const std::vector<plan::StatusRow>& rows) {
   Line(summary);
 }
 
+void Renderer::HistoryTable(const std::vector<HistoryEntry>& entries) {
+  history_ = entries;
+  if (entries.empty()) {
+    Line("no history records in this database's history collection");
+    return;
+  }
+  size_t width = std::string("Version").size();
+  for (const auto& e : entries) width = std::max(width, Padded(e.version).size());
+  auto column = [](std::string text, size_t at) {
+    text.resize(std::max(text.size(), at), ' ');
+    return text;
+  };
+  Line(column("Version", width + 2) + column("State", 11) + column("When", 26) + column("By", 24) +
+       column("Duration", 10) + "Tool");
+  Line(std::string(96, '-'));
+  for (const auto& e : entries) {
+    const bool bad = e.status == "failed" || e.status == "running" || e.status == "reverting";
+    Line(column(Padded(e.version), width + 2) +
+         Paint(bad ? kRed : kGreen, column(Escaped(e.status), 11)) +
+         column(e.when ? FormatUtc(*e.when) : "-", 26) + column(Escaped(e.by), 24) +
+         column(e.duration_ms ? std::to_string(*e.duration_ms) + " ms" : "-", 10) +
+         Escaped(e.tool_version));
+    if (!e.error.empty()) Line(Paint(kRed, "  error: ") + Escaped(e.error, /*keep_newlines=*/true));
+  }
+}
+
 void Renderer::LockLine(const std::optional<LockInfo>& lock) {
   if (!lock) return;
   lock_ = lock->holder;
@@ -406,6 +432,19 @@ void Renderer::Finish(bool ok) {
     out["counts"] = Json{{"applied", c.applied}, {"pending", c.pending}, {"failed", c.failed},
                          {"running", c.running}, {"changed", c.changed}, {"missing", c.missing},
                          {"ahead", c.ahead}};
+  }
+  if (history_) {
+    Json records = Json::array();
+    for (const auto& e : *history_) {
+      Json j{{"version", e.version}, {"status", e.status}, {"description", e.description}};
+      j["when"] = e.when ? Json(FormatUtc(*e.when)) : Json(nullptr);
+      j["by"] = e.by;
+      j["durationMs"] = e.duration_ms ? Json(*e.duration_ms) : Json(nullptr);
+      j["toolVersion"] = e.tool_version;
+      if (!e.error.empty()) j["error"] = Redact(e.error);
+      records.push_back(j);
+    }
+    out["records"] = records;
   }
   if (!lock_.empty()) out["lock"] = Json{{"holder", Redact(lock_)}, {"live", lock_live_}};
   if (!messages_.empty()) out["messages"] = messages_;

@@ -37,6 +37,8 @@ class Renderer {
   // The runner's events (up/down).
   void Event(const RunEvent& event);
   void StatusTable(const std::vector<plan::StatusRow>& rows);
+  // `history`: every record, in the order they last changed; errors whole.
+  void HistoryTable(const std::vector<HistoryEntry>& entries);
   // "Locked by …" under the status table (nothing when there is no lock document).
   void LockLine(const std::optional<LockInfo>& lock);
   // A plain result line (force, baseline, repair, unlock, validate).
@@ -69,6 +71,7 @@ class Renderer {
   std::vector<std::string> notes_;
   std::vector<std::string> output_;  // what migrations printed (console.log), "NNN | line"
   std::vector<plan::StatusRow> status_;
+  std::optional<std::vector<HistoryEntry>> history_;
   bool have_status_ = false;
   std::string database_;
   std::string uri_;

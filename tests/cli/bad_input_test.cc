@@ -266,7 +266,7 @@ INSTANTIATE_TEST_SUITE_P(
                  [](const std::string&) {},
                  {"--dir", "{dir}", "frobnicate"},
                  2,
-                 "error: unknown command 'frobnicate' (commands: up, down, redo, status"}),
+                 "error: unknown command 'frobnicate' (commands: up, down, redo, status, history"}),
     [](const ::testing::TestParamInfo<BadInput>& info) { return std::string(info.param.name); });
 
 // A server that goes away in the middle of a migration: exit 4, and the version stays

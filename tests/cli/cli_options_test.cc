@@ -261,8 +261,8 @@ TEST_F(CliOptions, HelpForEveryCommandNamesTheGlobalOptionsAndTheExitCodesOnce) 
   EXPECT_NE(top.out.find("Usage: mongo-migrate [OPTIONS] SUBCOMMAND"), std::string::npos)
       << top.out;
   EXPECT_NE(top.out.find("Exit codes: 0 success"), std::string::npos) << top.out;
-  for (const char* command : {"up", "down", "redo", "status", "create", "validate", "force",
-                              "repair", "baseline", "unlock"}) {
+  for (const char* command : {"up", "down", "redo", "status", "history", "create", "validate",
+                              "force", "repair", "baseline", "unlock"}) {
     SCOPED_TRACE(command);
     auto page = Migrate({"help", command});
     EXPECT_EQ(page.exit_code, 0);

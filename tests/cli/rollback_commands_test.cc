@@ -1,6 +1,8 @@
 // Rolling back to a point and re-running: `down --to VERSION`, `down --all`, `redo [N]` (the
 // seed's "test your rollbacks" in one command), each in order, each refusing what it cannot do,
 // and a dry run that changes nothing.
+#include <nlohmann/json.hpp>
+
 #include "cli/cli_fixture.h"
 #include "support/temp_dir.h"
 
@@ -98,6 +100,47 @@ TEST_F(RollbackCommands, DownToAVersionAndDownAll) {
     auto usage = Run(both);
     EXPECT_EQ(usage.exit_code, 2) << both[1];
   }
+}
+
+}  // namespace
+}  // namespace mm::testing
+
+namespace mm::testing {
+namespace {
+
+// `history`: every record in the order it last changed (a hand-written record without a time,
+// as the seed's guide suggests writing, first), who and how long, and a failure's whole error;
+// --json the same.
+TEST_F(RollbackCommands, HistoryListsEveryRecordInTheOrderItChanged) {
+  dir_.Write("003_step.json", R"({"version": 3, "description": "step 3",
+      "up": [{"frobnicate": 1}]})");
+  bool ok = false;
+  client_.Command("neuronav",
+                  Json(R"({"insert": "migrationHistory", "documents": [{"version": 1}]})"), &ok);
+  ASSERT_TRUE(ok);
+  ASSERT_EQ(Run({"up", "2"}).exit_code, 0);
+  ASSERT_EQ(Run({"down"}).exit_code, 0);
+  ASSERT_EQ(Run({"up"}).exit_code, 1);
+  auto text = Run({"history"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  const size_t v1 = text.out.find("001      applied    -");
+  const size_t v2 = text.out.find("002      applied    20");
+  const size_t v3 = text.out.find("003      failed     20");
+  EXPECT_TRUE(v1 != std::string::npos && v2 != std::string::npos && v3 != std::string::npos)
+      << text.out;
+  EXPECT_TRUE(v1 < v2 && v2 < v3) << text.out;
+  EXPECT_NE(text.out.find("  error: 003_step.json"), std::string::npos) << text.out;
+  auto json = Run({"--json", "history"});
+  ASSERT_EQ(json.exit_code, 0);
+  auto doc = nlohmann::json::parse(json.out);
+  ASSERT_EQ(doc["records"].size(), 3u) << json.out;
+  EXPECT_EQ(doc["records"][0]["version"], 1);
+  EXPECT_TRUE(doc["records"][0]["when"].is_null());
+  EXPECT_EQ(doc["records"][2]["status"], "failed");
+  EXPECT_NE(doc["records"][2]["error"].get<std::string>().find("no such command: 'frobnicate'"),
+            std::string::npos)
+      << json.out;
+  EXPECT_EQ(doc["records"][1]["toolVersion"].get<std::string>().empty(), false);
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ TEST(RoundTrips, APlainMigrationCostsItsStepsAndOneWrite) {
   int total = 0;
   for (const auto& [command, n] : counts) total += n;
   EXPECT_LE(total - kMigrations, kMigrations + 12) << "beyond the steps: one a migration "
-                                                     "plus the run's fixed cost";
+                                                      "plus the run's fixed cost";
 }
 
 }  // namespace
