@@ -18,11 +18,13 @@ void WriteJsonTemplate(std::ostream& out, int64_t version, const std::string& de
          "past "
          "a named error. Without \\\"down\\\", this version cannot be rolled back.\",\n"
       << "  \"up\": [\n"
-      << "    {\"update\": \"collection_name\", \"updates\": [{\"q\": {}, \"u\": {\"$set\": "
+      << "    {\"update\": \"" << source::kTemplateCollection
+      << "\", \"updates\": [{\"q\": {}, \"u\": {\"$set\": "
          "{\"field\": \"value\"}}, \"multi\": true}]}\n"
       << "  ],\n"
       << "  \"down\": [\n"
-      << "    {\"update\": \"collection_name\", \"updates\": [{\"q\": {}, \"u\": {\"$unset\": "
+      << "    {\"update\": \"" << source::kTemplateCollection
+      << "\", \"updates\": [{\"q\": {}, \"u\": {\"$unset\": "
          "{\"field\": \"\"}}, \"multi\": true}]}\n"
       << "  ]\n"
       << "}\n";

@@ -158,6 +158,7 @@ struct Options {
   bool dry_run = false;
   bool json = false;
   bool json_lines = false;
+  bool verbose = false;
   bool quiet = false;
   bool no_color = false;
   bool allow_out_of_order = false;
@@ -426,6 +427,8 @@ int main(int argc, char** argv) {
   redo->add_option("N", o.steps, "How many to redo")->check(WholeNumber());
   CLI::App* status =
       app.add_subcommand("status", "Show every migration's state, the lock, and Applied: X/Y");
+  status->add_flag("-v,--verbose", o.verbose,
+                   "Under a failed or unfinished version, its whole error (the JS stack too)");
   status->add_flag("--exit-code", o.exit_code,
                    "Exit with 3 when a migration is pending, 7 when one is failed, running, "
                    "changed or missing (what `up` refuses); 0 only when up to date");
@@ -534,6 +537,7 @@ int main(int argc, char** argv) {
   output.json = o.json;
   output.json_lines = o.json_lines;
   output.quiet = o.quiet;
+  output.verbose = o.verbose;
   output.terminal = isatty(STDOUT_FILENO) != 0;
   const char* term = std::getenv("TERM");
   output.color = !o.no_color && !o.json && !o.json_lines && output.terminal &&

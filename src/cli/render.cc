@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +22,14 @@ std::string Padded(int64_t version) {
   return buf;
 }
 
+// A record's detail as one table cell: its first line, at most 100 characters; `status -v`
+// prints it whole.
+std::string FirstLine(const std::string& detail) {
+  std::string line = detail.substr(0, detail.find('\n'));
+  if (line.size() > 100) line = line.substr(0, 97) + "...";
+  return line.size() < detail.size() ? line + " (status -v: the whole error)" : line;
+}
+
 std::string StateText(const plan::StatusRow& r) {
   switch (r.state) {
     case plan::State::kApplied:
@@ -32,9 +41,9 @@ std::string StateText(const plan::StatusRow& r) {
     case plan::State::kMissing:
       return "applied, but the file is missing";
     case plan::State::kRunning:
-      return "RUNNING (unfinished): " + r.detail;
+      return "RUNNING (unfinished): " + FirstLine(r.detail);
     case plan::State::kFailed:
-      return "FAILED: " + r.detail;
+      return "FAILED: " + FirstLine(r.detail);
     case plan::State::kAhead:
       return "applied, ahead of this release";
   }
@@ -300,6 +309,11 @@ void Renderer::StatusTable(const std::vector<plan::StatusRow>& rows) {
                          : r.state == plan::State::kPending ? "⏳ "
                                                             : "⚠️  ";
     Line(symbol + column(Padded(r.version)) + Paint(color, state) + "  " + Escaped(r.description));
+    const bool has_error = r.state == plan::State::kFailed || r.state == plan::State::kRunning;
+    if (options_.verbose && has_error && !r.detail.empty()) {
+      std::istringstream lines(r.detail);
+      for (std::string line; std::getline(lines, line);) Line("    " + Escaped(line));
+    }
   }
   Line(std::string(72, '-'));
   // "Applied: X/Y" counts only what is applied and unchanged, out of the files there are; every

@@ -17,6 +17,7 @@ struct OutputOptions {
   // then the --json document as the last line ("event": "result").
   bool json_lines = false;
   bool terminal = false;  // stdout is a terminal: progress redraws one line
+  bool verbose = false;   // status -v: a failed or unfinished record's whole error
   bool quiet = false;
   bool color = false;  // ANSI colours and symbols (a terminal without --no-color/NO_COLOR)
   // The URI's password as written and percent-decoded: replaced by **** in every line printed

@@ -343,10 +343,6 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
   }
   if (options_.dry_run || plan.steps.empty()) return planned;
   runner::FaultPoint("after-plan");
-  history::History history(db_, options_.history_collection);
-  MM_RETURN_IF_ERROR(history.EnsureIndex());
-  const history::AppliedBy by{history::CurrentUserAtHost(), options_.tool_version};
-  const history::ClaimToken token{lock_ ? lock_->owner() : "", lock_ ? lock_->generation() : 0};
   const bool up = plan.direction == plan::Direction::kUp;
   bool transactions = false;
   if (options_.use_transactions) {
@@ -354,10 +350,15 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
     if (!supported.ok()) return supported.status();
     transactions = *supported;
   }
+  // Refusals that need no write come before the first one (the history's index included).
   for (const Migration& m : plan.steps) {
     const MigrationAction* action = (up ? m.up : m.down).get();
     if (action) MM_RETURN_IF_ERROR(action->CheckBeforeRun(transactions));
   }
+  history::History history(db_, options_.history_collection);
+  MM_RETURN_IF_ERROR(history.EnsureIndex());
+  const history::AppliedBy by{history::CurrentUserAtHost(), options_.tool_version};
+  const history::ClaimToken token{lock_ ? lock_->owner() : "", lock_ ? lock_->generation() : 0};
   // The next version's claim, when it was made in one write with the last record.
   std::optional<history::Claim> claimed_next;
   for (size_t i = 0; i < plan.steps.size(); ++i) {

@@ -143,6 +143,13 @@ class JsonAction : public MigrationAction {
 
   Status CheckBeforeRun(bool transactions) const override {
     for (size_t i = 0; i < steps_.size(); ++i) {
+      const Field& first = steps_[i].command.fields().front();
+      if (first.value.Is<std::string>() && first.value.As<std::string>() == kTemplateCollection) {
+        return Status(kBadValue,
+                      "edit " + file_ + " first: " + direction_ + "[" + std::to_string(i) +
+                          "] is still the template's example (collection \"" + kTemplateCollection +
+                          "\"); write the commands this migration runs");
+      }
       if (!steps_[i].batched) continue;
       Status safe = CheckReapplySafe(*steps_[i].batched, transactions);
       if (!safe.ok()) {

@@ -16,6 +16,10 @@ namespace mm::source {
 // two files with one version, or a `.js` file (not supported yet). Other files are ignored.
 StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir);
 
+// The collection the `create` template's example steps name: a file whose steps still name it
+// was not edited, and `up` refuses it before anything runs.
+inline constexpr const char* kTemplateCollection = "collection_name";
+
 // Parses one JSON migration file's bytes; `file` names it in errors.
 StatusOr<Migration> ParseJsonMigration(const std::string& file, const std::string& bytes);
 

@@ -347,3 +347,27 @@ TEST_F(CliOptions, TheStatusTableFitsAnyVersionWidth) {
 
 }  // namespace
 }  // namespace mm::testing
+
+namespace mm::testing {
+namespace {
+
+// `create` then `up` at once: the template's example is refused before anything runs, so it is
+// never recorded applied (and then refused as changed once edited).
+TEST_F(CliOptions, AnUneditedTemplateIsRefusedByUp) {
+  TempDir dir;
+  ASSERT_EQ(Migrate({"--dir", dir.path(), "create", "add_field"}).exit_code, 0);
+  auto up = Migrate({"--dir", dir.path(), "--uri", Uri("template"), "up"});
+  EXPECT_EQ(up.exit_code, 2) << up.out << up.err;
+  EXPECT_NE(up.err.find("edit 001_add_field.json first: up[0] is still the template's example"),
+            std::string::npos)
+      << up.err;
+  // Only the lock was taken and released: no history, no collection of the template's.
+  bool ok = false;
+  Document colls =
+      client_.Command("template", Json(R"({"listCollections": 1, "nameOnly": true})"), &ok);
+  EXPECT_EQ(ToRelaxedJson(*colls.Get("cursor")->As<Document>().Get("firstBatch")),
+            R"([ { "name" : "migrationLock", "type" : "collection" } ])");
+}
+
+}  // namespace
+}  // namespace mm::testing

@@ -34,7 +34,8 @@ TEST_F(OutputSafety, ControlCharactersNeverReachTheTerminalRaw) {
       "bad\u001b[31m\nthing"}}}}]})"),
                   &ok);
   auto status = Run({"status"});
-  for (const ProcessResult* r : {&up, &status}) {
+  auto verbose = Run({"status", "-v"});
+  for (const ProcessResult* r : {&up, &status, &verbose}) {
     std::string all = r->out + r->err;
     EXPECT_EQ(all.find('\x1b'), std::string::npos) << all;
     EXPECT_EQ(all.find('\r'), std::string::npos) << all;
@@ -43,7 +44,10 @@ TEST_F(OutputSafety, ControlCharactersNeverReachTheTerminalRaw) {
   }
   EXPECT_NE(up.out.find("001 evil\\x1b[2J\\r\\x07 \\u009b31m"), std::string::npos) << up.out;
   EXPECT_NE(up.out.find("002 | \\x1b]0;owned\\x07line\\rover"), std::string::npos) << up.out;
-  EXPECT_NE(status.out.find("FAILED: bad\\x1b[31m\\nthing"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("FAILED: bad\\x1b[31m (status -v: the whole error)"),
+            std::string::npos)
+      << status.out;
+  EXPECT_NE(verbose.out.find("    bad\\x1b[31m\n    thing\n"), std::string::npos) << verbose.out;
   // JSON escapes by construction, and keeps the text exact.
   auto json = nlohmann::json::parse(Run({"--json", "status"}).out);
   EXPECT_EQ(json["migrations"][0]["description"],

@@ -1,6 +1,7 @@
 // Rolling back to a point and re-running: `down --to VERSION`, `down --all`, `redo [N]` (the
 // seed's "test your rollbacks" in one command), each in order, each refusing what it cannot do,
 // and a dry run that changes nothing.
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_fixture.h"
@@ -141,6 +142,38 @@ TEST_F(RollbackCommands, HistoryListsEveryRecordInTheOrderItChanged) {
             std::string::npos)
       << json.out;
   EXPECT_EQ(doc["records"][1]["toolVersion"].get<std::string>().empty(), false);
+}
+
+}  // namespace
+}  // namespace mm::testing
+
+namespace mm::testing {
+namespace {
+
+// A failed row is one line in the table (its error's first line, pointing at -v); `status -v`
+// prints the whole error under it, the JavaScript stack too.
+TEST_F(RollbackCommands, AFailedRowIsOneLineAndStatusVerboseShowsTheWholeError) {
+  std::filesystem::remove(dir_.path() + "/003_step.json");
+  dir_.Write("003_throws.js", R"(module.exports = {
+  up: async () => {
+    throw new Error('boom');
+  },
+};
+)");
+  ASSERT_EQ(Run({"up"}).exit_code, 1);
+  auto table = Run({"status"});
+  EXPECT_NE(table.out.find("FAILED: 003_throws.js: up() failed: Error: boom"), std::string::npos)
+      << table.out;
+  EXPECT_NE(table.out.find("(status -v: the whole error)"), std::string::npos) << table.out;
+  size_t row = table.out.find("003 ");
+  ASSERT_NE(row, std::string::npos);
+  EXPECT_TRUE(table.out.compare(table.out.find('\n', row) + 1, 5, "-----") == 0)
+      << "the failed row is one line:\n"
+      << table.out;
+  auto verbose = Run({"status", "-v"});
+  EXPECT_NE(verbose.out.find("003_throws.js:3"), std::string::npos)
+      << "the stack names the file and line:\n"
+      << verbose.out;
 }
 
 }  // namespace
