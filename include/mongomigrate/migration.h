@@ -60,6 +60,11 @@ class MigrationAction {
     (void)name;
     return true;
   }
+  // What a dry run shows of this action: the commands it would send, one a line, or why they
+  // are only known when it runs.
+  virtual std::vector<std::string> Describe() const {
+    return {"(its commands are known only when it runs)"};
+  }
   // Checked for every planned migration before anything runs: whether this action can run
   // safely on the deployment (`transactions`: it runs them). A refusal is a configuration
   // error, and nothing is written.

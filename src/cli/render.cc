@@ -250,6 +250,12 @@ void Renderer::Event(const RunEvent& e) {
         if (dry_run_) {
           Line(std::string(up ? "would apply " : "would roll back ") + Padded(m.version) + " " +
                Escaped(m.description));
+          const auto& action = up ? m.up : m.down;
+          if (action) {
+            for (const std::string& command : action->Describe()) {
+              Line(Paint(kDim, "    " + Escaped(command)));
+            }
+          }
         }
       }
       if (e.plan->steps.empty()) Line(up ? "nothing to apply: up to date" : "nothing to roll back");

@@ -25,6 +25,11 @@ class JsAction : public MigrationAction {
         .WithDetails(std::move(details));
   }
 
+  std::vector<std::string> Describe() const override {
+    return {direction_ + "() in " + file_ +
+            " (JavaScript: its commands are known only when it runs)"};
+  }
+
   // A JavaScript migration's commands are not known before it runs, so it joins a
   // transaction only when it says it can.
   std::string TransactionBlocker() const override {

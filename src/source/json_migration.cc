@@ -141,6 +141,20 @@ class JsonAction : public MigrationAction {
     return false;
   }
 
+  std::vector<std::string> Describe() const override {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < steps_.size(); ++i) {
+      std::string line = direction_ + "[" + std::to_string(i) + "] ";
+      if (steps_[i].batched) line += "(run by the tool, batch by batch) ";
+      line += ToRelaxedJson(steps_[i].command);
+      if (!steps_[i].tolerated_names.empty() || !steps_[i].tolerated_codes.empty()) {
+        line += " (errors it tolerates are notes)";
+      }
+      out.push_back(std::move(line));
+    }
+    return out;
+  }
+
   Status CheckBeforeRun(bool transactions) const override {
     for (size_t i = 0; i < steps_.size(); ++i) {
       const Field& first = steps_[i].command.fields().front();

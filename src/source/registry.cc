@@ -7,6 +7,9 @@ class FunctionAction : public MigrationAction {
  public:
   explicit FunctionAction(Registry::FunctionWithOutput fn) : fn_(std::move(fn)) {}
   Status Run(mongo::Database& db, const ActionOutput& out) const override { return fn_(db, out); }
+  std::vector<std::string> Describe() const override {
+    return {"(C++: its commands are known only when it runs)"};
+  }
   // A C++ migration's commands are not known before it runs (it may build indexes, which
   // MongoDB refuses in a transaction), so it runs outside one, as before transactions.
   std::string TransactionBlocker() const override {

@@ -58,9 +58,17 @@ TEST_F(RollbackCommands, RedoRollsBackThenAppliesTheSameVersionsInOrder) {
   const std::string before = Documents("migrationHistory") + Log();
   auto dry = Run({"--dry-run", "redo", "2"});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
-  EXPECT_NE(dry.out.find("would roll back 003 step 3\nwould roll back 002 step 2\n"
-                         "would apply 002 step 2\nwould apply 003 step 3\n"
-                         "2 migration(s) would be rolled back and applied again"),
+  // Each planned migration with the commands its steps would send.
+  EXPECT_NE(dry.out.find(
+                "would roll back 003 step 3\n"
+                "    down[0] { \"insert\" : \"log\", \"documents\" : [ { \"e\" : \"down 3\" } ] }\n"
+                "would roll back 002 step 2\n"
+                "    down[0] { \"insert\" : \"log\", \"documents\" : [ { \"e\" : \"down 2\" } ] }\n"
+                "would apply 002 step 2\n"
+                "    up[0] { \"insert\" : \"log\", \"documents\" : [ { \"e\" : \"up 2\" } ] }\n"
+                "would apply 003 step 3\n"
+                "    up[0] { \"insert\" : \"log\", \"documents\" : [ { \"e\" : \"up 3\" } ] }\n"
+                "2 migration(s) would be rolled back and applied again"),
             std::string::npos)
       << dry.out;
   EXPECT_EQ(Documents("migrationHistory") + Log(), before) << "a dry run changes nothing";
