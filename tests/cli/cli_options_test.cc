@@ -1,5 +1,7 @@
 // create, --dry-run, --json, where the URI comes from, exit codes, and passwords kept out of
 // every output.
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -293,6 +295,26 @@ TEST_F(CliOptions, AMistypedCommandGetsASuggestionAndAMissingEnvFileIsAnError) {
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.err.find("--env-file: no such file: /nonexistent/.env"), std::string::npos)
       << missing.err;
+}
+
+// A reader of the pipe gets a migration's line while the next migration is still held (a
+// `sleep` step on devmongod): an ordering check — the line arrives, then the process is found
+// still running — not a timed one.
+TEST(CliPipes, ALineReachesThePipeWhileTheNextMigrationIsHeld) {
+  DevmongodProcess server("--setParameter enableTestCommands=1");
+  TempDir dir;
+  dir.Write("001_first.json", R"({"version": 1, "description": "first", "up": [{"create": "a"}]})");
+  dir.Write("002_held.json", R"({"version": 2, "description": "held",
+      "up": [{"sleep": 1, "millis": 60000}]})");
+  PipedProcess run =
+      SpawnPiped({MONGO_MIGRATE_PATH, "--dir", dir.path(), "--uri", server.uri("piped"), "up"},
+                 {"MONGODB_URI=", "NO_COLOR=1"});
+  std::string seen;
+  EXPECT_TRUE(ReadUntil(run.stdout_fd, "up   001 first", &seen)) << seen;
+  EXPECT_EQ(waitpid(run.pid, nullptr, WNOHANG), 0) << "the run is still held in 002";
+  kill(run.pid, SIGKILL);
+  WaitForExit(run.pid);
+  close(run.stdout_fd);
 }
 
 // CI, docker and kubectl logs read pipes: each line must be there when its event happens, so a

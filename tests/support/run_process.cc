@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -52,6 +53,33 @@ pid_t SpawnProcess(const std::vector<std::string>& argv, const std::vector<std::
     ExecWithEnv(argv, env);
   }
   return pid;
+}
+
+PipedProcess SpawnPiped(const std::vector<std::string>& argv, const std::vector<std::string>& env) {
+  int out_pipe[2];
+  if (pipe(out_pipe) != 0) return {};
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_pipe[1], STDOUT_FILENO);
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, STDERR_FILENO);
+    close(out_pipe[0]);
+    close(out_pipe[1]);
+    ExecWithEnv(argv, env);
+  }
+  close(out_pipe[1]);
+  return PipedProcess{pid, out_pipe[0]};
+}
+
+bool ReadUntil(int fd, const std::string& text, std::string* seen) {
+  char buf[4096];
+  while (seen->find(text) == std::string::npos) {
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    seen->append(buf, static_cast<size_t>(n));
+  }
+  return true;
 }
 
 ProcessResult RunProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env,
