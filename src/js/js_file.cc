@@ -14,12 +14,19 @@ std::string Words(std::string name) {
   return name;
 }
 
+std::string NameWords(const std::string& file, size_t digits) {
+  const size_t dot = file.rfind('.');
+  return Words(file.substr(digits + 1, dot - digits - 1));
+}
+
 bool IsJsMigrationName(const std::string& file) {
-  if (!file.ends_with(".js")) return false;
+  // .cjs is CommonJS by name, the format .js files have here.
+  if (!file.ends_with(".js") && !file.ends_with(".cjs")) return false;
   size_t digits = 0;
   while (digits < file.size() && std::isdigit(static_cast<unsigned char>(file[digits]))) ++digits;
+  const size_t dot = file.rfind('.');
   return digits > 0 && digits < file.size() && (file[digits] == '_' || file[digits] == '-') &&
-         file.size() > digits + 1 + 3;
+         dot > digits + 1;
 }
 
 StatusOr<int64_t> NameVersion(const std::filesystem::path& path, size_t* digits) {

@@ -17,5 +17,7 @@ StatusOr<int64_t> NameVersion(const std::filesystem::path& path, size_t* digits)
 
 // "add-profile_picture" → "add profile picture"
 std::string Words(std::string name);
+// The words of a migration file's name: between its `digits` and its extension.
+std::string NameWords(const std::string& file, size_t digits);
 
 }  // namespace mm::js

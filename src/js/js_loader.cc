@@ -68,7 +68,7 @@ StatusOr<Migration> DeferJsMigration(const std::filesystem::path& path, std::str
   Migration m;
   m.version = *version;
   m.file = file;
-  m.description = Words(file.substr(digits + 1, file.size() - digits - 1 - 3));
+  m.description = NameWords(file, digits);
   m.resolve = [path, bytes = std::move(bytes)](Migration& self) -> Status {
     auto module = Module();
     if (!module.ok())

@@ -75,9 +75,7 @@ StatusOr<Migration> LoadJsMigration(const std::filesystem::path& path, const std
   Migration m;
   m.version = name_version;
   m.file = file;
-  m.description = !info->description.empty()
-                      ? info->description
-                      : Words(file.substr(digits + 1, file.size() - digits - 1 - 3));
+  m.description = !info->description.empty() ? info->description : NameWords(file, digits);
   m.up = std::make_shared<JsAction>(file, info->index, "up", info->transaction);
   if (info->has_down)
     m.down = std::make_shared<JsAction>(file, info->index, "down", info->transaction);

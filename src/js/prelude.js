@@ -769,13 +769,20 @@
       delete opts.session;
       for (const name of ['comment', 'maxTimeMS', 'writeConcern', 'commitQuorum']) delete opts[name];
       Object.assign(index, opts);
-      this._run({ createIndexes: this.collectionName, indexes: [index] }, options);
+      this._runCreateIndexes([index], options);
       return index.name;
     }
     async createIndexes(specs, options) {
       const indexes = specs.map((s) => ({ ...s, key: indexKey(s.key), name: s.name || indexName(indexKey(s.key)) }));
-      this._run({ createIndexes: this.collectionName, indexes }, options);
+      this._runCreateIndexes(indexes, options);
       return indexes.map((i) => i.name);
+    }
+    // As the driver: index options (collation, unique, …) live in each index spec; only these
+    // go on the command itself (a top-level collation is MongoDB's 40415).
+    _runCreateIndexes(indexes, options) {
+      const command = withOptions({ createIndexes: this.collectionName, indexes }, options,
+        ['comment', 'maxTimeMS', 'writeConcern', 'commitQuorum']);
+      return runCommand(this.db.databaseName, command, sessionOf(options));
     }
     async dropIndex(nameOrKey, options) {
       return this._run({ dropIndexes: this.collectionName, index: typeof nameOrKey === 'string' ? nameOrKey : indexKey(nameOrKey) }, options);

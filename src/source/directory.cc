@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 
@@ -103,6 +104,37 @@ StatusOr<FileName> ParseFileName(const std::string& file) {
   return out;
 }
 
+namespace {
+
+// A file whose name starts like a migration's (a version, then `_` or `-`) but that cannot run:
+// said, never skipped in silence. Other files (README.md, helper modules) are left alone.
+Status NotAMigrationFormat(const std::string& name) {
+  size_t digits = 0;
+  while (digits < name.size() && std::isdigit(static_cast<unsigned char>(name[digits]))) ++digits;
+  if (digits == 0 || digits >= name.size() || (name[digits] != '_' && name[digits] != '-')) {
+    return Status::Ok();
+  }
+  const size_t dot = name.rfind('.');
+  const std::string extension = dot == std::string::npos ? "" : name.substr(dot);
+  if (extension == ".ts" || extension == ".mts" || extension == ".cts") {
+    return Status(kBadValue,
+                  "TypeScript migrations cannot run directly: compile them to JavaScript first "
+                  "(tsc --module commonjs --outDir <this directory>) and keep the .ts sources "
+                  "elsewhere");
+  }
+  if (extension == ".mjs") {
+    return Status(kBadValue,
+                  "ES modules are not supported yet: write the migration as CommonJS "
+                  "(module.exports = { up, down }) in a .js or .cjs file");
+  }
+  return Status(kBadValue, "looks like a migration (its name starts with a version) but " +
+                               (extension.empty() ? std::string("has no extension")
+                                                  : extension + " is not a migration format") +
+                               ": name it .json or .js, or rename it if it is not a migration");
+}
+
+}  // namespace
+
 StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
@@ -114,13 +146,17 @@ StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir)
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     std::string name = entry.path().filename().string();
     // Other .js files are helper modules a JavaScript migration may require().
-    if (name.ends_with(".json") || js::IsJsMigrationName(name)) names.push_back(name);
+    if (name.ends_with(".json") || js::IsJsMigrationName(name)) {
+      names.push_back(name);
+    } else if (Status refused = NotAMigrationFormat(name); !refused.ok()) {
+      return Status(refused.code(), (dir / name).string() + ": " + refused.message());
+    }
   }
   std::sort(names.begin(), names.end());
   std::vector<Migration> out;
   for (const std::string& name : names) {
     const std::filesystem::path path = dir / name;
-    if (name.ends_with(".js")) {
+    if (js::IsJsMigrationName(name)) {
       auto bytes = ReadMigrationFile(path);
       if (!bytes.ok()) return bytes.status();
       auto m = js::DeferJsMigration(path, *bytes);

@@ -84,6 +84,17 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadInput{"invalid_json", File("002_x.json", "{\n  \"version\": 2,\n  \"up\": [,]\n}"), kUp,
                  2, "002_x.json: invalid JSON at line 3, column"},
+        // Files that look like migrations but cannot run are named, never skipped in silence.
+        BadInput{"typescript_file", File("002_add_x.ts", "export async function up() {}"), kUp, 2,
+                 "002_add_x.ts: TypeScript migrations cannot run directly: compile them to "
+                 "JavaScript first"},
+        BadInput{"es_module_file", File("002_add_x.mjs", "export async function up() {}"), kUp, 2,
+                 "002_add_x.mjs: ES modules are not supported yet"},
+        BadInput{"unknown_extension", File("002_add_x.yaml", "up: []"), kUp, 2,
+                 "002_add_x.yaml: looks like a migration (its name starts with a version) but "
+                 ".yaml is not a migration format"},
+        BadInput{"backup_copy", File("001_init.json.bak", "{}"), kUp, 2,
+                 "001_init.json.bak: looks like a migration"},
         BadInput{"trailing_garbage", File("002_x.json", R"({"version": 2} trailing)"), kUp, 2,
                  "002_x.json: invalid JSON at line 1"},
         BadInput{"top_level_array", File("002_x.json", "[]"), kUp, 2,

@@ -228,6 +228,17 @@ const ApiCase kCases[] = {
      "let deep = {}; for (let i = 0; i < 250; i++) deep = { d: deep };"
      "await c.insertOne({ _id: 5, deep });",
      "THREW Error undefined cannot encode this value as BSON: it nests deeper than MongoDB allows"},
+    // Index options go inside the index spec, as the driver sends them: a collation reaches
+    // devmongod as an index option (which it refuses, 238, as KNOWN_DIFFERENCES.md says), not
+    // as a field of the command (MongoDB's 40415, what the shim sent before).
+    {"create_index_options_go_in_the_spec",
+     "const name = await c.createIndex({ email: 1 }, { unique: true, name: 'email_unique', "
+     "comment: 'why' });"
+     "const spec = (await c.indexes()).find((i) => i.name === name);"
+     "let collation; try { await c.createIndex({ a: 1 }, { collation: { locale: 'fr' } }); } "
+     "catch (e) { collation = [e.code, e.message]; }"
+     "return [name, spec.unique, spec.key, collation];",
+     R"(["email_unique",true,{"email":1},[238,"index option 'collation' is not implemented by devmongod"]])"},
     {"objectid_api",
      "const a = new ObjectId(); const b = new ObjectId(a.toHexString()); const t = "
      "ObjectId.createFromTime(86400);"

@@ -72,6 +72,19 @@ TEST_F(JsMigrations, AppliedUnchangedFilesAreNotEvaluatedUntilNeeded) {
       << validate.out << validate.err;
 }
 
+// A .cjs file (CommonJS by name, as Node.js reads it) is a JavaScript migration like a .js one;
+// its description comes from the words between the version and the extension.
+TEST_F(JsMigrations, CjsFilesAreMigrationsToo) {
+  TempDir dir;
+  dir.Write("001_add-thing.cjs",
+            "module.exports = { up: async (db) => { await db.collection('things').insertOne({ a: "
+            "1 }); } };\n");
+  ProcessResult up = Migrate({"--dir", dir.path(), "--uri", Uri("cjs"), "up"});
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
+  EXPECT_NE(up.out.find("up   001 add thing"), std::string::npos) << up.out;
+  EXPECT_NE(Schema("cjs").find("things:"), std::string::npos) << Schema("cjs");
+}
+
 TEST_F(JsMigrations, SeedFilesApplyAndLeaveWhatTheJsonExamplesLeave) {
   ProcessResult up = Migrate({"--dir", kSeedJs, "--uri", Uri("seedjs"), "up"});
   ASSERT_EQ(up.exit_code, 0) << up.out << up.err;

@@ -44,8 +44,7 @@ TEST_F(OutputSafety, ControlCharactersNeverReachTheTerminalRaw) {
   }
   EXPECT_NE(up.out.find("001 evil\\x1b[2J\\r\\x07 \\u009b31m"), std::string::npos) << up.out;
   EXPECT_NE(up.out.find("002 | \\x1b]0;owned\\x07line\\rover"), std::string::npos) << up.out;
-  EXPECT_NE(status.out.find("FAILED: bad\\x1b[31m (status -v: the whole error)"),
-            std::string::npos)
+  EXPECT_NE(status.out.find("FAILED: bad\\x1b[31m (status -v: the whole error)"), std::string::npos)
       << status.out;
   EXPECT_NE(verbose.out.find("    bad\\x1b[31m\n    thing\n"), std::string::npos) << verbose.out;
   // JSON escapes by construction, and keeps the text exact.
