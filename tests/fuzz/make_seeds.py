@@ -90,7 +90,16 @@ def main():
           '"t": {"$timestamp": {"t": 1, "i": 2}}, "b": {"$binary": {"base64": "AAE=", "subType": "04"}}, '
           '"u": {"$uuid": "00112233-4455-6677-8899-aabbccddeeff"}, "r": {"$regularExpression": '
           '{"pattern": "^a", "options": "i"}}, "x": {"$numberDecimal": "1.5"}, "m": {"$minKey": 1}}')
+    # The batchedUpdate step (its own parser: every field, a pipeline update, a bad batchSize).
+    write("migration_file", "batched_update",
+          '{"version": 6, "description": "lower", "up": [{"batchedUpdate": "users", '
+          '"filter": {"e": {"$exists": true}}, "update": [{"$set": {"l": {"$toLower": "$e"}}}], '
+          '"batchSize": 1000, "maxDocsPerSecond": 20000.5, "pauseMS": 10, "allowReapply": false}]}')
+    write("migration_file", "batched_update_bad",
+          '{"version": 6, "description": "x", "up": [{"batchedUpdate": "u", "update": {"$inc": '
+          '{"n": 1}}, "batchSize": 100001}, {"command": {"batchedUpdate": "u"}}]}')
     for i, name in enumerate(["001_create_users.json", "20240115123045-add-users.js",
+                              "003_add_x.ts", "001_x.cjs",
                               "002_x.js", "abc.json", "0001_a_b_c.json"]):
         write("file_name", str(i), name)
     for i, uri in enumerate(["mongodb://user:p%40ss@localhost:27017/db?authSource=admin",
