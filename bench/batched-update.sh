@@ -18,31 +18,13 @@ batch=${2:-1000}
 build="$root/build"
 peer=${MM_BENCH_PEER:-$HOME/.cache/mongo-migrate-bench}
 source "$root/bench/lib.sh"
-[ -d "$peer/node_modules/mongodb" ] ||
-  npm install --silent --prefix "$peer" migrate-mongo@14.0.7 mongodb@6.22.0 >/dev/null
+ensure_peer
 work=$(mktemp -d)
 start_devmongod "$build"
 trap 'kill $devmongod_pid 2>/dev/null; wait $devmongod_pid 2>/dev/null; rm -rf "$work"' EXIT
 base="mongodb://127.0.0.1:$port"
 
-cat >"$work/seed.js" <<JS
-const { MongoClient } = require('$peer/node_modules/mongodb');
-(async () => {
-  const c = new MongoClient('$base'); await c.connect();
-  const coll = c.db(process.argv[2]).collection('users');
-  for (let i = 0; i < $docs; i += 10000) {
-    const batch = [];
-    for (let j = i; j < Math.min(i + 10000, $docs); j++) batch.push({ _id: j, i: j, name: 'user ' + j, email: 'User' + j + '@Example.COM' });
-    await coll.insertMany(batch, { ordered: false });
-  }
-  if (process.argv[3] === 'raw') {
-    const start = process.hrtime.bigint();
-    const r = await coll.updateMany({}, [{ \$set: { emailLower: { \$toLower: '\$email' } } }]);
-    console.log(Number(process.hrtime.bigint() - start) / 1e6, r.modifiedCount);
-  }
-  await c.close();
-})();
-JS
+write_user_seed "$work/seed.js" "$docs"
 mkdir -p "$work/m"
 printf '{"version": 1, "description": "lowercase emails", "up": [{"batchedUpdate": "users", "filter": {}, "update": [{"$set": {"emailLower": {"$toLower": "$email"}}}], "batchSize": %d}]}\n' \
   "$batch" >"$work/m/001_lower.json"

@@ -19,10 +19,8 @@ build="$root/build"
 peer=${MM_BENCH_PEER:-$HOME/.cache/mongo-migrate-bench}
 source "$root/bench/lib.sh"
 
-if [ ! -x "$peer/node_modules/.bin/migrate-mongo" ]; then
-  mkdir -p "$peer"
-  npm install --silent --prefix "$peer" migrate-mongo@14.0.7 mongodb@6.22.0 >/dev/null
-fi
+mkdir -p "$peer"
+ensure_peer
 work=$(mktemp -d)
 start_devmongod "$build"
 trap 'kill $devmongod_pid 2>/dev/null; wait $devmongod_pid 2>/dev/null; rm -rf "$work"' EXIT
@@ -113,19 +111,7 @@ done
 
 # The backfill: the same JS code for both tools, over a collection seeded once per run.
 seed="$work/seed.js"
-cat >"$seed" <<JS
-const { MongoClient } = require('$peer/node_modules/mongodb');
-(async () => {
-  const c = new MongoClient('$base'); await c.connect();
-  const coll = c.db(process.argv[2]).collection('users');
-  for (let i = 0; i < $backfill_docs; i += 10000) {
-    const docs = [];
-    for (let j = i; j < Math.min(i + 10000, $backfill_docs); j++) docs.push({ _id: j, i: j, name: 'user ' + j, email: 'User' + j + '@Example.COM' });
-    await coll.insertMany(docs, { ordered: false });
-  }
-  await c.close();
-})();
-JS
+write_user_seed "$seed" "$backfill_docs"
 body="const cursor = db.collection('users').find({}, { projection: { email: 1 } });
     let ops = [];
     for await (const u of cursor) {

@@ -115,6 +115,10 @@ class Database {
   Session* session_ = nullptr;
 };
 
+// The documents of a cursor reply's first batch (find, aggregate, listIndexes…); a reply without
+// one, or with a batch holding something else, is an error naming `command`.
+StatusOr<std::vector<Document>> FirstBatch(const Document& reply, const std::string& command);
+
 // The failure a write command's reply reports with ok: 1 — its first writeError (details name
 // its statement's "index"), else its writeConcernError — or Ok.
 Status WriteFailureOf(const Document& reply);

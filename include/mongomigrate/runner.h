@@ -63,17 +63,8 @@ enum class FailureKind {
 };
 FailureKind Classify(const Status& status);
 
-// One history record as `mongo-migrate history` shows it.
-struct HistoryEntry {
-  int64_t version = 0;
-  std::string status;  // applied, baseline, running, reverting, failed, reverted
-  std::string description;
-  std::optional<DateTime> when;        // when the record last changed
-  std::string by;                      // who made that change (user@host)
-  std::optional<int64_t> duration_ms;  // how long the run that made it took
-  std::string tool_version;
-  std::string error;  // a failure's message, whole
-};
+// One history record as `mongo-migrate history` shows it (plan/plan.h).
+using HistoryEntry = plan::HistoryEntry;
 
 struct LockInfo {
   std::string holder;  // host, pid, command, since, lease

@@ -71,15 +71,10 @@ Status FindIds(mongo::Database& db, const std::string& collection, const Documen
                                       {"batchSize", limit},
                                       {"singleBatch", true}});
   if (!reply.ok()) return reply.status();
-  const Value* cursor = reply->Get("cursor");
-  const Value* batch =
-      cursor && cursor->Is<Document>() ? cursor->As<Document>().Get("firstBatch") : nullptr;
-  if (!batch || !batch->Is<Array>()) {
-    return Status(kInternalError, "the server's find reply has no cursor.firstBatch");
-  }
-  for (const Value& d : batch->As<Array>().items) {
-    const Value* id = d.Is<Document>() ? d.As<Document>().Get("_id") : nullptr;
-    if (id) ids->push_back(*id);
+  auto batch = mongo::FirstBatch(*reply, "find");
+  if (!batch.ok()) return batch.status();
+  for (const Document& d : *batch) {
+    if (const Value* id = d.Get("_id")) ids->push_back(*id);
   }
   return Status::Ok();
 }
@@ -97,8 +92,7 @@ StatusOr<std::vector<Value>> NextIds(mongo::Database& db, const BatchedUpdate& s
                                      const Value* last) {
   std::vector<Value> ids;
   Document after = last ? Document{{"_id", Document{{"$gt", *last}}}} : Document{};
-  MM_RETURN_IF_ERROR(
-      FindIds(db, spec.collection, And(after, spec.filter), spec.batch_size, &ids));
+  MM_RETURN_IF_ERROR(FindIds(db, spec.collection, And(after, spec.filter), spec.batch_size, &ids));
   if (!last || static_cast<int64_t>(ids.size()) == spec.batch_size) return ids;
   // The rest of this type bracket is done: carry on with the brackets that sort after it.
   Array later;
@@ -155,10 +149,11 @@ StatusOr<std::optional<Batch>> NextBatch(mongo::Database& db, const BatchedUpdat
 Status ApplyBatch(mongo::Database& db, const BatchedUpdate& spec, const ActionOutput& out,
                   const Batch& b, int64_t done_before, int ordinal, int64_t batch,
                   int64_t* matched) {
-  Document command{{"update", spec.collection},
-                   {"updates", Array{{Value(Document{{"q", And(b.selector, spec.filter)},
-                                                     {"u", spec.update},
-                                                     {"multi", true}})}}}};
+  Document command{
+      {"update", spec.collection},
+      {"updates",
+       Array{{Value(
+           Document{{"q", And(b.selector, spec.filter)}, {"u", spec.update}, {"multi", true}})}}}};
   auto update = [&](mongo::Database& through) -> Status {
     auto reply = through.RunCommand(command);
     if (!reply.ok()) return reply.status();

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <climits>
 #include <cstdlib>
 #include <set>
 
@@ -83,6 +85,47 @@ StatusOr<std::vector<plan::AppliedRecord>> History::Load() {
     }
     out.push_back(std::move(r));
   }
+  return out;
+}
+
+StatusOr<std::vector<plan::HistoryEntry>> History::Entries() {
+  auto docs = Snapshot();
+  if (!docs.ok()) return docs.status();
+  auto date = [](const Document& d, const char* key) -> std::optional<DateTime> {
+    const Value* v = d.Get(key);
+    if (v && v->Is<DateTime>()) return v->As<DateTime>();
+    return std::nullopt;
+  };
+  std::vector<plan::HistoryEntry> out;
+  for (const Document& d : *docs) {
+    plan::HistoryEntry e;
+    e.version = IntField(d, "version").value_or(0);
+    // Records written by hand, as the seed's guide suggests, may lack a status: applied.
+    e.status = d.Has("status") ? StringField(d, "status") : "applied";
+    e.description = StringField(d, "description");
+    const bool reverted = e.status == "reverted";
+    const bool running = e.status == "running" || e.status == "reverting";
+    e.when = date(d, "updatedAt");
+    for (const char* key : {"revertedAt", "failedAt", "appliedAt", "startedAt", "forcedAt"}) {
+      if (!e.when) e.when = date(d, key);
+    }
+    e.by = StringField(d, !StringField(d, "forcedBy").empty() ? "forcedBy"
+                          : reverted                          ? "revertedBy"
+                          : running                           ? "runBy"
+                                                              : "appliedBy");
+    if (!running) e.duration_ms = IntField(d, reverted ? "revertDurationMs" : "durationMs");
+    e.tool_version = StringField(d, "toolVersion");
+    if (const Value* error = d.Get("error"); error && error->Is<Document>()) {
+      e.error = StringField(error->As<Document>(), "message");
+    }
+    out.push_back(std::move(e));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const plan::HistoryEntry& a, const plan::HistoryEntry& b) {
+                     const int64_t ta = a.when ? a.when->millis : INT64_MIN;
+                     const int64_t tb = b.when ? b.when->millis : INT64_MIN;
+                     return ta != tb ? ta < tb : a.version < b.version;
+                   });
   return out;
 }
 

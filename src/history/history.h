@@ -63,6 +63,9 @@ class History {
   // As Load, for a command about to write: refuses records of a newer format, and upgrades
   // older ones in place first.
   StatusOr<std::vector<plan::AppliedRecord>> LoadForWrite();
+  // Every record as `history` shows it, in the order they last changed (records without a
+  // time, written by hand, first).
+  StatusOr<std::vector<plan::HistoryEntry>> Entries();
   // The raw documents, ascending by version.
   StatusOr<std::vector<Document>> Snapshot();
   // Before a migration that may touch the history runs: brings a kept copy of the history up

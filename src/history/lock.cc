@@ -277,15 +277,10 @@ StatusOr<std::optional<LockHolder>> ReadLock(mongo::Database db, const std::stri
                           Value(Document{{"$addFields", Document{{"live", LiveExpr()}}}})}}},
       {"cursor", Document{}}});
   if (!reply.ok()) return reply.status();
-  const Value* cursor = reply->Get("cursor");
-  const Value* batch =
-      cursor && cursor->Is<Document>() ? cursor->As<Document>().Get("firstBatch") : nullptr;
-  if (!batch || !batch->Is<Array>()) {
-    return Status(kInternalError, "the server's reply to aggregate has no cursor.firstBatch");
-  }
-  for (const Value& d : batch->As<Array>().items) {
-    if (!d.Is<Document>()) continue;
-    LockHolder holder = HolderFrom(d.As<Document>());
+  auto batch = mongo::FirstBatch(*reply, "aggregate");
+  if (!batch.ok()) return batch.status();
+  for (const Document& d : *batch) {
+    LockHolder holder = HolderFrom(d);
     // A released lock keeps its document (and generation) with no owner. A lock of a newer
     // format is reported whatever it holds, so that the caller can refuse it.
     if (holder.owner.empty() && holder.format_version <= kLockFormatVersion) break;
@@ -294,29 +289,23 @@ StatusOr<std::optional<LockHolder>> ReadLock(mongo::Database db, const std::stri
   return std::optional<LockHolder>();
 }
 
-StatusOr<std::optional<DateTime>> RevokedLeaseEnd(mongo::Database db,
-                                                  const std::string& collection,
+StatusOr<std::optional<DateTime>> RevokedLeaseEnd(mongo::Database db, const std::string& collection,
                                                   const std::string& key) {
   auto reply = db.RunCommand(Document{
       {"aggregate", collection},
       {"pipeline",
        Array{{Value(Document{{"$match", Document{{"_id", key}}}}),
-              Value(Document{{"$project",
-                              Document{{"until", "$revokedUntil"},
-                                       {"live", Document{{"$gt", Array{{Value("$revokedUntil"),
-                                                                        Value("$$NOW")}}}}}}}})}}},
+              Value(Document{
+                  {"$project", Document{{"until", "$revokedUntil"},
+                                        {"live", Document{{"$gt", Array{{Value("$revokedUntil"),
+                                                                         Value("$$NOW")}}}}}}}})}}},
       {"cursor", Document{}}});
   if (!reply.ok()) return reply.status();
-  const Value* cursor = reply->Get("cursor");
-  const Value* batch =
-      cursor && cursor->Is<Document>() ? cursor->As<Document>().Get("firstBatch") : nullptr;
-  if (!batch || !batch->Is<Array>()) {
-    return Status(kInternalError, "the server's reply to aggregate has no cursor.firstBatch");
-  }
-  for (const Value& d : batch->As<Array>().items) {
-    const Document* doc = d.If<Document>();
-    const Value* live = doc ? doc->Get("live") : nullptr;
-    const Value* until = doc ? doc->Get("until") : nullptr;
+  auto batch = mongo::FirstBatch(*reply, "aggregate");
+  if (!batch.ok()) return batch.status();
+  for (const Document& d : *batch) {
+    const Value* live = d.Get("live");
+    const Value* until = d.Get("until");
     if (live && live->Is<bool>() && live->As<bool>() && until && until->Is<DateTime>()) {
       return std::optional<DateTime>(until->As<DateTime>());
     }

@@ -294,6 +294,23 @@ StatusOr<std::vector<Document>> Database::Find(const std::string& collection,
   return out;
 }
 
+StatusOr<std::vector<Document>> FirstBatch(const Document& reply, const std::string& command) {
+  const Value* cursor = reply.Get("cursor");
+  const Value* batch =
+      cursor && cursor->Is<Document>() ? cursor->As<Document>().Get("firstBatch") : nullptr;
+  auto malformed = [&] {
+    return Status(kInternalError,
+                  "the server's reply to " + command + " has no cursor.firstBatch of documents");
+  };
+  if (!batch || !batch->Is<Array>()) return malformed();
+  std::vector<Document> out;
+  for (const Value& v : batch->As<Array>().items) {
+    if (!v.Is<Document>()) return malformed();
+    out.push_back(v.As<Document>());
+  }
+  return out;
+}
+
 std::string ErrorCodeName(const Status& status) {
   const Value* name = status.details().Get("codeName");
   if (name && name->Is<std::string>()) return name->As<std::string>();

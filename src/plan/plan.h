@@ -29,6 +29,18 @@ struct AppliedRecord {
   std::optional<Document> progress;
 };
 
+// One history record as `mongo-migrate history` shows it.
+struct HistoryEntry {
+  int64_t version = 0;
+  std::string status;  // applied, baseline, running, reverting, failed, reverted
+  std::string description;
+  std::optional<DateTime> when;        // when the record last changed
+  std::string by;                      // who made that change (user@host)
+  std::optional<int64_t> duration_ms;  // how long the run that made it took
+  std::string tool_version;
+  std::string error;  // a failure's message, whole
+};
+
 enum class State {
   kApplied,  // recorded, and its file (if any) is unchanged
   kPending,  // available, not recorded

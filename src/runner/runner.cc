@@ -108,51 +108,7 @@ StatusOr<std::vector<plan::StatusRow>> Runner::Status(bool load_all) {
 }
 
 StatusOr<std::vector<HistoryEntry>> Runner::Records() {
-  history::History history(db_, options_.history_collection);
-  auto docs = history.Snapshot();
-  if (!docs.ok()) return docs.status();
-  auto text = [](const Document& d, const char* key) {
-    const Value* v = d.Get(key);
-    return v && v->Is<std::string>() ? v->As<std::string>() : std::string();
-  };
-  auto date = [](const Document& d, const char* key) -> std::optional<DateTime> {
-    const Value* v = d.Get(key);
-    if (v && v->Is<DateTime>()) return v->As<DateTime>();
-    return std::nullopt;
-  };
-  std::vector<HistoryEntry> out;
-  for (const Document& d : *docs) {
-    HistoryEntry e;
-    const Value* version = d.Get("version");
-    e.version = version && version->IsNumber() ? version->AsExactInt64().value_or(0) : 0;
-    // Records written by hand, as the seed's guide suggests, may lack a status: applied.
-    e.status = d.Has("status") ? text(d, "status") : "applied";
-    e.description = text(d, "description");
-    const bool reverted = e.status == "reverted";
-    const bool running = e.status == "running" || e.status == "reverting";
-    e.when = date(d, "updatedAt");
-    for (const char* key : {"revertedAt", "failedAt", "appliedAt", "startedAt", "forcedAt"}) {
-      if (!e.when) e.when = date(d, key);
-    }
-    e.by = text(d, !text(d, "forcedBy").empty() ? "forcedBy"
-                   : reverted                   ? "revertedBy"
-                   : running                    ? "runBy"
-                                                : "appliedBy");
-    const Value* ms = d.Get(reverted ? "revertDurationMs" : "durationMs");
-    if (ms && ms->IsNumber() && !running) e.duration_ms = ms->AsExactInt64();
-    e.tool_version = text(d, "toolVersion");
-    if (const Value* error = d.Get("error"); error && error->Is<Document>()) {
-      e.error = text(error->As<Document>(), "message");
-    }
-    out.push_back(std::move(e));
-  }
-  std::stable_sort(out.begin(), out.end(), [](const HistoryEntry& a, const HistoryEntry& b) {
-    // Records without a time (written by hand) first, then by time, then by version.
-    const int64_t ta = a.when ? a.when->millis : INT64_MIN;
-    const int64_t tb = b.when ? b.when->millis : INT64_MIN;
-    return ta != tb ? ta < tb : a.version < b.version;
-  });
-  return out;
+  return history::History(db_, options_.history_collection).Entries();
 }
 
 StatusOr<std::optional<LockInfo>> Runner::Lock() {
