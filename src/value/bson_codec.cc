@@ -62,12 +62,14 @@ void AppendValue(bson_t* out, std::string_view key, const Value& value) {
     }
     void operator()(const DateTime& d) const { bson_append_date_time(out, k, klen, d.millis); }
     void operator()(const Timestamp& t) const { bson_append_timestamp(out, k, klen, t.t, t.i); }
-    void operator()(const Binary& b) const {
+    void operator()(const Boxed<Binary>& boxed) const {
+      const Binary& b = boxed.get();
       bson_append_binary(out, k, klen, static_cast<bson_subtype_t>(b.subtype),
                          reinterpret_cast<const uint8_t*>(b.bytes.data()),
                          static_cast<uint32_t>(b.bytes.size()));
     }
-    void operator()(const Regex& r) const {
+    void operator()(const Boxed<Regex>& boxed) const {
+      const Regex& r = boxed.get();
       bson_append_regex_w_len(out, k, klen, r.pattern.c_str(), static_cast<int>(r.pattern.size()),
                               r.options.c_str());
     }
@@ -214,8 +216,9 @@ size_t ValueBsonSize(const Value& v) {
     size_t operator()(const ObjectId&) const { return 12; }
     size_t operator()(const DateTime&) const { return 8; }
     size_t operator()(const Timestamp&) const { return 8; }
-    size_t operator()(const Binary& b) const { return 4 + 1 + b.bytes.size(); }
-    size_t operator()(const Regex& r) const {
+    size_t operator()(const Boxed<Binary>& boxed) const { return 4 + 1 + boxed.get().bytes.size(); }
+    size_t operator()(const Boxed<Regex>& boxed) const {
+      const Regex& r = boxed.get();
       // libbson writes each valid flag once, sorted ("ilmsux"), and drops the rest.
       size_t flags = 0;
       for (char c : std::string_view("ilmsux")) flags += r.options.find(c) != std::string::npos;

@@ -74,8 +74,8 @@ BsonType Value::type() const {
     BsonType operator()(const ObjectId&) const { return BsonType::kObjectId; }
     BsonType operator()(const DateTime&) const { return BsonType::kDate; }
     BsonType operator()(const Timestamp&) const { return BsonType::kTimestamp; }
-    BsonType operator()(const Binary&) const { return BsonType::kBinData; }
-    BsonType operator()(const Regex&) const { return BsonType::kRegex; }
+    BsonType operator()(const Boxed<Binary>&) const { return BsonType::kBinData; }
+    BsonType operator()(const Boxed<Regex>&) const { return BsonType::kRegex; }
     BsonType operator()(const JavaScript&) const { return BsonType::kJavaScript; }
     BsonType operator()(const Symbol&) const { return BsonType::kSymbol; }
   };

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <set>
 #include <string>
@@ -128,7 +129,13 @@ class Collection {
   Document options_;
   Binary uuid_;
   storage::Storage* storage_;
-  std::map<RecordId, Document> records_;
+  // The records' map nodes come from the collection's own pool, apart from the documents'
+  // field arrays: the arrays an updateMany frees then lie side by side and are reused for the
+  // next ones, where with nodes interleaved among them glibc reused none (an updateMany over
+  // 1M documents grew the server by 350 MiB), and a node costs no malloc header. Declared
+  // first: it outlives the map.
+  std::pmr::unsynchronized_pool_resource node_pool_;
+  std::pmr::map<RecordId, Document> records_{&node_pool_};
   RecordId next_id_ = 1;
   std::vector<std::unique_ptr<IndexKeys>> indexes_;
   std::shared_ptr<const Matcher> validator_;

@@ -258,7 +258,7 @@ std::vector<Value> IndexKeys::KeysFor(const Document& doc) const {
   if (spec_.sparse && !any_present) return {};
   std::vector<Value> out;
   for (Array& k : keys) {
-    Value v(std::move(k));
+    Value v = AsKey(std::move(k));
     if (std::none_of(out.begin(), out.end(), [&](const Value& o) { return ValuesEqual(o, v); })) {
       out.push_back(std::move(v));
     }
@@ -290,11 +290,11 @@ void IndexKeys::VisitRange(const Value* low, bool low_inclusive, const Value* hi
   auto begin = entries_.begin();
   auto end = entries_.end();
   if (low) {
-    Value key(Array{{*low}});
+    const Value& key = *low;
     begin = low_inclusive ? entries_.lower_bound(key) : entries_.upper_bound(key);
   }
   if (high) {
-    Value key(Array{{*high}});
+    const Value& key = *high;
     end = high_inclusive ? entries_.upper_bound(key) : entries_.lower_bound(key);
   }
   // A low bound above the high one: nothing (and `end` lies before `begin`).
@@ -308,7 +308,7 @@ void IndexKeys::VisitRange(const Value* low, bool low_inclusive, const Value* hi
 
 std::vector<RecordId> IndexKeys::Lookup(const Value& key) const {
   std::vector<RecordId> out;
-  auto [lo, hi] = entries_.equal_range(Value(Array{{key}}));
+  auto [lo, hi] = entries_.equal_range(key);
   for (auto it = lo; it != hi; ++it) out.push_back(it->second);
   return out;
 }
@@ -329,8 +329,17 @@ void IndexKeys::Remove(const std::vector<Value>& keys, RecordId id) {
   }
 }
 
+Value IndexKeys::AsKey(Array parts) const {
+  if (spec_.key.size() == 1 && parts.items.size() == 1) return std::move(parts.items.front());
+  return Value(std::move(parts));
+}
+
 Document IndexKeys::KeyValue(const Value& key) const {
   Document out;
+  if (spec_.key.size() == 1) {
+    out.Append(spec_.key.fields().front().key, key);
+    return out;
+  }
   const auto& parts = key.As<Array>().items;
   size_t i = 0;
   for (const Field& f : spec_.key.fields()) {

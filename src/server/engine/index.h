@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <memory_resource>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,9 @@ IndexSpec IdIndexSpec(const Document* clustered_index = nullptr);
 class IndexKeys {
  public:
   explicit IndexKeys(IndexSpec spec) : spec_(std::move(spec)) {}
+  // A copy (a transaction's) has its own pool.
+  IndexKeys(const IndexKeys& other) : spec_(other.spec_), entries_(other.entries_, &pool_) {}
+  IndexKeys& operator=(const IndexKeys&) = delete;
   const IndexSpec& spec() const { return spec_; }
   IndexSpec& spec() { return spec_; }
 
@@ -77,8 +81,14 @@ class IndexKeys {
   Document KeyValue(const Value& key) const;
 
  private:
+  // A key as held in `entries_`: a single-field index holds the field's value itself (one
+  // Value less per entry, and no wrapping to look one up), a compound index the array of parts.
+  Value AsKey(Array parts) const;
+
   IndexSpec spec_;
-  std::multimap<Value, RecordId, ValueLess> entries_;
+  // Entries come from the index's own pool, as a collection's records do (collection.h).
+  std::pmr::unsynchronized_pool_resource pool_;
+  std::pmr::multimap<Value, RecordId, ValueLess> entries_{&pool_};
 };
 
 }  // namespace mm::engine
