@@ -10,6 +10,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libssl-dev
   libasio-dev                      # devmongod's sockets
   libpcre2-dev                     # $regex, as MongoDB uses PCRE
+  libtomlplusplus-dev              # mongo-migrate.toml, the project file
   libgtest-dev libbenchmark-dev libmozjs-102-dev libsqlite3-dev
   clang libclang-rt-14-dev         # libFuzzer and its sanitizers, for the fuzz targets
 )

@@ -29,8 +29,11 @@ class Client {
   // Fails with BadValue (2) on a malformed URI. The message never contains the password.
   // `single_threaded`: one connection that also monitors the server (no background thread, one
   // handshake), for a command that never uses the client from two threads (status, validate).
+  // `selection_timeout_ms`: how long to look for a server when the URI does not say (0: ten
+  // seconds), shorter for a command that only glances at the server (create).
   static StatusOr<std::unique_ptr<Client>> Open(const std::string& uri,
-                                                bool single_threaded = false);
+                                                bool single_threaded = false,
+                                                int32_t selection_timeout_ms = 0);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;

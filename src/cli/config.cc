@@ -62,27 +62,28 @@ StatusOr<std::map<std::string, std::string>> ParseDotenv(const std::string& text
   return out;
 }
 
-StatusOr<ResolvedUri> ResolveUri(const std::optional<std::string>& flag,
-                                 const std::string& env_file) {
-  if (flag && !flag->empty()) return ResolvedUri{*flag, "--uri"};
-  if (const char* env = std::getenv("MONGODB_URI"); env && *env) {
-    return ResolvedUri{env, "MONGODB_URI in the environment"};
+StatusOr<ResolvedUri> ResolveUri(const UriSources& sources) {
+  if (sources.flag && !sources.flag->empty()) return ResolvedUri{*sources.flag, "--uri"};
+  if (sources.variables) return ResolvedUri{*sources.variables, "MONGO_MIGRATE_URI"};
+  const std::string& name = sources.variable;
+  if (const char* env = std::getenv(name.c_str()); env && *env) {
+    return ResolvedUri{env, name + " in the environment"};
   }
-  std::ifstream in(env_file);
+  std::ifstream in(sources.env_file);
   if (in) {
     std::stringstream text;
     text << in.rdbuf();
-    auto vars = ParseDotenv(text.str(), env_file);
+    auto vars = ParseDotenv(text.str(), sources.env_file);
     if (!vars.ok()) return vars.status();
-    auto it = vars->find("MONGODB_URI");
+    auto it = vars->find(name);
     if (it != vars->end() && !it->second.empty()) {
-      return ResolvedUri{it->second, "MONGODB_URI in " + env_file};
+      return ResolvedUri{it->second, name + " in " + sources.env_file};
     }
   }
-  return Status(kBadValue,
-                "no MongoDB URI: pass --uri, set MONGODB_URI in the environment, or "
-                "put MONGODB_URI=mongodb://host/dbname in " +
-                    env_file);
+  if (sources.configured) return ResolvedUri{*sources.configured, sources.configured_source};
+  return Status(kBadValue, "no MongoDB URI: pass --uri, set " + name +
+                               " in the environment, or put " + name +
+                               "=mongodb://host/dbname in " + sources.env_file);
 }
 
 }  // namespace mm::cli

@@ -1,6 +1,7 @@
 #include "cli/create.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "source/source.h"
@@ -86,8 +87,9 @@ std::string SnakeCaseName(const std::string& typed) {
 }
 
 StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir,
-                                      const std::string& typed_name, const std::string& format,
-                                      bool dry_run) {
+                                      const std::string& typed_name, const CreateOptions& options) {
+  const std::string& format = options.format;
+  const bool dry_run = options.dry_run;
   if (format != "json" && format != "js") {
     return Status(kBadValue, "--format must be json or js, not \"" + format + "\"");
   }
@@ -102,12 +104,27 @@ StatusOr<CreatedFile> CreateMigration(const std::filesystem::path& dir,
   std::error_code ec;
   if (!dry_run) std::filesystem::create_directories(dir, ec);
   if (ec) return Status(kBadValue, "cannot create " + dir.string() + ": " + ec.message());
-  int64_t highest = 0;
+  if (options.scheme != "sequential" && options.scheme != "timestamp") {
+    return Status(kBadValue,
+                  "scheme must be sequential or timestamp, not \"" + options.scheme + "\"");
+  }
+  int64_t highest = std::max<int64_t>(options.history_highest, 0);
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {  // none: version 1
     auto parts = source::ParseFileName(entry.path().filename().string());
     if (parts.ok()) highest = std::max(highest, parts->version);
   }
+  if (highest == INT64_MAX) {
+    return Status(kBadValue, "no version is left above " + std::to_string(highest));
+  }
   int64_t version = highest + 1;
+  if (options.scheme == "timestamp") {
+    const std::time_t now = options.now ? options.now : std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &utc);
+    version = std::max<int64_t>(version, std::strtoll(stamp, nullptr, 10));
+  }
   char prefix[32];
   std::snprintf(prefix, sizeof prefix, "%03lld", static_cast<long long>(version));
   std::filesystem::path path = dir / (std::string(prefix) + "_" + name + "." + format);

@@ -20,6 +20,8 @@
 
 #include "cli/config.h"
 #include "cli/create.h"
+#include "cli/init.h"
+#include "cli/project_file.h"
 #include "cli/render.h"
 #include "mongo/uri.h"
 #include "mongomigrate/runner.h"
@@ -149,6 +151,12 @@ std::string Nearest(const std::string& typed, const std::vector<std::string>& na
 
 struct Options {
   std::optional<std::string> uri;
+  std::optional<std::string> environment;  // --environment / -e
+  std::string scheme = "sequential";       // create's versions: sequential or timestamp
+  // Where the URI comes from, once the project file and the variables are read.
+  mm::cli::UriSources uri_sources;
+  // "staging, from /repo/mongo-migrate.toml" for the first line; empty without a project file.
+  std::string origin;
   std::string dir = "./migrations";
   std::string collection = "migrationHistory";
   std::string lock_collection = "migrationLock";
@@ -203,7 +211,7 @@ class Command {
   int Run() {
     auto migrations = mm::source::LoadDirectory(o_.dir);
     if (!migrations.ok()) return Fail(migrations.status(), kUsage);
-    auto resolved = mm::cli::ResolveUri(o_.uri, o_.env_file);
+    auto resolved = mm::cli::ResolveUri(o_.uri_sources);
     if (!resolved.ok()) return Fail(resolved.status(), kUsage);
     // status and validate take no lock, so nothing renews one from a second thread: one
     // connection serves them (one handshake, no monitor thread).
@@ -218,7 +226,7 @@ class Command {
                   kUsage);
     }
     redacted_uri_ = mm::mongo::RedactUri(resolved->uri);
-    out_.Context(db_name, redacted_uri_, o_.dry_run);
+    out_.Context(db_name, redacted_uri_, o_.dry_run, o_.origin);
     mm::RunnerOptions options;
     options.history_collection = o_.collection;
     options.lock_collection = o_.lock_collection;
@@ -361,6 +369,134 @@ class Command {
 
 }  // namespace
 
+// Shown relative to the current directory when that is shorter (a project file found in a
+// parent gives absolute paths).
+std::string Shown(const std::filesystem::path& path) {
+  std::error_code ec;
+  const std::filesystem::path cwd = std::filesystem::current_path(ec);
+  if (ec || path.is_relative()) return path.string();
+  std::filesystem::path relative = path.lexically_relative(cwd);
+  return relative.empty() ? path.string() : relative.string();
+}
+
+// Fills what no flag gave from the other layers — MONGO_MIGRATE_<KEY> variables, the chosen
+// environment's section, the project file's top level — and the URI's sources (see
+// project_file.h for the order). Errors name the file and line, or the variable.
+mm::Status ApplySettings(const CLI::App& app, const CLI::App& create, Options& o) {
+  auto variables = mm::cli::SettingsFromVariables();
+  if (!variables.ok()) return variables.status();
+  std::error_code ec;
+  const std::filesystem::path cwd = std::filesystem::current_path(ec);
+  std::optional<mm::cli::ProjectFile> project;
+  if (auto path = mm::cli::FindProjectFile(cwd)) {
+    auto loaded = mm::cli::LoadProjectFile(*path);
+    if (!loaded.ok()) return loaded.status();
+    project = std::move(loaded).value();
+  }
+  std::optional<std::string> environment = o.environment;
+  if (const char* chosen = std::getenv("MONGO_MIGRATE_ENVIRONMENT");
+      !environment && chosen && *chosen) {
+    environment = chosen;
+  }
+  mm::cli::Settings from_file;
+  if (project) from_file = project->defaults;
+  if (environment) {
+    if (!project) {
+      return mm::Status(mm::kBadValue,
+                        "environment \"" + *environment +
+                            "\" was asked for (--environment or MONGO_MIGRATE_ENVIRONMENT), "
+                            "but there is no " +
+                            mm::cli::kProjectFileName + " in " + cwd.string() +
+                            " or a parent; `mongo-migrate init` writes one");
+    }
+    auto it = project->environments.find(*environment);
+    if (it == project->environments.end()) {
+      std::string known;
+      for (const auto& [name, settings] : project->environments) {
+        known += (known.empty() ? "" : ", ") + name;
+      }
+      return mm::Status(mm::kBadValue, Shown(project->path) + " has no [environments." +
+                                           *environment + "] section (" +
+                                           (known.empty() ? "it defines none" : "it has " + known) +
+                                           ")");
+    }
+    from_file.OverrideWith(it->second);
+  }
+  mm::cli::Settings merged = from_file;
+  merged.OverrideWith(*variables);
+  const std::filesystem::path base = project ? project->path.parent_path() : ".";
+  auto given = [&](const char* flag) { return app.count(flag) > 0; };
+  if (!given("--dir")) {
+    o.dir = merged.dir ? Shown(*merged.dir) : project ? Shown(base / "migrations") : o.dir;
+  }
+  if (!given("--env-file")) {
+    o.env_file = merged.env_file ? Shown(*merged.env_file)
+                 : project       ? Shown(base / ".env")
+                                 : o.env_file;
+  }
+  if (!given("--collection") && merged.history_collection) {
+    o.collection = *merged.history_collection;
+  }
+  if (!given("--lock-collection") && merged.lock_collection) {
+    o.lock_collection = *merged.lock_collection;
+  }
+  if (!given("--lock-timeout") && merged.lock_timeout) o.lock_timeout_s = *merged.lock_timeout;
+  if (!given("--lock-lease") && merged.lock_lease) o.lock_lease_s = *merged.lock_lease;
+  if (!given("--no-transaction") && merged.transactions) o.no_transaction = !*merged.transactions;
+  if (create.count("--format") == 0 && merged.format) o.format = *merged.format;
+  o.scheme = merged.scheme.value_or("sequential");
+  // Timestamps exist so that branches can merge: a version below the highest applied one is
+  // expected there (each such apply is still named in the output).
+  if (!given("--allow-out-of-order")) {
+    o.allow_out_of_order = merged.allow_out_of_order.value_or(o.scheme == "timestamp");
+  }
+  o.uri_sources.flag = o.uri;
+  o.uri_sources.variables = variables->uri;
+  o.uri_sources.variable = merged.uri_env.value_or("MONGODB_URI");
+  o.uri_sources.env_file = o.env_file;
+  if (from_file.uri) {
+    o.uri_sources.configured = from_file.uri;
+    o.uri_sources.configured_source = "uri in " + Shown(project->path);
+  }
+  if (project) {
+    o.origin = (environment ? *environment + ", " : std::string()) + "from " + Shown(project->path);
+    if (!project->secret_keys.empty() && !o.quiet && !o.json && !o.json_lines) {
+      std::string keys;
+      for (const std::string& k : project->secret_keys) keys += (keys.empty() ? "" : ", ") + k;
+      std::fprintf(stderr,
+                   "warning: %s sets %s: a connection string in the repository may carry a "
+                   "password; name the variable that holds it with uri_env instead\n",
+                   Shown(project->path).c_str(), keys.c_str());
+    }
+  }
+  return mm::Status::Ok();
+}
+
+// The highest version the history records, for `create`; an error says why it did not look.
+mm::StatusOr<int64_t> HighestRecordedVersion(const Options& o) {
+  auto resolved = mm::cli::ResolveUri(o.uri_sources);
+  if (!resolved.ok()) return mm::Status(mm::kBadValue, "no URI is configured to read the history");
+  auto client = mm::mongo::Client::Open(resolved->uri, /*single_threaded=*/true,
+                                        /*selection_timeout_ms=*/1500);
+  if (!client.ok()) return client.status();
+  const std::string& db_name = (*client)->default_database();
+  if (db_name.empty()) return mm::Status(mm::kBadValue, "the URI names no database");
+  mm::RunnerOptions options;
+  options.history_collection = o.collection;
+  options.lock_collection = o.lock_collection;
+  mm::Runner runner((*client)->database(db_name), {}, options);
+  auto records = runner.Records();
+  if (!records.ok()) {
+    return mm::Status(records.status().code(),
+                      "the history could not be read (" +
+                          mm::mongo::RedactPassword(records.status().message(), resolved->uri) +
+                          ")");
+  }
+  int64_t highest = 0;
+  for (const auto& r : *records) highest = std::max(highest, r.version);
+  return highest;
+}
+
 int main(int argc, char** argv) {
   // Each line reaches a pipe (CI, docker and kubectl logs) when its event happens, in order
   // with stderr, and a killed run leaves what it printed: stdout is line-buffered even when it
@@ -375,6 +511,9 @@ int main(int argc, char** argv) {
   app.add_option("--uri", o.uri,
                  "MongoDB connection string; the database is the one in its path "
                  "(default: MONGODB_URI from the environment, then from the .env file)");
+  app.add_option("-e,--environment", o.environment,
+                 "Use the [environments.NAME] section of mongo-migrate.toml (default: "
+                 "MONGO_MIGRATE_ENVIRONMENT)");
   app.add_option("--dir", o.dir, "Directory of migration files")->capture_default_str();
   app.add_option("--collection", o.collection, "History collection")->capture_default_str();
   app.add_option("--lock-collection", o.lock_collection, "Lock collection")->capture_default_str();
@@ -466,13 +605,22 @@ int main(int argc, char** argv) {
       "List every history record in the order they last changed: version, state, when, by "
       "whom, how long, tool version, and a failure's whole error");
   CLI::App* unlock = app.add_subcommand("unlock", "Remove the migration lock, saying whose it was");
+  CLI::App* init = app.add_subcommand(
+      "init",
+      "Start a project here: mongo-migrate.toml, migrations/ and .env.example (never overwrites)");
+  std::string init_scheme = "sequential";
+  init->add_option("--scheme", init_scheme,
+                   "Versions of `create`: sequential (001, 002…) or timestamp (YYYYMMDDHHMMSS)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"sequential", "timestamp"}));
   unlock->add_flag("--force", o.force, "Remove it even while its lease is live");
   // Each command's help names the global options it takes too; the exit codes are listed once,
   // in the top-level help.
   for (CLI::App* sub :
-       {up, down, redo, status, history, create, validate, force, repair, baseline, unlock}) {
+       {up, down, redo, status, history, create, validate, force, repair, baseline, unlock, init}) {
     sub->footer(
-        "Global options (before or after the command): --uri, --dir, --collection, "
+        "Global options (before or after the command): --uri, -e/--environment, --dir, "
+        "--collection, "
         "--lock-collection, --env-file, --lock-timeout, --lock-lease, --dry-run, --json, "
         "--json-lines, --quiet, --no-color, --allow-out-of-order, --no-transaction; see "
         "mongo-migrate --help (also for the exit codes).");
@@ -486,20 +634,23 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg.starts_with("-")) {
-      static const std::set<std::string> kTakesValue = {
-          "--uri",      "--dir",          "--collection", "--lock-collection",
-          "--env-file", "--lock-timeout", "--lock-lease"};
+      static const std::set<std::string> kTakesValue = {"--uri",         "-e",
+                                                        "--environment", "--dir",
+                                                        "--collection",  "--lock-collection",
+                                                        "--env-file",    "--lock-timeout",
+                                                        "--lock-lease"};
       if (kTakesValue.count(arg)) ++i;  // its value is not a command
       continue;
     }
     auto known = app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == arg; });
     if (known.empty()) {
       const std::string nearest =
-          Nearest(arg, {"up", "down", "redo", "status", "create", "validate", "force", "repair",
-                        "baseline", "unlock"});
+          Nearest(arg, {"up", "down", "redo", "status", "history", "create", "validate", "force",
+                        "repair", "baseline", "unlock", "init"});
       std::fprintf(stderr,
                    "error: unknown command '%s'%s (commands: up, down, redo, status, history, "
-                   "create, validate, force, repair, baseline, unlock, help; see --help)\n",
+                   "create, validate, force, repair, baseline, unlock, init, help; see "
+                   "--help)\n",
                    mm::cli::Escaped(arg).c_str(),
                    nearest.empty() ? "" : ("; did you mean `" + nearest + "`?").c_str());
       return kUsage;
@@ -533,6 +684,10 @@ int main(int argc, char** argv) {
                   .c_str());
     return kSuccess;
   }
+  if (mm::Status settings = ApplySettings(app, *create, o); !settings.ok()) {
+    std::fprintf(stderr, "error: %s\n", settings.message().c_str());
+    return kUsage;
+  }
   mm::cli::OutputOptions output;
   output.json = o.json;
   output.json_lines = o.json_lines;
@@ -542,20 +697,59 @@ int main(int argc, char** argv) {
   const char* term = std::getenv("TERM");
   output.color = !o.no_color && !o.json && !o.json_lines && output.terminal &&
                  std::getenv("NO_COLOR") == nullptr && !(term && std::string(term) == "dumb");
+  if (command == "init") {
+    mm::cli::Renderer out(output, command);
+    auto result = mm::cli::InitProject(std::filesystem::path(), init_scheme, o.dry_run);
+    if (!result.ok()) {
+      out.Failure(result.status(), kUsage);
+      out.Finish(false);
+      return kUsage;
+    }
+    for (const std::string& path : result->written) {
+      out.Message(std::string(o.dry_run ? "would write " : "wrote ") + path);
+    }
+    for (const std::string& path : result->kept) {
+      out.Message("kept " + path + " (it exists; init never overwrites)");
+    }
+    if (!result->written.empty() && !o.dry_run) {
+      out.Message(
+          "next: cp .env.example .env, set MONGODB_URI in it, then mongo-migrate create "
+          "add_something");
+    }
+    out.Finish(true);
+    return kSuccess;
+  }
   if (command == "create") {
     mm::cli::Renderer out(output, command);
-    auto created = mm::cli::CreateMigration(o.dir, o.name, o.format, o.dry_run);
+    mm::cli::CreateOptions create_options;
+    create_options.format = o.format;
+    create_options.scheme = o.scheme;
+    create_options.dry_run = o.dry_run;
+    // Above the history too, when there is one to read: a version applied from another branch
+    // may have no file here yet. `create` must work offline, so it only glances.
+    std::string history_note;
+    // Without any URI configured there is no history to speak of, and nothing is said.
+    if (mm::cli::ResolveUri(o.uri_sources).ok()) {
+      auto highest = HighestRecordedVersion(o);
+      if (highest.ok()) {
+        create_options.history_highest = *highest;
+      } else {
+        history_note = "numbered above the files only: " + highest.status().message();
+      }
+    }
+    auto created = mm::cli::CreateMigration(o.dir, o.name, create_options);
     if (!created.ok()) {
       out.Failure(created.status(), kUsage);
       out.Finish(false);
       return kUsage;
     }
     out.Created(created->path, created->version, o.dry_run);
+    if (!history_note.empty()) out.Message(history_note);
     out.Finish(true);
     return kSuccess;
   }
   // Resolved here too so that the renderer redacts the password from its very first line.
-  auto resolved = mm::cli::ResolveUri(o.uri, o.env_file);
+  auto resolved = mm::cli::ResolveUri(o.uri_sources);
   if (resolved.ok()) output.secrets = mm::mongo::SecretsOf(resolved->uri);
   mm::cli::Renderer out(output, command);
   WatchSignals();

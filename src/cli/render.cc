@@ -113,12 +113,14 @@ void Renderer::Line(const std::string& text, bool to_stderr) const {
   std::fprintf(to_stderr ? stderr : stdout, "%s\n", Redact(text).c_str());
 }
 
-void Renderer::Context(const std::string& database, const std::string& redacted_uri, bool dry_run) {
+void Renderer::Context(const std::string& database, const std::string& redacted_uri, bool dry_run,
+                       const std::string& origin) {
   database_ = database;
   uri_ = redacted_uri;
   dry_run_ = dry_run;
   Line(Paint(kDim, "mongo-migrate " + command_ + " on database " + database + " (" + redacted_uri +
-                       ")" + (dry_run ? " — dry run, nothing will be changed" : "")));
+                       (origin.empty() ? "" : "; " + origin) + ")" +
+                       (dry_run ? " — dry run, nothing will be changed" : "")));
 }
 
 namespace {

@@ -34,7 +34,9 @@ class Renderer {
  public:
   Renderer(OutputOptions options, std::string command);
 
-  void Context(const std::string& database, const std::string& redacted_uri, bool dry_run);
+  // `origin`: the project file and environment in use ("staging, from mongo-migrate.toml").
+  void Context(const std::string& database, const std::string& redacted_uri, bool dry_run,
+               const std::string& origin = "");
   // The runner's events (up/down).
   void Event(const RunEvent& event);
   void StatusTable(const std::vector<plan::StatusRow>& rows);

@@ -27,7 +27,8 @@ constexpr int32_t kDefaultServerSelectionTimeoutMs = 10000;
 
 }  // namespace
 
-StatusOr<std::unique_ptr<Client>> Client::Open(const std::string& uri_text, bool single_threaded) {
+StatusOr<std::unique_ptr<Client>> Client::Open(const std::string& uri_text, bool single_threaded,
+                                               int32_t selection_timeout_ms) {
   InitDriverOnce();
   bson_error_t error;
   mongoc_uri_t* uri = mongoc_uri_new_with_error(uri_text.c_str(), &error);
@@ -36,8 +37,9 @@ StatusOr<std::unique_ptr<Client>> Client::Open(const std::string& uri_text, bool
                                  RedactPassword(error.message, uri_text));
   }
   if (!mongoc_uri_has_option(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS)) {
-    mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS,
-                                   kDefaultServerSelectionTimeoutMs);
+    mongoc_uri_set_option_as_int32(
+        uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS,
+        selection_timeout_ms > 0 ? selection_timeout_ms : kDefaultServerSelectionTimeoutMs);
   }
   const char* db = mongoc_uri_get_database(uri);
   std::string database = db ? db : "";  // owned by `uri`, which is destroyed below

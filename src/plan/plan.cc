@@ -231,8 +231,11 @@ StatusOr<Plan> PlanUp(const std::vector<Migration>& available,
                                  "them above " +
                                  std::to_string(highest_applied) +
                                  ", or, if they are independent of what was applied since, run "
-                                 "with --allow-out-of-order.");
+                                 "with --allow-out-of-order (allow_out_of_order = true in "
+                                 "mongo-migrate.toml).");
   }
+  plan.out_of_order = std::move(out_of_order);
+  plan.highest_applied = highest_applied;
   return plan;
 }
 

@@ -84,6 +84,9 @@ struct Plan {
   Direction direction = Direction::kUp;
   std::vector<Migration> steps;  // in the order they run
   std::vector<int64_t> ahead;    // applied versions this release has no file for (kAhead)
+  // Versions it applies below the highest applied one (allowed, e.g. with timestamps).
+  std::vector<int64_t> out_of_order;
+  int64_t highest_applied = 0;
 };
 
 // Every pending migration up to `target` (inclusive; all when absent), ascending.

@@ -297,6 +297,20 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
                         "ahead of this release (a newer one migrated it); nothing to do for it",
                     nullptr});
   }
+  if (!plan.out_of_order.empty()) {
+    std::string versions;
+    for (int64_t v : plan.out_of_order) {
+      versions += (versions.empty() ? "" : ", ") + std::to_string(v);
+    }
+    events(RunEvent{RunEvent::Type::kWarning,
+                    plan.direction,
+                    nullptr,
+                    0,
+                    {},
+                    "out of order: version " + versions + " is below the highest applied one (" +
+                        std::to_string(plan.highest_applied) + "), applied as allowed",
+                    nullptr});
+  }
   if (options_.dry_run || plan.steps.empty()) return planned;
   runner::FaultPoint("after-plan");
   const bool up = plan.direction == plan::Direction::kUp;

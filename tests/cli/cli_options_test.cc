@@ -264,13 +264,14 @@ TEST_F(CliOptions, HelpForEveryCommandNamesTheGlobalOptionsAndTheExitCodesOnce) 
       << top.out;
   EXPECT_NE(top.out.find("Exit codes: 0 success"), std::string::npos) << top.out;
   for (const char* command : {"up", "down", "redo", "status", "history", "create", "validate",
-                              "force", "repair", "baseline", "unlock"}) {
+                              "force", "repair", "baseline", "unlock", "init"}) {
     SCOPED_TRACE(command);
     auto page = Migrate({"help", command});
     EXPECT_EQ(page.exit_code, 0);
     EXPECT_NE(page.out.find(std::string("Usage: mongo-migrate ") + command), std::string::npos)
         << page.out;
-    EXPECT_NE(page.out.find("Global options (before or after the command): --uri, --dir"),
+    EXPECT_NE(page.out.find("Global options (before or after the command): --uri, "
+                            "-e/--environment, --dir"),
               std::string::npos)
         << page.out;
     EXPECT_EQ(page.out.find("Exit codes:"), std::string::npos) << page.out;

@@ -111,6 +111,15 @@ def main():
         write("bson_decode", str(i), bson(command))
         write("op_msg", str(i), op_msg(dict(command, **{"$db": "test"}), i + 1))
     write("op_msg", "hello", op_query_hello())
+    write("project_file", "full",
+          'dir = "migrations"\nuri_env = "MONGODB_URI"\nenv_file = ".env"\n'
+          'history_collection = "migrationHistory"\nlock_collection = "migrationLock"\n'
+          'scheme = "timestamp"\nformat = "js"\nlock_timeout = 60\nlock_lease = 30.5\n'
+          'transactions = true\nallow_out_of_order = false\n\n'
+          '[environments.staging]\nuri_env = "STAGING_MONGODB_URI"\nlock_timeout = 300\n'
+          '[environments.local]\nuri = "mongodb://localhost/app"\n')
+    write("project_file", "bad", 'lock_timout = 5\n[environments]\nx = 3\ndir = [[[1]]]\n')
+    write("project_file", "dotenv", 'export MONGODB_URI="mongodb://h/db"\nA=\'b\' # c\n')
 
 
 if __name__ == "__main__":

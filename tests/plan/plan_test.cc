@@ -91,7 +91,8 @@ INSTANTIATE_TEST_SUITE_P(
                std::nullopt,
                "error: pending version(s) 2 are lower than the highest applied version 3: applying "
                "them now would run migrations out of order. Renumber them above 3, or, if they are "
-               "independent of what was applied since, run with --allow-out-of-order."},
+               "independent of what was applied since, run with --allow-out-of-order "
+               "(allow_out_of_order = true in mongo-migrate.toml)."},
         UpCase{"1,2,2",
                {},
                std::nullopt,
