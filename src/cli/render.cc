@@ -46,6 +46,9 @@ std::string StateText(const plan::StatusRow& r) {
       return "FAILED: " + FirstLine(r.detail);
     case plan::State::kAhead:
       return "applied, ahead of this release";
+    case plan::State::kConflict:
+      return std::string("CONFLICT: version shared") +
+             (r.applied_at ? ", applied " + FormatUtc(*r.applied_at) : "");
   }
   return "";
 }
@@ -333,10 +336,18 @@ void Renderer::StatusTable(const std::vector<plan::StatusRow>& rows) {
                              {c.running, "running"},
                              {c.changed, "changed"},
                              {c.missing, "missing"},
-                             {c.ahead, "ahead of this release"}}) {
+                             {c.ahead, "ahead of this release"},
+                             {c.conflict, "sharing a version"}}) {
     if (count) summary += ", " + std::to_string(count) + " " + name;
   }
   Line(summary);
+  // Each conflict once, with both files and the fix.
+  std::string said;
+  for (const auto& r : rows) {
+    if (r.state != plan::State::kConflict || r.detail == said) continue;
+    said = r.detail;
+    Line(Paint(kRed, Escaped(r.detail)));
+  }
 }
 
 void Renderer::HistoryTable(const std::vector<HistoryEntry>& entries) {
@@ -451,9 +462,9 @@ void Renderer::Finish(bool ok) {
     out["migrations"] = rows;
     out["applied"] = c.applied;
     out["total"] = c.files;
-    out["counts"] = Json{{"applied", c.applied}, {"pending", c.pending}, {"failed", c.failed},
-                         {"running", c.running}, {"changed", c.changed}, {"missing", c.missing},
-                         {"ahead", c.ahead}};
+    out["counts"] = Json{{"applied", c.applied}, {"pending", c.pending},  {"failed", c.failed},
+                         {"running", c.running}, {"changed", c.changed},  {"missing", c.missing},
+                         {"ahead", c.ahead},     {"conflict", c.conflict}};
   }
   if (history_) {
     Json records = Json::array();

@@ -83,6 +83,8 @@ std::string_view StateName(State s) {
       return "failed";
     case State::kAhead:
       return "ahead";
+    case State::kConflict:
+      return "conflict";
   }
   return "?";
 }
@@ -111,6 +113,9 @@ StateCounts CountStates(const std::vector<StatusRow>& rows) {
         break;
       case State::kAhead:
         ++c.ahead;
+        break;
+      case State::kConflict:
+        ++c.conflict;
         break;
     }
     if (r.available) ++c.files;
@@ -179,8 +184,30 @@ std::vector<StatusRow> BuildStatus(const std::vector<Migration>& available,
     it->second.state = changed ? State::kChanged : State::kApplied;
     it->second.applied_at = r.applied_at;
   }
+  // A version two files share: one row per file, each marked, so that none hides the other.
+  std::map<int64_t, std::vector<const Migration*>> by_version;
+  for (const Migration& m : available) by_version[m.version].push_back(&m);
   std::vector<StatusRow> out;
-  for (auto& [v, row] : rows) out.push_back(std::move(row));
+  for (auto& [v, row] : rows) {
+    const auto& sharing = by_version[v];
+    if (sharing.size() < 2) {
+      out.push_back(std::move(row));
+      continue;
+    }
+    std::string files;
+    for (const Migration* m : sharing) files += (files.empty() ? "" : " and ") + Source(*m);
+    for (const Migration* m : sharing) {
+      StatusRow conflict = row;
+      conflict.description = m->description;
+      conflict.file = m->file;
+      conflict.state = State::kConflict;
+      conflict.available = true;
+      conflict.detail = "version " + std::to_string(v) + " is given by " + files +
+                        "; give one of them a new version (mongo-migrate create NAME numbers "
+                        "above every file)";
+      out.push_back(std::move(conflict));
+    }
+  }
   return out;
 }
 

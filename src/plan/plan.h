@@ -42,13 +42,14 @@ struct HistoryEntry {
 };
 
 enum class State {
-  kApplied,  // recorded, and its file (if any) is unchanged
-  kPending,  // available, not recorded
-  kChanged,  // recorded, but the file's bytes differ from the recorded checksum
-  kMissing,  // recorded, but no migration with this version is available any more
-  kRunning,  // a run started it and never finished (killed mid-step)
-  kFailed,   // its last run failed
-  kAhead,    // applied, above every available version: a newer release applied it
+  kApplied,   // recorded, and its file (if any) is unchanged
+  kPending,   // available, not recorded
+  kChanged,   // recorded, but the file's bytes differ from the recorded checksum
+  kMissing,   // recorded, but no migration with this version is available any more
+  kRunning,   // a run started it and never finished (killed mid-step)
+  kFailed,    // its last run failed
+  kAhead,     // applied, above every available version: a newer release applied it
+  kConflict,  // two or more files give this version (one row each); nothing runs until fixed
 };
 std::string_view StateName(State s);
 
@@ -63,18 +64,20 @@ struct StatusRow {
   bool resumable = false;  // kRunning inside a batched update: `up` resumes it
 };
 
-// One row per version known to either side, ascending. An applied version with no migration is
-// kAhead when it is above every available version (an older release against a database a
-// newer one migrated: blue-green), else kMissing (a file vanished from the middle).
+// One row per version known to either side, ascending; a version two files share has one
+// kConflict row per file (its detail names them all and the fix). An applied version with no
+// migration is kAhead when it is above every available version (an older release against a database
+// a newer one migrated: blue-green), else kMissing (a file vanished from the middle).
 std::vector<StatusRow> BuildStatus(const std::vector<Migration>& available,
                                    const std::vector<AppliedRecord>& applied);
 
 // How many rows are in each state.
 struct StateCounts {
-  size_t applied = 0, pending = 0, changed = 0, missing = 0, running = 0, failed = 0, ahead = 0;
+  size_t applied = 0, pending = 0, changed = 0, missing = 0, running = 0, failed = 0, ahead = 0,
+         conflict = 0;
   size_t files = 0;  // rows with a migration available (everything but missing and ahead)
   // What `up` would refuse to run past.
-  bool NeedsAttention() const { return changed + missing + running + failed > 0; }
+  bool NeedsAttention() const { return changed + missing + running + failed + conflict > 0; }
 };
 StateCounts CountStates(const std::vector<StatusRow>& rows);
 

@@ -99,7 +99,7 @@ mm::Status Runner::LoadDeferred(const std::vector<plan::AppliedRecord>& records,
 }
 
 StatusOr<std::vector<plan::StatusRow>> Runner::Status(bool load_all) {
-  MM_RETURN_IF_ERROR(plan::CheckUniqueVersions(migrations_));
+  // Two files with one version are shown, each row marked (kConflict), not refused here.
   history::History history(db_, options_.history_collection);
   auto applied = history.Load();
   if (!applied.ok()) return applied.status();
@@ -118,9 +118,11 @@ StatusOr<std::optional<LockInfo>> Runner::Lock() {
   return std::optional<LockInfo>(InfoOf(**holder));
 }
 
-// Runs `fn` while holding the lock (a dry run takes none: it writes nothing).
+// Runs `fn` while holding the lock (a dry run takes none: it writes nothing). Every command that
+// may write refuses two files with one version first (`status` shows them, each row marked).
 template <typename Fn>
 auto Runner::Locked(const std::string& command, const EventSink& events, Fn fn) -> decltype(fn()) {
+  MM_RETURN_IF_ERROR(plan::CheckUniqueVersions(migrations_));
   if (options_.dry_run) return fn();
   history::LockOptions lock_options;
   lock_options.collection = options_.lock_collection;
@@ -503,7 +505,6 @@ mm::Status Runner::Force(int64_t version, bool applied, const EventSink& events)
 StatusOr<std::vector<int64_t>> Runner::Baseline(int64_t version, const EventSink& events) {
   return Locked(
       "baseline " + std::to_string(version), events, [&]() -> StatusOr<std::vector<int64_t>> {
-        MM_RETURN_IF_ERROR(plan::CheckUniqueVersions(migrations_));
         if (!Find(version))
           return mm::Status(kBadValue, "no migration has version " + std::to_string(version));
         history::History history(db_, options_.history_collection);

@@ -8,7 +8,6 @@
 #include <charconv>
 
 #include "js/js_migration.h"
-#include "plan/plan.h"
 #include "source/source.h"
 
 namespace mm::source {
@@ -209,7 +208,8 @@ StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir)
                                  " (expected NNN_snake_case_name.json; is --dir right? "
                                  "`mongo-migrate create NAME` writes the first one)");
   }
-  MM_RETURN_IF_ERROR(plan::CheckUniqueVersions(out));
+  // Two files with one version are not refused here: `status` shows both rows, marked, and the
+  // runner refuses every command that may write (Runner::Locked).
   return out;
 }
 

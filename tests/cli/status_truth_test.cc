@@ -34,6 +34,46 @@ class StatusTruth : public CliTest {
   TempDir dir_;
 };
 
+// Two branches each added a version 2: status shows both files (neither hides the other), marks
+// them, names both and the fix; every command that writes refuses, and nothing is written.
+TEST_F(StatusTruth, TwoFilesWithOneVersionAreBothShownAndNothingRuns) {
+  Write(1);
+  ASSERT_EQ(Run({"up"}).exit_code, 0);
+  dir_.Write("002_from_branch_a.json",
+             R"({"version": 2, "description": "from branch a", "up": [{"create": "a"}]})");
+  dir_.Write("002_from_branch_b.json",
+             R"({"version": 2, "description": "from branch b", "up": [{"create": "b"}]})");
+  auto status = Run({"status"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("002      CONFLICT: version shared        from branch a\n"
+                            "002      CONFLICT: version shared        from branch b\n"),
+            std::string::npos)
+      << status.out;
+  EXPECT_NE(status.out.find("Applied: 1/3, 2 sharing a version\nversion 2 is given by "
+                            "002_from_branch_a.json and 002_from_branch_b.json; give one of them "
+                            "a new version"),
+            std::string::npos)
+      << status.out;
+  EXPECT_EQ(ExitCode(), 7);
+  auto json = nlohmann::ordered_json::parse(Run({"--json", "status"}).out);
+  EXPECT_EQ(json["counts"]["conflict"], 2);
+  EXPECT_EQ(json["migrations"][1]["state"], "conflict");
+  const std::string before = HistoryStates() + Documents("migrationLock");
+  for (std::vector<std::string> command : {std::vector<std::string>{"up"},
+                                           {"down"},
+                                           {"redo"},
+                                           {"baseline", "2"},
+                                           {"force", "2", "--state", "applied"},
+                                           {"repair", "--accept-checksum", "1"}}) {
+    auto r = Run(command);
+    EXPECT_EQ(r.exit_code, 2) << command[0];
+    EXPECT_NE(r.err.find("002_from_branch_a.json and in 002_from_branch_b.json"), std::string::npos)
+        << command[0] << ": " << r.err;
+  }
+  EXPECT_EQ(HistoryStates() + Documents("migrationLock"), before);
+  EXPECT_EQ(Run({"validate"}).exit_code, 1);
+}
+
 TEST_F(StatusTruth, EveryStateIsCountedAndTheGateFollowsWhatUpWouldDo) {
   Write(1);
   Write(2);
@@ -49,9 +89,9 @@ TEST_F(StatusTruth, EveryStateIsCountedAndTheGateFollowsWhatUpWouldDo) {
   EXPECT_EQ(Summary(), "Applied: 2/3, 1 failed");
   EXPECT_EQ(ExitCode(), 7) << "failed: up refuses";
   auto json = nlohmann::ordered_json::parse(Run({"--json", "status"}).out);
-  EXPECT_EQ(
-      json["counts"].dump(),
-      R"({"applied":2,"pending":0,"failed":1,"running":0,"changed":0,"missing":0,"ahead":0})");
+  EXPECT_EQ(json["counts"].dump(),
+            R"({"applied":2,"pending":0,"failed":1,"running":0,"changed":0,"missing":0,"ahead":0,)"
+            R"("conflict":0})");
   EXPECT_EQ(json["applied"], 2);
   EXPECT_EQ(json["total"], 3);
 
