@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "js/node_builtins_js.h"
 #include "js/prelude_js.h"
 #include "js/state.h"
 #include "value/bson_codec.h"
@@ -117,6 +118,18 @@ StatusOr<Engine*> Engine::Get() {
       !source.init(s.cx, kPreludeJs, sizeof kPreludeJs - 1, JS::SourceOwnership::Borrowed) ||
       !JS::Evaluate(s.cx, compile, source, &prelude)) {
     return Status(kInternalError, "the JavaScript prelude does not load");
+  }
+  // Node's built-in modules: a function prelude.js calls on the first require of one (only
+  // compiled here; SpiderMonkey parses the inner functions lazily).
+  JS::CompileOptions builtins_compile(s.cx);
+  builtins_compile.setFileAndLine("node_builtins.js", 1);
+  JS::SourceText<mozilla::Utf8Unit> builtins_source;
+  JS::RootedValue builtins(s.cx);
+  if (!builtins_source.init(s.cx, kNodeBuiltinsJs, sizeof kNodeBuiltinsJs - 1,
+                            JS::SourceOwnership::Borrowed) ||
+      !JS::Evaluate(s.cx, builtins_compile, builtins_source, &builtins) ||
+      !JS_DefineProperty(s.cx, natives, "nodeBuiltins", builtins, JSPROP_READONLY)) {
+    return Status(kInternalError, "the JavaScript runtime's Node built-ins do not load");
   }
   args[0].setObject(*natives);
   if (!JS_CallFunctionValue(s.cx, global, prelude, args, &entry) || !entry.isObject()) {

@@ -20,8 +20,8 @@ std::string NameWords(const std::string& file, size_t digits) {
 }
 
 bool IsJsMigrationName(const std::string& file) {
-  // .cjs is CommonJS by name, the format .js files have here.
-  if (!file.ends_with(".js") && !file.ends_with(".cjs")) return false;
+  // .cjs is CommonJS by name, .mjs an ES module; a .js file is either (prelude.js tells).
+  if (!file.ends_with(".js") && !file.ends_with(".cjs") && !file.ends_with(".mjs")) return false;
   size_t digits = 0;
   while (digits < file.size() && std::isdigit(static_cast<unsigned char>(file[digits]))) ++digits;
   const size_t dot = file.rfind('.');

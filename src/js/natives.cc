@@ -356,7 +356,10 @@ constexpr JSFunctionSpec kNatives[] = {JS_FN("command", Command, 3, 0),
 
 JSObject* MakeNatives(JSContext* cx) {
   JS::RootedObject natives(cx, JS_NewPlainObject(cx));
-  if (!natives || !JS_DefineFunctions(cx, natives, kNatives)) return nullptr;
+  if (!natives || !JS_DefineFunctions(cx, natives, kNatives) || !DefineModuleNatives(cx, natives) ||
+      !DefineNodeNatives(cx, natives)) {
+    return nullptr;
+  }
   return natives;
 }
 

@@ -977,7 +977,8 @@
     return entries.length ? `{ ${entries.join(', ')} }` : '{}';
   }
   function format(args) {
-    if (typeof args[0] === 'string' && /%[sdifjoO%]/.test(args[0])) {
+    // As Node's console: a lone string is printed as it is ('100%%' stays '100%%').
+    if (args.length > 1 && typeof args[0] === 'string' && /%[sdifjoO%]/.test(args[0])) {
       let i = 1;
       const text = args[0].replace(/%([sdifjoO%])/g, (m, c) => {
         if (c === '%') return '%';
@@ -1064,7 +1065,78 @@
     }
     return `/${out.join('/')}`;
   }
+  // A .js file is CommonJS, as in Node without "type": "module", unless it uses import or
+  // export at its top level (what migrate-mongo's ESM template writes): then it is an ES module.
+  const esmSyntax = /(import|export) declarations may only appear at top level of a module/;
   function loadModule(filename, source) {
+    if (filename.endsWith('.mjs')) return loadEsModule(filename, source);
+    if (filename.endsWith('.js')) {
+      try {
+        return loadCommonJs(filename, source);
+      } catch (e) {
+        if (e instanceof SyntaxError && esmSyntax.test(e.message)) {
+          moduleCache.delete(filename);
+          return loadEsModule(filename, source);
+        }
+        throw e;
+      }
+    }
+    return loadCommonJs(filename, source);
+  }
+  // An ES module's namespace as the exports object: `export async function up` gives `up`,
+  // `export default {…}` gives `default` (describe() looks inside it).
+  function loadEsModule(filename, source) {
+    const ns = native.evaluateModule(compiledModule(filename, source));
+    const module = { exports: ns, filename, id: filename, loaded: true };
+    moduleCache.set(filename, module);
+    return ns;
+  }
+  const moduleRecords = new Map();  // file or built-in name → its module record
+  function compiledModule(key, source) {
+    let record = moduleRecords.get(key);
+    if (!record) {
+      record = native.compileModule(source, key);
+      moduleRecords.set(key, record);
+    }
+    return record;
+  }
+  // What `import x from 'mongodb'` or `import { createHash } from 'node:crypto'` gets: a module
+  // whose default export is the object require() returns, and whose named exports are its keys.
+  const builtinForImport = new Map();
+  function builtinModule(name, exports) {
+    const key = `builtin:${name}`;
+    if (!moduleRecords.has(key)) {
+      builtinForImport.set(key, exports);
+      const names = Object.keys(exports).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
+      const text = `const m = globalThis[Symbol.for('mongo-migrate.import')](${JSON.stringify(key)});\n` +
+        'export default m;\n' + names.map((k) => `export const ${k} = m.${k};`).join('\n');
+      compiledModule(key, text);
+    }
+    return moduleRecords.get(key);
+  }
+  Object.defineProperty(globalThis, Symbol.for('mongo-migrate.import'),
+    { value: (key) => builtinForImport.get(key), enumerable: false });
+  function resolveImport(request, from) {
+    if (request.startsWith('./') || request.startsWith('../') || request.startsWith('/')) {
+      const path = resolvePath(from, request);
+      if (moduleRecords.has(path)) return moduleRecords.get(path);
+      const source = native.readFile(path);
+      if (source === null) throw new Error(`Cannot find module '${request}' imported from ${from} (looked for ${path}; an import names the file with its extension)`);
+      if (path.endsWith('.json')) return jsonModule(path, source);
+      if (path.endsWith('.cjs')) return builtinModule(path, makeRequire(from)(request));
+      return compiledModule(path, source);
+    }
+    return builtinModule(request, makeRequire(from)(request));
+  }
+  function jsonModule(path, source) {
+    const key = `json:${path}`;
+    if (!moduleRecords.has(key)) {
+      builtinForImport.set(key, JSON.parse(source));
+      compiledModule(key, `export default globalThis[Symbol.for('mongo-migrate.import')](${JSON.stringify(key)});`);
+    }
+    return moduleRecords.get(key);
+  }
+  function loadCommonJs(filename, source) {
     const module = { exports: {}, filename, id: filename, loaded: false };
     moduleCache.set(filename, module);
     const wrapper = native.evaluate(
@@ -1073,9 +1145,20 @@
     module.loaded = true;
     return module.exports;
   }
+  // Node's crypto, util, assert, path and buffer (node_builtins.js), made on first use.
+  let nodeModules = null;
+  function nodeModule(name) {
+    if (!nodeModules) nodeModules = native.nodeBuiltins(native);
+    return nodeModules[name];
+  }
+  const nodeModuleNames = new Map([['crypto', 'crypto'], ['util', 'util'], ['assert', 'assert'],
+    ['assert/strict', 'assert.strict'], ['path', 'path'], ['path/posix', 'path'], ['buffer', 'buffer']]);
   function makeRequire(from) {
     const require = (request) => {
       if (request === 'mongodb' || request === 'bson') return mongodb;
+      const builtin = nodeModuleNames.get(request.startsWith('node:') ? request.slice(5) : request);
+      if (builtin === 'assert.strict') return nodeModule('assert').strict;
+      if (builtin) return nodeModule(builtin);
       if (request.startsWith('./') || request.startsWith('../') || request.startsWith('/')) {
         let path = resolvePath(from, request);
         let source = native.readFile(path);
@@ -1092,7 +1175,7 @@
         if (moduleCache.has(path)) return moduleCache.get(path).exports;
         return loadModule(path, source);
       }
-      throw new Error(`Cannot find module '${request}' (required from ${from}): mongo-migrate runs migrations without Node.js, and offers only 'mongodb' (its BSON types) and relative files. For other needs write a JSON or C++ migration.`);
+      throw new Error(`Cannot find module '${request}' (required from ${from}): mongo-migrate runs migrations without Node.js, and offers 'mongodb' (its BSON types), Node's crypto, util, assert, path and buffer, and relative files. For other needs write a JSON or C++ migration.`);
     };
     require.resolve = (request) => resolvePath(from, request);
     return require;
@@ -1126,6 +1209,8 @@
       const m = migrations[index];
       return promiseResolve(reflectApply(m[direction], m, [client.db(dbName), client]));
     },
+    // SpiderMonkey asks this for each `import` (es_modules.cc).
+    resolveModule: resolveImport,
     runNextTimer,
     pendingTimers: () => timers.length,
     formatError(e) {
@@ -1139,6 +1224,7 @@
     },
   };
 
+  Object.defineProperty(globalThis, 'Buffer', { get: () => nodeModule('Buffer'), configurable: true });
   Object.assign(globalThis, { console, process, setTimeout, clearTimeout, setImmediate, clearImmediate: clearTimeout, setInterval, clearInterval: clearTimeout, queueMicrotask: (fn) => { Promise.resolve().then(fn); } });
   return entry;
 })

@@ -32,6 +32,11 @@ struct Engine::State {
 
 // Defines the `native` object prelude.js is given (natives.cc).
 JSObject* MakeNatives(JSContext* cx);
+// Adds compileModule and evaluateModule to it and routes `import` to prelude.js's
+// entry.resolveModule (es_modules.cc).
+bool DefineModuleNatives(JSContext* cx, JS::HandleObject natives);
+// Adds hash and secureRandomHex, node_builtins.js's crypto (node_natives.cc).
+bool DefineNodeNatives(JSContext* cx, JS::HandleObject natives);
 
 // UTF-8 text of a JS string value ("" if it is not a string).
 std::string ToUtf8(JSContext* cx, JS::HandleValue value);

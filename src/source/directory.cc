@@ -121,11 +121,6 @@ Status NotAMigrationFormat(const std::string& name) {
                   "(tsc --module commonjs --outDir <this directory>) and keep the .ts sources "
                   "elsewhere");
   }
-  if (extension == ".mjs") {
-    return Status(kBadValue,
-                  "ES modules are not supported yet: write the migration as CommonJS "
-                  "(module.exports = { up, down }) in a .js or .cjs file");
-  }
   return Status(kBadValue, "looks like a migration (its name starts with a version) but " +
                                (extension.empty() ? std::string("has no extension")
                                                   : extension + " is not a migration format") +

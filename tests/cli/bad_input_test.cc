@@ -88,8 +88,11 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"typescript_file", File("002_add_x.ts", "export async function up() {}"), kUp, 2,
                  "002_add_x.ts: TypeScript migrations cannot run directly: compile them to "
                  "JavaScript first"},
-        BadInput{"es_module_file", File("002_add_x.mjs", "export async function up() {}"), kUp, 2,
-                 "002_add_x.mjs: ES modules are not supported yet"},
+        BadInput{"es_module_syntax_error", File("002_add_x.mjs", "export async function up( {}"),
+                 kUp, 2, "002_add_x.mjs: SyntaxError:"},
+        BadInput{"es_module_unknown_import",
+                 File("002_add_x.mjs", "import _ from 'lodash';\nexport async function up() {}"),
+                 kUp, 2, "002_add_x.mjs: Error: Cannot find module 'lodash'"},
         BadInput{"unknown_extension", File("002_add_x.yaml", "up: []"), kUp, 2,
                  "002_add_x.yaml: looks like a migration (its name starts with a version) but "
                  ".yaml is not a migration format"},
