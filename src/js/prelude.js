@@ -546,11 +546,13 @@
       super(db, collName, { ...(options || {}) });
       this.pipeline = pipeline || [];
     }
+    // The driver's field order: its options, then `cursor`, then the generic command options.
     _firstCommand() {
-      const cursor = {};
-      if (this.options.batchSize) cursor.batchSize = this.options.batchSize;
-      const cmd = { aggregate: this.collName === null ? 1 : this.collName, pipeline: this.pipeline, cursor };
-      return withOptions(cmd, this.options, ['comment', 'maxTimeMS', 'hint', 'collation', 'let', 'allowDiskUse', 'bypassDocumentValidation', 'readConcern', 'writeConcern']);
+      const cmd = withOptions({ aggregate: this.collName === null ? 1 : this.collName, pipeline: this.pipeline },
+        this.options, ['bypassDocumentValidation', 'allowDiskUse', 'hint', 'let', 'comment']);
+      cmd.cursor = {};
+      if (this.options.batchSize) cmd.cursor.batchSize = this.options.batchSize;
+      return withOptions(cmd, this.options, ['readConcern', 'writeConcern', 'collation', 'maxTimeMS']);
     }
     _collection() { return this.collName; }
   }
@@ -610,13 +612,22 @@
       upsertedId: upserted.length ? upserted[0]._id : null,
     };
   }
+  // As the driver builds it, field for field (tests/cli/wire_compat_test.cc compares).
   function updateStatement(filter, update, options, multi) {
-    const stmt = { q: filter || {}, u: update, multi: !!multi };
+    const stmt = { q: filter || {}, u: update };
+    if (options && typeof options.upsert === 'boolean') stmt.upsert = options.upsert;
+    if (multi) stmt.multi = true;
     if (options) {
-      if (options.upsert) stmt.upsert = true;
-      for (const name of ['arrayFilters', 'hint', 'collation']) if (options[name] !== undefined) stmt[name] = options[name];
+      for (const name of ['hint', 'arrayFilters', 'collation']) if (options[name] !== undefined) stmt[name] = options[name];
     }
     return stmt;
+  }
+
+  // An index spec as the driver sends it: its options, then `name`, then `key`.
+  function indexDescription(userIndex) {
+    const { key: spec, ...rest } = userIndex;
+    const key = indexKey(spec);
+    return { ...rest, name: rest.name || indexName(key), key };
   }
 
   class Collection {
@@ -763,17 +774,15 @@
     }
 
     async createIndex(spec, options) {
-      const key = indexKey(spec);
-      const index = { key, name: indexName(key) };
       const opts = { ...(options || {}) };
       delete opts.session;
       for (const name of ['comment', 'maxTimeMS', 'writeConcern', 'commitQuorum']) delete opts[name];
-      Object.assign(index, opts);
+      const index = indexDescription({ ...opts, key: spec });
       this._runCreateIndexes([index], options);
       return index.name;
     }
     async createIndexes(specs, options) {
-      const indexes = specs.map((s) => ({ ...s, key: indexKey(s.key), name: s.name || indexName(indexKey(s.key)) }));
+      const indexes = specs.map(indexDescription);
       this._runCreateIndexes(indexes, options);
       return indexes.map((i) => i.name);
     }
@@ -813,14 +822,20 @@
       runCommand('admin', withOptions({ renameCollection: this.namespace, to: `${this.db.databaseName}.${newName}`, dropTarget: !!(options && options.dropTarget) }, options), sessionOf(options));
       return new Collection(this.db, newName);
     }
+    // The driver's field order: query, remove, new, upsert, sort, fields, then the update.
     async _findAndModify(filter, extra, options) {
       const o = options || {};
-      const cmd = { findAndModify: this.collectionName, query: filter || {}, ...extra };
+      const cmd = { findAndModify: this.collectionName, query: filter || {}, remove: false, new: false, upsert: false };
       if (o.sort) cmd.sort = normalizeSort(o.sort);
       if (o.projection) cmd.fields = o.projection;
-      if (o.upsert) cmd.upsert = true;
-      if (o.returnDocument === 'after' || o.returnOriginal === false) cmd.new = true;
-      if (o.arrayFilters) cmd.arrayFilters = o.arrayFilters;
+      if (extra.remove) {
+        cmd.remove = true;
+      } else {
+        cmd.update = extra.update;
+        cmd.new = o.returnDocument === 'after' || o.returnOriginal === false;
+        cmd.upsert = o.upsert === true;
+        if (o.arrayFilters) cmd.arrayFilters = o.arrayFilters;
+      }
       const reply = this._run(cmd, o);
       return o.includeResultMetadata ? { value: reply.value, lastErrorObject: reply.lastErrorObject, ok: reply.ok } : reply.value;
     }
@@ -854,9 +869,8 @@
       return true;
     }
     listCollections(filter, options) {
-      const cmd = { listCollections: 1, filter: filter || {}, cursor: {} };
-      if (options && options.nameOnly) cmd.nameOnly = true;
-      if (options && options.authorizedCollections) cmd.authorizedCollections = true;
+      const cmd = { listCollections: 1, filter: filter || {}, cursor: {},
+        nameOnly: !!(options && options.nameOnly), authorizedCollections: !!(options && options.authorizedCollections) };
       return new CommandCursor(this, '$cmd.listCollections', cmd, options);
     }
     async collections(options) {

@@ -65,6 +65,9 @@ int main(int argc, char** argv) {
   app.add_option("--commandLog", options.command_log,
                  "Append one line per command received (\"db command\") to FILE, to count a "
                  "client's round trips (devmongod's own option)");
+  app.add_flag("--commandLogDetail", options.command_log_detail,
+               "With --commandLog: each line also holds the command, as canonical Extended JSON "
+               "(to compare what two clients send)");
   std::string dbpath;
   app.add_option("--dbpath", dbpath,
                  "Directory for durable data (SQLite); without it, data lives in memory only");

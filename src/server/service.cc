@@ -7,6 +7,7 @@
 #include "server/commands/error_labels.h"
 #include "server/engine/ttl.h"
 #include "server/wire/message.h"
+#include "value/bson_codec.h"
 
 namespace mm {
 namespace {
@@ -71,7 +72,9 @@ Document Service::Answer(const Document& command, commands::CommandContext& ctx,
   const commands::CommandSpec* spec =
       command.empty() ? nullptr : commands::FindCommand(command.fields().front().key);
   if (command_log_.is_open() && !command.empty()) {
-    command_log_ << ctx.db << ' ' << command.fields().front().key << std::endl;
+    command_log_ << ctx.db << ' ' << command.fields().front().key;
+    if (options_.command_log_detail) command_log_ << ' ' << ToCanonicalJson(command);
+    command_log_ << std::endl;
   }
   if (const Value* lsid = command.Get("lsid"); lsid && lsid->Is<Document>() && spec) {
     sessions_.Touch(lsid->As<Document>(), AuthenticatedUser(ctx));

@@ -48,6 +48,9 @@ struct ServerOptions {
   // --commandLog FILE (devmongod's own): one line per command received, "db command", so a
   // test can count a client's round trips.
   std::string command_log;
+  // --commandLogDetail: each line of the command log also holds the command itself (canonical
+  // Extended JSON), to compare what two clients send.
+  bool command_log_detail = false;
 };
 
 // A user: SCRAM credentials (never a password) and built-in roles, each as (role, database).
