@@ -27,6 +27,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-if [ ! -x "$root/tests/clients/node_modules/.bin/mongosh" ]; then
+# Again whenever a pinned client is missing (a checkout from before it was added).
+if [ ! -x "$root/tests/clients/node_modules/.bin/mongosh" ] ||
+   [ ! -x "$root/tests/clients/node_modules/.bin/migrate-mongo" ]; then
   (cd "$root/tests/clients" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -5,11 +5,13 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "mongomigrate/migrate_mongo.h"
 #include "mongomigrate/migration.h"
 #include "mongomigrate/mongo.h"
 #include "plan/plan.h"
@@ -35,6 +37,10 @@ struct RunnerOptions {
   // run to stop (SIGINT, SIGTERM), or 0. The run then stops before the next step, records what
   // happened, and releases the lock. May be empty.
   std::function<int()> interrupted;
+  // A migrate-mongo project taken over as it is: its changelog is kept as migrate-mongo keeps
+  // it and its lock honoured (history/changelog.h); migrations then run outside transactions,
+  // as migrate-mongo runs them.
+  std::optional<MigrateMongoChangelog> migrate_mongo;
 };
 
 struct RunEvent {
@@ -73,11 +79,15 @@ struct LockInfo {
 
 namespace history {
 class History;
-}
+class Changelog;
+}  // namespace history
 
 class Runner {
  public:
   Runner(mongo::Database db, std::vector<Migration> migrations, RunnerOptions options = {});
+  ~Runner();
+  Runner(const Runner&) = delete;
+  Runner& operator=(const Runner&) = delete;
 
   // One row per version, as `status` shows it (reads only; takes no lock). Files applied and
   // unchanged are not loaded unless `load_all` (validate).
@@ -121,6 +131,10 @@ class Runner {
   // file keeps the description its record holds.
   mm::Status LoadDeferred(const std::vector<plan::AppliedRecord>& records, bool all);
   StatusOr<std::vector<plan::AppliedRecord>> ReadForCommand(history::History& history);
+  // In a migrate-mongo project, the records as its changelog says: written into the history
+  // first when `write` (a command under the lock), else only in the returned copy.
+  StatusOr<std::vector<plan::AppliedRecord>> AgreeWithChangelog(
+      history::History& history, std::vector<plan::AppliedRecord> records, bool write);
   template <typename Fn>
   auto Locked(const std::string& command, const EventSink& events, Fn fn) -> decltype(fn());
   StatusOr<plan::Plan> Execute(StatusOr<plan::Plan> plan,
@@ -135,6 +149,8 @@ class Runner {
   RunnerOptions options_;
   std::mutex lock_mutex_;          // guards lock_, which ReleaseLockNow reads from another thread
   history::Lock* lock_ = nullptr;  // while Locked() runs its function
+  std::unique_ptr<history::Changelog> changelog_;  // a migrate-mongo project's changelog
+  int64_t migration_block_ = 0;  // migrate-mongo's migrationBlock: when this run started (ms)
 };
 
 }  // namespace mm

@@ -21,6 +21,7 @@
 #include "cli/config.h"
 #include "cli/create.h"
 #include "cli/init.h"
+#include "cli/migrate_mongo_config.h"
 #include "cli/project_file.h"
 #include "cli/render.h"
 #include "mongo/uri.h"
@@ -157,6 +158,11 @@ struct Options {
   mm::cli::UriSources uri_sources;
   // "staging, from /repo/mongo-migrate.toml" for the first line; empty without a project file.
   std::string origin;
+  // A migrate-mongo project (migrate-mongo-config.js and no mongo-migrate.toml): its database,
+  // its changelog, and only its extension's files are migrations.
+  std::optional<std::string> database;
+  std::optional<mm::MigrateMongoChangelog> migrate_mongo;
+  std::string only_extension;
   std::string dir = "./migrations";
   std::string collection = "migrationHistory";
   std::string lock_collection = "migrationLock";
@@ -209,7 +215,7 @@ class Command {
       : name_(std::move(name)), o_(o), out_(out) {}
 
   int Run() {
-    auto migrations = mm::source::LoadDirectory(o_.dir);
+    auto migrations = mm::source::LoadDirectory(o_.dir, o_.only_extension);
     if (!migrations.ok()) return Fail(migrations.status(), kUsage);
     auto resolved = mm::cli::ResolveUri(o_.uri_sources);
     if (!resolved.ok()) return Fail(resolved.status(), kUsage);
@@ -218,7 +224,8 @@ class Command {
     const bool read_only = name_ == "status" || name_ == "validate" || name_ == "history";
     auto client = mm::mongo::Client::Open(resolved->uri, read_only);
     if (!client.ok()) return Fail(client.status(), kUsage);
-    const std::string& db_name = (*client)->default_database();
+    // migrate-mongo's rule: its databaseName, not the URI's path.
+    const std::string db_name = o_.database.value_or((*client)->default_database());
     if (db_name.empty()) {
       return Fail(mm::Status(mm::kBadValue, "the URI from " + resolved->source +
                                                 " names no database: put it in the path, e.g. "
@@ -238,6 +245,7 @@ class Command {
     options.use_transactions = !o_.no_transaction;
     options.tool_version = kVersion;
     options.interrupted = [] { return g_interrupted.load(); };
+    options.migrate_mongo = o_.migrate_mongo;
     mm::Runner runner((*client)->database(db_name), std::move(migrations).value(), options);
     {
       std::lock_guard guard(g_runner_mutex);
@@ -458,8 +466,27 @@ mm::Status ApplySettings(const CLI::App& app, const CLI::App& create, Options& o
     o.uri_sources.configured = from_file.uri;
     o.uri_sources.configured_source = "uri in " + Shown(project->path);
   }
+  // A migrate-mongo project is taken over as it is, unless a project file says otherwise.
+  const std::filesystem::path migrate_mongo = cwd / mm::cli::kMigrateMongoConfigName;
+  const bool has_migrate_mongo = std::filesystem::is_regular_file(migrate_mongo, ec);
+  if (!project && has_migrate_mongo) {
+    auto config = mm::cli::LoadMigrateMongoConfig(migrate_mongo);
+    if (!config.ok()) return config.status();
+    if (!given("--dir") && !merged.dir) o.dir = config->migrations_dir;
+    o.uri_sources.configured = config->url;
+    o.uri_sources.configured_source =
+        std::string("mongodb.url in ") + mm::cli::kMigrateMongoConfigName;
+    o.database = config->database;
+    o.migrate_mongo = config->changelog;
+    o.only_extension = config->extension;
+    o.origin = std::string("the migrate-mongo project of ") + mm::cli::kMigrateMongoConfigName +
+               ", changelog " + config->changelog.collection;
+  }
   if (project) {
-    o.origin = (environment ? *environment + ", " : std::string()) + "from " + Shown(project->path);
+    o.origin =
+        (environment ? *environment + ", " : std::string()) + "from " + Shown(project->path) +
+        (has_migrate_mongo ? std::string(" (it wins over ") + mm::cli::kMigrateMongoConfigName + ")"
+                           : "");
     if (!project->secret_keys.empty() && !o.quiet && !o.json && !o.json_lines) {
       std::string keys;
       for (const std::string& k : project->secret_keys) keys += (keys.empty() ? "" : ", ") + k;

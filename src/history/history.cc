@@ -499,16 +499,20 @@ Status History::MarkBaseline(const Migration& m, const plan::AppliedRecord* read
 }
 
 Status History::Force(int64_t version, const Migration* m, const plan::AppliedRecord* read,
-                      bool applied, const AppliedBy& by) {
+                      bool applied, const AppliedBy& by, std::optional<DateTime> at) {
   Document set = m ? MigrationFields(*m) : Document{};
   set.Append("status", applied ? "applied" : "reverted");
   set.Append("forcedBy", by.user_at_host);
+  Document now{{"forcedAt", true}, {"updatedAt", true}};
+  if (at && applied) {
+    set.Append("appliedAt", *at);
+  } else {
+    now.Append(applied ? "appliedAt" : "revertedAt", true);
+  }
   return WriteIf(
       version, read ? std::optional<int64_t>(read->revision) : std::nullopt, Document{},
       Document{{"$set", std::move(set)},
-               {"$currentDate", Document{{applied ? "appliedAt" : "revertedAt", true},
-                                         {"forcedAt", true},
-                                         {"updatedAt", true}}},
+               {"$currentDate", std::move(now)},
                {"$unset", Document{{"error", ""}, {"pid", ""}, {"runBy", ""}, {"claim", ""}}}});
 }
 

@@ -108,8 +108,9 @@ class History {
   // Recorded without running (baseline), only if the record is still as `read` says.
   Status MarkBaseline(const Migration& m, const plan::AppliedRecord* read, const AppliedBy& by);
   // The seed's "manually record as applied", done by the tool and recorded as forced.
+  // `at`: when it was applied, if known (migrate-mongo's changelog says), else now.
   Status Force(int64_t version, const Migration* m, const plan::AppliedRecord* read, bool applied,
-               const AppliedBy& by);
+               const AppliedBy& by, std::optional<DateTime> at = std::nullopt);
   Status AcceptChecksum(const plan::AppliedRecord& read, const std::string& checksum,
                         const AppliedBy& by);
 

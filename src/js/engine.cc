@@ -195,6 +195,23 @@ StatusOr<ModuleInfo> Engine::Load(const std::string& path, const std::string& so
   return out;
 }
 
+StatusOr<std::string> Engine::Exports(const std::string& path, const std::string& source) {
+  State& s = *state_;
+  JSContext* cx = s.cx;
+  JS::RootedObject entry(cx, *s.entry);
+  JS::RootedValueArray<2> args(cx);
+  JS::RootedString p(cx, FromUtf8(cx, path));
+  JS::RootedString src(cx, FromUtf8(cx, source));
+  if (!p || !src) return Status(kBadValue, path + ": " + TakeException(s));
+  args[0].setString(p);
+  args[1].setString(src);
+  JS::RootedValue result(cx);
+  if (!JS_CallFunctionName(cx, entry, "exportsOf", args, &result)) {
+    return Status(kFailedToParse, path + ": " + TakeException(s));
+  }
+  return ToUtf8(cx, result);
+}
+
 Status Engine::Run(int index, const std::string& direction, mongo::Database& db,
                    const ActionOutput& out) {
   State& s = *state_;

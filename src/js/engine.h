@@ -35,6 +35,9 @@ class Engine {
   // Evaluates a CommonJS module (the file at `path`, whose text is `source`). Errors (syntax,
   // a throwing top level, require of an unknown module) name the file and line.
   StatusOr<ModuleInfo> Load(const std::string& path, const std::string& source);
+  // Evaluates a module that is not a migration (migrate-mongo-config.js) and returns what it
+  // exports (its default export, if it has one) as relaxed Extended JSON.
+  StatusOr<std::string> Exports(const std::string& path, const std::string& source);
 
   // Runs `up` or `down` of a loaded module against `db`, driving its promise (and timers) to
   // the end. console output goes to `print`. A throw or rejection becomes the JS message and

@@ -4,7 +4,9 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <mutex>
+#include <sstream>
 
 #include "js/js_file.h"
 #include "js/js_migration.h"
@@ -81,6 +83,18 @@ StatusOr<Migration> DeferJsMigration(const std::filesystem::path& path, std::str
     return Status::Ok();
   };
   return m;
+}
+
+StatusOr<std::string> ReadJsExports(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(kBadValue, "cannot read " + path.string());
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  auto module = Module();
+  if (!module.ok()) {
+    return Status(module.status().code(), path.string() + ": " + module.status().message());
+  }
+  return (*module)->module_exports(path, bytes.str());
 }
 
 }  // namespace mm::js

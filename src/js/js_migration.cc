@@ -47,6 +47,12 @@ class JsAction : public MigrationAction {
 
 }  // namespace
 
+StatusOr<std::string> JsModuleExports(const std::filesystem::path& path, const std::string& bytes) {
+  auto engine = Engine::Get();
+  if (!engine.ok()) return engine.status();
+  return (*engine)->Exports(std::filesystem::absolute(path).lexically_normal().string(), bytes);
+}
+
 StatusOr<Migration> LoadJsMigration(const std::filesystem::path& path, const std::string& bytes) {
   const std::string file = path.filename().string();
   const std::string shown = path.string();

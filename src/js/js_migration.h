@@ -21,6 +21,11 @@ StatusOr<Migration> LoadJsMigration(const std::filesystem::path& path, const std
 // name, and `resolve` set to load it (as LoadJsMigration) when needed.
 StatusOr<Migration> DeferJsMigration(const std::filesystem::path& path, std::string bytes);
 
+// What the JavaScript module at `path` exports, as relaxed Extended JSON (in the engine's
+// module; the core calls ReadJsExports, which loads it).
+StatusOr<std::string> JsModuleExports(const std::filesystem::path& path, const std::string& bytes);
+StatusOr<std::string> ReadJsExports(const std::filesystem::path& path);
+
 // Whether `file` names a JavaScript migration (digits, then `_` or `-`, then a name, `.js`).
 // Other `.js` files in the directory are helper modules a migration may require().
 bool IsJsMigrationName(const std::string& file);

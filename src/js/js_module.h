@@ -11,12 +11,14 @@
 
 namespace mm::js {
 
-constexpr int kModuleAbi = 1;
+constexpr int kModuleAbi = 2;
 
 struct ModuleApi {
   int abi;
   StatusOr<Migration> (*load_migration)(const std::filesystem::path& path,
                                         const std::string& bytes);
+  StatusOr<std::string> (*module_exports)(const std::filesystem::path& path,
+                                          const std::string& bytes);
 };
 
 }  // namespace mm::js

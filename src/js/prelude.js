@@ -1223,6 +1223,12 @@
       const m = migrations[index];
       return promiseResolve(reflectApply(m[direction], m, [client.db(dbName), client]));
     },
+    // What a module that is not a migration exports (migrate-mongo-config.js), as JSON; its
+    // default export if it has one, as migrate-mongo reads it.
+    exportsOf(filename, source) {
+      const exports = loadModule(filename, source);
+      return wireJson(exports && exports.default ? exports.default : exports);
+    },
     // SpiderMonkey asks this for each `import` (es_modules.cc).
     resolveModule: resolveImport,
     runNextTimer,

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <optional>
 
+#include "history/changelog.h"
 #include "history/history.h"
 #include "history/lock.h"
 #include "runner/fault_point.h"
@@ -70,7 +71,38 @@ FailureKind Classify(const Status& status) {
 }
 
 Runner::Runner(mongo::Database db, std::vector<Migration> migrations, RunnerOptions options)
-    : db_(db), migrations_(std::move(migrations)), options_(std::move(options)) {}
+    : db_(db), migrations_(std::move(migrations)), options_(std::move(options)) {
+  if (options_.migrate_mongo) {
+    changelog_ = std::make_unique<history::Changelog>(db_, *options_.migrate_mongo);
+    options_.use_transactions = false;  // the changelog is written beside the run, as migrate-mongo
+    migration_block_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+  }
+}
+
+Runner::~Runner() = default;
+
+StatusOr<std::vector<plan::AppliedRecord>> Runner::AgreeWithChangelog(
+    history::History& history, std::vector<plan::AppliedRecord> records, bool write) {
+  if (!changelog_) return records;
+  auto differences = changelog_->Differences(migrations_, records);
+  if (!differences.ok()) return differences.status();
+  if (differences->empty()) return records;
+  if (!write) {
+    history::Changelog::Apply(*differences, &records);
+    return records;
+  }
+  const history::AppliedBy by{"migrate-mongo", options_.tool_version};
+  for (const history::ChangelogDifference& d : *differences) {
+    const plan::AppliedRecord* read = nullptr;
+    for (const plan::AppliedRecord& r : records) {
+      if (r.version == d.version) read = &r;
+    }
+    MM_RETURN_IF_ERROR(history.Force(d.version, d.migration, read, d.applied, by, d.applied_at));
+  }
+  return history.LoadForWrite();
+}
 
 const Migration* Runner::Find(int64_t version) const {
   for (const Migration& m : migrations_) {
@@ -101,7 +133,9 @@ mm::Status Runner::LoadDeferred(const std::vector<plan::AppliedRecord>& records,
 StatusOr<std::vector<plan::StatusRow>> Runner::Status(bool load_all) {
   // Two files with one version are shown, each row marked (kConflict), not refused here.
   history::History history(db_, options_.history_collection);
-  auto applied = history.Load();
+  auto loaded = history.Load();
+  if (!loaded.ok()) return loaded.status();
+  auto applied = AgreeWithChangelog(history, std::move(loaded).value(), /*write=*/false);
   if (!applied.ok()) return applied.status();
   MM_RETURN_IF_ERROR(LoadDeferred(*applied, load_all));
   return plan::BuildStatus(migrations_, *applied);
@@ -142,6 +176,15 @@ auto Runner::Locked(const std::string& command, const EventSink& events, Fn fn) 
   });
   if (!lock.ok()) return lock.status();
   runner::FaultPoint("after-lock");
+  // A migrate-mongo project: its own lock too, so that migrate-mongo and mongo-migrate never
+  // run side by side.
+  if (changelog_) {
+    mm::Status taken = changelog_->TakeLock();
+    if (!taken.ok()) {
+      (void)(*lock)->Release();
+      return taken;
+    }
+  }
   {
     std::lock_guard guard(lock_mutex_);
     lock_ = lock->get();
@@ -151,7 +194,9 @@ auto Runner::Locked(const std::string& command, const EventSink& events, Fn fn) 
     std::lock_guard guard(lock_mutex_);
     lock_ = nullptr;
   }
-  mm::Status released = (*lock)->Release();
+  mm::Status released = changelog_ ? changelog_->ReleaseLock() : mm::Status::Ok();
+  mm::Status ours = (*lock)->Release();
+  if (released.ok()) released = ours;
   if (!released.ok() && result.ok()) return released;
   return result;
 }
@@ -159,7 +204,9 @@ auto Runner::Locked(const std::string& command, const EventSink& events, Fn fn) 
 // The history as a command sees it: a dry run only reads; a command about to write refuses a
 // newer format and upgrades an older one first.
 StatusOr<std::vector<plan::AppliedRecord>> Runner::ReadForCommand(history::History& history) {
-  return options_.dry_run ? history.Load() : history.LoadForWrite();
+  auto records = options_.dry_run ? history.Load() : history.LoadForWrite();
+  if (!records.ok()) return records.status();
+  return AgreeWithChangelog(history, std::move(records).value(), /*write=*/!options_.dry_run);
 }
 
 StatusOr<plan::Plan> Runner::Up(std::optional<int64_t> target, const EventSink& events) {
@@ -437,6 +484,12 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
       events(RunEvent{RunEvent::Type::kFailed, plan.direction, &m, ms, s, {}, nullptr});
       return s;
     }
+    if (changelog_) {
+      // Before the record: a run killed between the two leaves the changelog saying applied
+      // and the record `running`, which the next command settles as applied, never twice.
+      MM_RETURN_IF_ERROR(up ? changelog_->Applied(m, migration_block_) : changelog_->Reverted(m));
+      runner::FaultPoint("after-changelog", m.version);
+    }
     auto finished = [&] {
       runner::FaultPoint("after-record", m.version);
       events(RunEvent{RunEvent::Type::kFinished, plan.direction, &m, ms, {}, {}, nullptr});
@@ -494,6 +547,12 @@ mm::Status Runner::Force(int64_t version, bool applied, const EventSink& events)
     }
     if (options_.dry_run) return true;
     MM_RETURN_IF_ERROR(history.EnsureIndex());
+    if (changelog_ && m) {
+      // migrate-mongo's view follows: applied has a changelog document, pending none.
+      const bool listed = read && (read->status == "applied" || read->status == "baseline");
+      if (applied && !listed) MM_RETURN_IF_ERROR(changelog_->Applied(*m, migration_block_));
+      if (!applied && listed) MM_RETURN_IF_ERROR(changelog_->Reverted(*m));
+    }
     MM_RETURN_IF_ERROR(
         history.Force(version, m, read, applied,
                       history::AppliedBy{history::CurrentUserAtHost(), options_.tool_version}));
@@ -521,6 +580,9 @@ StatusOr<std::vector<int64_t>> Runner::Baseline(int64_t version, const EventSink
           if (m.version > version) break;
           const plan::AppliedRecord* read = RecordOf(*records, m.version);
           if (read && read->status != "reverted") continue;
+          if (!options_.dry_run && changelog_) {
+            MM_RETURN_IF_ERROR(changelog_->Applied(m, migration_block_));
+          }
           if (!options_.dry_run) MM_RETURN_IF_ERROR(history.MarkBaseline(m, read, by));
           recorded.push_back(m.version);
         }

@@ -129,7 +129,8 @@ Status NotAMigrationFormat(const std::string& name) {
 
 }  // namespace
 
-StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir) {
+StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir,
+                                               const std::string& only_extension) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
     return Status(kBadValue, "migrations directory " + dir.string() +
@@ -139,6 +140,13 @@ StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir)
   std::vector<std::string> names;
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     std::string name = entry.path().filename().string();
+    if (!only_extension.empty()) {
+      if (entry.path().extension() == only_extension &&
+          name != "sample-migration" + only_extension) {
+        names.push_back(name);
+      }
+      continue;
+    }
     // Other .js files are helper modules a JavaScript migration may require().
     if (name.ends_with(".json") || js::IsJsMigrationName(name)) {
       names.push_back(name);
@@ -150,7 +158,7 @@ StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir)
   std::vector<Migration> out;
   for (const std::string& name : names) {
     const std::filesystem::path path = dir / name;
-    if (js::IsJsMigrationName(name)) {
+    if (js::IsJsMigrationName(name) || (!only_extension.empty() && !name.ends_with(".json"))) {
       auto bytes = ReadMigrationFile(path);
       if (!bytes.ok()) return bytes.status();
       auto m = js::DeferJsMigration(path, *bytes);

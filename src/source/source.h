@@ -12,9 +12,13 @@ namespace mm::source {
 
 // Every migration file in `dir`, ascending by version. Files are named like the seed's,
 // `NNN_snake_case_name.json` (3 or more digits, the version). Fails, naming the file and what
-// to change, on a bad name, a version that differs from the prefix, a JSON or format error,
-// two files with one version, or a `.js` file (not supported yet). Other files are ignored.
-StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir);
+// to change, on a bad name, a version that differs from the prefix, or a JSON or format error;
+// a file named like a migration in no format it can run is refused. Other files are ignored.
+//
+// `only_extension` (".js"): a migrate-mongo project's rule instead: only files with that
+// extension are migrations (but sample-migration.js), every other file is left alone.
+StatusOr<std::vector<Migration>> LoadDirectory(const std::filesystem::path& dir,
+                                               const std::string& only_extension = "");
 
 // The collection the `create` template's example steps name: a file whose steps still name it
 // was not edited, and `up` refuses it before anything runs.

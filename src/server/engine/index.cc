@@ -50,7 +50,9 @@ bool IndexSpec::SameDefinition(const IndexSpec& other) const {
   Document a = listed, b = other.listed;
   a.Remove("name");
   b.Remove("name");
-  return a == b;
+  // As MongoDB compares index specs: numbers by value ({expireAfterSeconds: 30} from one
+  // driver as an int32, from another as an int64, is one index).
+  return ValuesEqual(Value(std::move(a)), Value(std::move(b)));
 }
 
 IndexSpec IdIndexSpec(const Document* clustered_index) {
