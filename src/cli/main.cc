@@ -21,7 +21,7 @@
 #include "cli/config.h"
 #include "cli/create.h"
 #include "cli/init.h"
-#include "cli/migrate_mongo_config.h"
+#include "cli/options.h"
 #include "cli/project_file.h"
 #include "cli/render.h"
 #include "mongo/uri.h"
@@ -29,6 +29,8 @@
 #include "source/source.h"
 
 namespace {
+
+using mm::cli::Options;
 
 constexpr const char* kVersion = "0.1.0";
 
@@ -149,45 +151,6 @@ std::string Nearest(const std::string& typed, const std::vector<std::string>& na
   }
   return best;
 }
-
-struct Options {
-  std::optional<std::string> uri;
-  std::optional<std::string> environment;  // --environment / -e
-  std::string scheme = "sequential";       // create's versions: sequential or timestamp
-  // Where the URI comes from, once the project file and the variables are read.
-  mm::cli::UriSources uri_sources;
-  // "staging, from /repo/mongo-migrate.toml" for the first line; empty without a project file.
-  std::string origin;
-  // A migrate-mongo project (migrate-mongo-config.js and no mongo-migrate.toml): its database,
-  // its changelog, and only its extension's files are migrations.
-  std::optional<std::string> database;
-  std::optional<mm::MigrateMongoChangelog> migrate_mongo;
-  std::string only_extension;
-  std::string dir = "./migrations";
-  std::string collection = "migrationHistory";
-  std::string lock_collection = "migrationLock";
-  std::string env_file = "./.env";
-  double lock_timeout_s = 60;
-  double lock_lease_s = 30;
-  bool dry_run = false;
-  bool json = false;
-  bool json_lines = false;
-  bool verbose = false;
-  bool quiet = false;
-  bool no_color = false;
-  bool allow_out_of_order = false;
-  bool no_transaction = false;
-  std::string format = "json";  // create --format
-  std::optional<int64_t> target;
-  int64_t steps = 1;
-  std::optional<int64_t> down_to;  // down --to VERSION
-  bool down_all = false;
-  int64_t version = 0;
-  bool exit_code = false;
-  bool force = false;
-  std::string state;
-  std::string name;
-};
 
 int ExitFor(const mm::Status& s) {
   switch (mm::Classify(s)) {
@@ -377,153 +340,6 @@ class Command {
 
 }  // namespace
 
-// Shown relative to the current directory when that is shorter (a project file found in a
-// parent gives absolute paths).
-std::string Shown(const std::filesystem::path& path) {
-  std::error_code ec;
-  const std::filesystem::path cwd = std::filesystem::current_path(ec);
-  if (ec || path.is_relative()) return path.string();
-  std::filesystem::path relative = path.lexically_relative(cwd);
-  return relative.empty() ? path.string() : relative.string();
-}
-
-// Fills what no flag gave from the other layers — MONGO_MIGRATE_<KEY> variables, the chosen
-// environment's section, the project file's top level — and the URI's sources (see
-// project_file.h for the order). Errors name the file and line, or the variable.
-mm::Status ApplySettings(const CLI::App& app, const CLI::App& create, Options& o) {
-  auto variables = mm::cli::SettingsFromVariables();
-  if (!variables.ok()) return variables.status();
-  std::error_code ec;
-  const std::filesystem::path cwd = std::filesystem::current_path(ec);
-  std::optional<mm::cli::ProjectFile> project;
-  if (auto path = mm::cli::FindProjectFile(cwd)) {
-    auto loaded = mm::cli::LoadProjectFile(*path);
-    if (!loaded.ok()) return loaded.status();
-    project = std::move(loaded).value();
-  }
-  std::optional<std::string> environment = o.environment;
-  if (const char* chosen = std::getenv("MONGO_MIGRATE_ENVIRONMENT");
-      !environment && chosen && *chosen) {
-    environment = chosen;
-  }
-  mm::cli::Settings from_file;
-  if (project) from_file = project->defaults;
-  if (environment) {
-    if (!project) {
-      return mm::Status(mm::kBadValue,
-                        "environment \"" + *environment +
-                            "\" was asked for (--environment or MONGO_MIGRATE_ENVIRONMENT), "
-                            "but there is no " +
-                            mm::cli::kProjectFileName + " in " + cwd.string() +
-                            " or a parent; `mongo-migrate init` writes one");
-    }
-    auto it = project->environments.find(*environment);
-    if (it == project->environments.end()) {
-      std::string known;
-      for (const auto& [name, settings] : project->environments) {
-        known += (known.empty() ? "" : ", ") + name;
-      }
-      return mm::Status(mm::kBadValue, Shown(project->path) + " has no [environments." +
-                                           *environment + "] section (" +
-                                           (known.empty() ? "it defines none" : "it has " + known) +
-                                           ")");
-    }
-    from_file.OverrideWith(it->second);
-  }
-  mm::cli::Settings merged = from_file;
-  merged.OverrideWith(*variables);
-  const std::filesystem::path base = project ? project->path.parent_path() : ".";
-  auto given = [&](const char* flag) { return app.count(flag) > 0; };
-  if (!given("--dir")) {
-    o.dir = merged.dir ? Shown(*merged.dir) : project ? Shown(base / "migrations") : o.dir;
-  }
-  if (!given("--env-file")) {
-    o.env_file = merged.env_file ? Shown(*merged.env_file)
-                 : project       ? Shown(base / ".env")
-                                 : o.env_file;
-  }
-  if (!given("--collection") && merged.history_collection) {
-    o.collection = *merged.history_collection;
-  }
-  if (!given("--lock-collection") && merged.lock_collection) {
-    o.lock_collection = *merged.lock_collection;
-  }
-  if (!given("--lock-timeout") && merged.lock_timeout) o.lock_timeout_s = *merged.lock_timeout;
-  if (!given("--lock-lease") && merged.lock_lease) o.lock_lease_s = *merged.lock_lease;
-  if (!given("--no-transaction") && merged.transactions) o.no_transaction = !*merged.transactions;
-  if (create.count("--format") == 0 && merged.format) o.format = *merged.format;
-  o.scheme = merged.scheme.value_or("sequential");
-  // Timestamps exist so that branches can merge: a version below the highest applied one is
-  // expected there (each such apply is still named in the output).
-  if (!given("--allow-out-of-order")) {
-    o.allow_out_of_order = merged.allow_out_of_order.value_or(o.scheme == "timestamp");
-  }
-  o.uri_sources.flag = o.uri;
-  o.uri_sources.variables = variables->uri;
-  o.uri_sources.variable = merged.uri_env.value_or("MONGODB_URI");
-  o.uri_sources.env_file = o.env_file;
-  if (from_file.uri) {
-    o.uri_sources.configured = from_file.uri;
-    o.uri_sources.configured_source = "uri in " + Shown(project->path);
-  }
-  // A migrate-mongo project is taken over as it is, unless a project file says otherwise.
-  const std::filesystem::path migrate_mongo = cwd / mm::cli::kMigrateMongoConfigName;
-  const bool has_migrate_mongo = std::filesystem::is_regular_file(migrate_mongo, ec);
-  if (!project && has_migrate_mongo) {
-    auto config = mm::cli::LoadMigrateMongoConfig(migrate_mongo);
-    if (!config.ok()) return config.status();
-    if (!given("--dir") && !merged.dir) o.dir = config->migrations_dir;
-    o.uri_sources.configured = config->url;
-    o.uri_sources.configured_source =
-        std::string("mongodb.url in ") + mm::cli::kMigrateMongoConfigName;
-    o.database = config->database;
-    o.migrate_mongo = config->changelog;
-    o.only_extension = config->extension;
-    o.origin = std::string("the migrate-mongo project of ") + mm::cli::kMigrateMongoConfigName +
-               ", changelog " + config->changelog.collection;
-  }
-  if (project) {
-    o.origin =
-        (environment ? *environment + ", " : std::string()) + "from " + Shown(project->path) +
-        (has_migrate_mongo ? std::string(" (it wins over ") + mm::cli::kMigrateMongoConfigName + ")"
-                           : "");
-    if (!project->secret_keys.empty() && !o.quiet && !o.json && !o.json_lines) {
-      std::string keys;
-      for (const std::string& k : project->secret_keys) keys += (keys.empty() ? "" : ", ") + k;
-      std::fprintf(stderr,
-                   "warning: %s sets %s: a connection string in the repository may carry a "
-                   "password; name the variable that holds it with uri_env instead\n",
-                   Shown(project->path).c_str(), keys.c_str());
-    }
-  }
-  return mm::Status::Ok();
-}
-
-// The highest version the history records, for `create`; an error says why it did not look.
-mm::StatusOr<int64_t> HighestRecordedVersion(const Options& o) {
-  auto resolved = mm::cli::ResolveUri(o.uri_sources);
-  if (!resolved.ok()) return mm::Status(mm::kBadValue, "no URI is configured to read the history");
-  auto client = mm::mongo::Client::Open(resolved->uri, /*single_threaded=*/true,
-                                        /*selection_timeout_ms=*/1500);
-  if (!client.ok()) return client.status();
-  const std::string& db_name = (*client)->default_database();
-  if (db_name.empty()) return mm::Status(mm::kBadValue, "the URI names no database");
-  mm::RunnerOptions options;
-  options.history_collection = o.collection;
-  options.lock_collection = o.lock_collection;
-  mm::Runner runner((*client)->database(db_name), {}, options);
-  auto records = runner.Records();
-  if (!records.ok()) {
-    return mm::Status(records.status().code(),
-                      "the history could not be read (" +
-                          mm::mongo::RedactPassword(records.status().message(), resolved->uri) +
-                          ")");
-  }
-  int64_t highest = 0;
-  for (const auto& r : *records) highest = std::max(highest, r.version);
-  return highest;
-}
-
 int main(int argc, char** argv) {
   // Each line reaches a pipe (CI, docker and kubectl logs) when its event happens, in order
   // with stderr, and a killed run leaves what it printed: stdout is line-buffered even when it
@@ -711,7 +527,11 @@ int main(int argc, char** argv) {
                   .c_str());
     return kSuccess;
   }
-  if (mm::Status settings = ApplySettings(app, *create, o); !settings.ok()) {
+  auto given = [&](const char* flag) {
+    return std::string_view(flag) == "create --format" ? create->count("--format") > 0
+                                                       : app.count(flag) > 0;
+  };
+  if (mm::Status settings = mm::cli::ApplySettings(given, o); !settings.ok()) {
     std::fprintf(stderr, "error: %s\n", settings.message().c_str());
     return kUsage;
   }
@@ -757,7 +577,7 @@ int main(int argc, char** argv) {
     std::string history_note;
     // Without any URI configured there is no history to speak of, and nothing is said.
     if (mm::cli::ResolveUri(o.uri_sources).ok()) {
-      auto highest = HighestRecordedVersion(o);
+      auto highest = mm::cli::HighestRecordedVersion(o);
       if (highest.ok()) {
         create_options.history_highest = *highest;
       } else {
