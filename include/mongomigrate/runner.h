@@ -14,6 +14,7 @@
 #include "mongomigrate/migrate_mongo.h"
 #include "mongomigrate/migration.h"
 #include "mongomigrate/mongo.h"
+#include "mongomigrate/version.h"
 #include "plan/plan.h"
 
 namespace mm {
@@ -32,7 +33,7 @@ struct RunnerOptions {
   // Where the deployment supports them, run each transactional migration and its history
   // record in one transaction (--no-transaction turns this off).
   bool use_transactions = true;
-  std::string tool_version = "0.1.0";
+  std::string tool_version = kVersion;  // recorded in each history record
   // Polled before each migration and between steps: the number of the signal that asked the
   // run to stop (SIGINT, SIGTERM), or 0. The run then stops before the next step, records what
   // happened, and releases the lock. May be empty.

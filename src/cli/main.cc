@@ -18,12 +18,14 @@
 #include <set>
 #include <thread>
 
+#include "cli/app.h"
 #include "cli/config.h"
 #include "cli/create.h"
 #include "cli/init.h"
 #include "cli/options.h"
 #include "cli/project_file.h"
 #include "cli/render.h"
+#include "commit.h"
 #include "mongo/uri.h"
 #include "mongomigrate/runner.h"
 #include "source/source.h"
@@ -31,17 +33,6 @@
 namespace {
 
 using mm::cli::Options;
-
-constexpr const char* kVersion = "0.1.0";
-
-constexpr const char* kExitCodes =
-    "Exit codes: 0 success; 1 a migration failed (or validate found a problem); 2 usage or "
-    "configuration error, or a refused plan; 3 status --exit-code: something to do (pending); "
-    "4 could not connect; 5 timed out waiting for the migration lock; 6 the lock was lost or "
-    "another runner changed a version's record mid-run (this runner stopped, running nothing "
-    "twice); 7 status --exit-code: something `up` refuses (failed, running, changed, missing); "
-    "130 / 143 interrupted by SIGINT / SIGTERM (stopped between steps, recorded, lock "
-    "released).";
 
 enum ExitCode {
   kSuccess = 0,
@@ -91,40 +82,6 @@ void WatchSignals() {
       _exit(128 + signal);
     }
   }).detach();
-}
-
-// A number of seconds within [min, max]: finite, so NaN and infinity are refused.
-CLI::Validator SecondsBetween(double min, double max) {
-  return CLI::Validator(
-      [min, max](std::string& text) -> std::string {
-        double value = 0;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(value) ||
-            value < min || value > max) {
-          char range[96];
-          std::snprintf(range, sizeof range, "%g and %g", min, max);
-          return "must be a number of seconds between " + std::string(range) + ", not " + text;
-        }
-        return "";
-      },
-      "SECONDS");
-}
-
-// A version or a count: digits only, 1 to INT64_MAX. (CLI11's PositiveNumber accepts what a
-// double holds and prints that range, 300 digits long.)
-CLI::Validator WholeNumber() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        int64_t value = 0;
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (text.empty() || text[0] == '+' || text[0] == '-' || ec != std::errc() ||
-            end != text.data() + text.size() || value < 1) {
-          return "must be a whole number from 1 to 9223372036854775807, not '" +
-                 (text.size() > 40 ? text.substr(0, 40) + "…" : text) + "'";
-        }
-        return "";
-      },
-      "NUMBER");
 }
 
 // The known command nearest to `typed` by edit distance, if it is near enough to be a typo.
@@ -206,7 +163,7 @@ class Command {
     options.dry_run = o_.dry_run;
     options.allow_out_of_order = o_.allow_out_of_order;
     options.use_transactions = !o_.no_transaction;
-    options.tool_version = kVersion;
+    options.tool_version = mm::kVersion;
     options.interrupted = [] { return g_interrupted.load(); };
     options.migrate_mongo = o_.migrate_mongo;
     mm::Runner runner((*client)->database(db_name), std::move(migrations).value(), options);
@@ -346,132 +303,13 @@ int main(int argc, char** argv) {
   // is not a terminal.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   CLI::App app{"mongo-migrate: versioned migrations for MongoDB", "mongo-migrate"};
-  app.footer(kExitCodes);
-  app.set_version_flag("--version", std::string("mongo-migrate ") + kVersion);
-  app.require_subcommand(1);
-  app.fallthrough();
-  Options o;
-  app.add_option("--uri", o.uri,
-                 "MongoDB connection string; the database is the one in its path "
-                 "(default: MONGODB_URI from the environment, then from the .env file)");
-  app.add_option("-e,--environment", o.environment,
-                 "Use the [environments.NAME] section of mongo-migrate.toml (default: "
-                 "MONGO_MIGRATE_ENVIRONMENT)");
-  app.add_option("--dir", o.dir, "Directory of migration files")->capture_default_str();
-  app.add_option("--collection", o.collection, "History collection")->capture_default_str();
-  app.add_option("--lock-collection", o.lock_collection, "Lock collection")->capture_default_str();
-  // The default ./.env may be absent; a file named on purpose must exist.
-  app.add_option("--env-file", o.env_file, "dotenv file to read MONGODB_URI from")
-      ->capture_default_str()
-      ->check(CLI::Validator(
-          [](std::string& path) -> std::string {
-            return std::filesystem::is_regular_file(path) ? "" : "no such file: " + path;
-          },
-          "FILE"));
-  app.add_option("--lock-timeout", o.lock_timeout_s,
-                 "Seconds to wait for another runner's lock before exiting with 5")
-      ->capture_default_str()
-      ->check(SecondsBetween(0, 86400));
-  app.add_option("--lock-lease", o.lock_lease_s,
-                 "Seconds a lock outlives its runner if that runner dies (renewed while it runs)")
-      ->capture_default_str()
-      ->check(SecondsBetween(1, 86400));
-  app.add_flag("--dry-run", o.dry_run, "Print the plan; change nothing");
-  auto* json_flag = app.add_flag("--json", o.json, "Print one JSON document on stdout (for CI)");
-  app.add_flag("--json-lines", o.json_lines,
-               "Print one JSON document per event on stdout as it happens (started, progress, "
-               "finished, failed…), the --json document last")
-      ->excludes(json_flag);
-  app.add_flag("--quiet", o.quiet, "Print only errors");
-  app.add_flag("--no-color", o.no_color, "No colours or symbols, even on a terminal");
-  app.add_flag("--allow-out-of-order", o.allow_out_of_order,
-               "Apply pending versions lower than the highest applied one");
-  app.add_flag("--no-transaction", o.no_transaction,
-               "Never wrap a migration and its history record in a transaction (by default "
-               "they commit together where the deployment supports transactions)");
-
-  CLI::App* up =
-      app.add_subcommand("up", "Apply pending migrations, up to VERSION (inclusive) if given");
-  up->add_option("VERSION", o.target, "Highest version to apply")->check(WholeNumber());
-  CLI::App* down =
-      app.add_subcommand("down", "Roll back the last STEPS applied migrations (default 1)");
-  auto* steps_arg =
-      down->add_option("STEPS", o.steps, "How many to roll back")->check(WholeNumber());
-  auto* to_option =
-      down->add_option("--to", o.down_to, "Roll back every migration applied above VERSION")
-          ->check(WholeNumber())
-          ->excludes(steps_arg);
-  down->add_flag("--all", o.down_all, "Roll back every applied migration")
-      ->excludes(steps_arg)
-      ->excludes(to_option);
-  CLI::App* redo = app.add_subcommand(
-      "redo", "Roll back the last N applied migrations (default 1), then apply them again");
-  redo->add_option("N", o.steps, "How many to redo")->check(WholeNumber());
-  CLI::App* status =
-      app.add_subcommand("status", "Show every migration's state, the lock, and Applied: X/Y");
-  status->add_flag("-v,--verbose", o.verbose,
-                   "Under a failed or unfinished version, its whole error (the JS stack too)");
-  status->add_flag("--exit-code", o.exit_code,
-                   "Exit with 3 when a migration is pending, 7 when one is failed, running, "
-                   "changed or missing (what `up` refuses); 0 only when up to date");
-  CLI::App* create = app.add_subcommand("create", "Write the next migration file from a template");
-  create->add_option("NAME", o.name, "snake_case name, e.g. add_new_field_to_users")->required();
-  create->add_option("--format", o.format, "json, or js for the seed's JavaScript template")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"json", "js"}));
-  CLI::App* validate = app.add_subcommand(
-      "validate", "Check that applied migrations match their files and none failed (exit 0/1)");
-  CLI::App* force = app.add_subcommand(
-      "force",
-      "Record VERSION as applied or pending without running it (after a failed or "
-      "interrupted run)");
-  force->add_option("VERSION", o.version, "The version to record")
-      ->required()
-      ->check(WholeNumber());
-  force->add_option("--state", o.state, "applied or pending")
-      ->required()
-      ->check(CLI::IsMember({"applied", "pending"}));
-  CLI::App* repair = app.add_subcommand(
-      "repair", "Accept the edited file of an applied migration: record its new checksum");
-  repair->add_option("--accept-checksum", o.version, "The version whose file was edited")
-      ->required()
-      ->check(WholeNumber());
-  CLI::App* baseline =
-      app.add_subcommand("baseline",
-                         "Adopt an existing database: record versions up to VERSION as applied, "
-                         "without running them");
-  baseline->add_option("VERSION", o.version, "The highest version already in place")
-      ->required()
-      ->check(WholeNumber());
-  CLI::App* history = app.add_subcommand(
-      "history",
-      "List every history record in the order they last changed: version, state, when, by "
-      "whom, how long, tool version, and a failure's whole error");
-  CLI::App* unlock = app.add_subcommand("unlock", "Remove the migration lock, saying whose it was");
-  CLI::App* init = app.add_subcommand(
-      "init",
-      "Start a project here: mongo-migrate.toml, migrations/ and .env.example (never overwrites)");
-  std::string init_scheme = "sequential";
-  init->add_option("--scheme", init_scheme,
-                   "Versions of `create`: sequential (001, 002…) or timestamp (YYYYMMDDHHMMSS)")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"sequential", "timestamp"}));
-  unlock->add_flag("--force", o.force, "Remove it even while its lease is live");
-  // Each command's help names the global options it takes too; the exit codes are listed once,
-  // in the top-level help.
-  for (CLI::App* sub :
-       {up, down, redo, status, history, create, validate, force, repair, baseline, unlock, init}) {
-    sub->footer(
-        "Global options (before or after the command): --uri, -e/--environment, --dir, "
-        "--collection, "
-        "--lock-collection, --env-file, --lock-timeout, --lock-lease, --dry-run, --json, "
-        "--json-lines, --quiet, --no-color, --allow-out-of-order, --no-transaction; see "
-        "mongo-migrate --help (also for the exit codes).");
+  mm::cli::CliState state;
+  mm::cli::DefineCli(app, state);
+  Options& o = state.options;
+  CLI::App* create = app.get_subcommand("create");
+  if (int generated = mm::cli::GenerateDocs(app, mm::cli::ManText(), argc, argv); generated >= 0) {
+    return generated;
   }
-  // `help [COMMAND]`: the same as `COMMAND --help`, or the top-level help.
-  CLI::App* help = app.add_subcommand("help", "Show the help of a command, or this help");
-  std::string help_topic;
-  help->add_option("COMMAND", help_topic, "The command");
 
   // CLI11 would only say "A subcommand is required" for a mistyped command; name it instead.
   for (int i = 1; i < argc; ++i) {
@@ -509,12 +347,12 @@ int main(int argc, char** argv) {
   std::string command = app.get_subcommands().front()->get_name();
   if (command == "help") {
     CLI::App* topic = nullptr;
-    if (!help_topic.empty()) {
+    if (!state.help_topic.empty()) {
       try {
-        topic = app.get_subcommand(help_topic);
+        topic = app.get_subcommand(state.help_topic);
       } catch (const CLI::OptionNotFound&) {
         std::fprintf(stderr, "error: no command '%s' (see mongo-migrate help)\n",
-                     mm::cli::Escaped(help_topic).c_str());
+                     mm::cli::Escaped(state.help_topic).c_str());
         return kUsage;
       }
     }
@@ -546,7 +384,7 @@ int main(int argc, char** argv) {
                  std::getenv("NO_COLOR") == nullptr && !(term && std::string(term) == "dumb");
   if (command == "init") {
     mm::cli::Renderer out(output, command);
-    auto result = mm::cli::InitProject(std::filesystem::path(), init_scheme, o.dry_run);
+    auto result = mm::cli::InitProject(std::filesystem::path(), state.init_scheme, o.dry_run);
     if (!result.ok()) {
       out.Failure(result.status(), kUsage);
       out.Finish(false);

@@ -238,7 +238,9 @@ Status History::Refused(int64_t version) {
   auto docs = db_.Find(collection_, Document{{"version", version}});
   if (docs.ok() && !docs->empty()) {
     std::string status = StringField(docs->front(), "status");
-    now = "\"" + (status.empty() ? std::string("applied") : status) + "\"";
+    // Appended, not `"\"" + std::string`: GCC 12 at -O3 warns -Wrestrict on that (a false
+    // positive, GCC bug 105651).
+    now = std::string("\"").append(status.empty() ? "applied" : status).append("\"");
     if (std::string by = StringField(docs->front(), "runBy"); !by.empty()) now += " by " + by;
   }
   return Status(kWriteConflict,

@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <exception>
 
+#include "cli/docs.h"
+#include "commit.h"
+#include "mongomigrate/version.h"
 #include "server/net/tcp_server.h"
 #include "server/service.h"
 #include "server/ttl_monitor.h"
@@ -48,7 +51,10 @@ bool SetParameter(const std::string& text, mm::commands::ServerOptions* options)
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"devmongod: a MongoDB-wire-compatible server for tests and development"};
+  CLI::App app{"devmongod: a MongoDB-wire-compatible server for tests and development",
+               "devmongod"};
+  app.set_version_flag("--version",
+                       std::string("devmongod ") + mm::kVersion + " (commit " + kGitCommit + ")");
   mm::commands::ServerOptions options;
   int port = 27017;
   app.add_option("--bind,--bind_ip", options.bind_ip, "Address to listen on (loopback by default)");
@@ -71,6 +77,23 @@ int main(int argc, char** argv) {
   std::string dbpath;
   app.add_option("--dbpath", dbpath,
                  "Directory for durable data (SQLite); without it, data lives in memory only");
+  mm::cli::ManPageText man;
+  man.name = "devmongod";
+  man.summary = "a MongoDB-wire-compatible server for tests and development";
+  man.version = std::string("devmongod ") + mm::kVersion;
+  man.sections = {
+      {"BEHAVIOUR",
+       "devmongod answers the commands it implements as MongoDB 7.0 does (the same replies and "
+       "error codes) and every other one with MongoDB's own CommandNotFound (59). Without "
+       "--dbpath its data lives in memory and goes with the process.\n\n"
+       "With --port 0 it picks a free port and prints it, for tests that start their own."},
+      {"EXIT STATUS",
+       "0 after SIGINT or SIGTERM (a clean shutdown); non-zero when it cannot "
+       "start (a port in use, a bad option, an unreadable --dbpath)."}};
+  man.see_also = {"mongo-migrate(1)"};
+  if (int generated = mm::cli::GenerateDocs(app, man, argc, argv); generated >= 0) {
+    return generated;
+  }
   CLI11_PARSE(app, argc, argv);
   for (const std::string& p : parameters) {
     if (!SetParameter(p, &options)) {

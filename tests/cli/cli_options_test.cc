@@ -394,3 +394,24 @@ TEST_F(CliOptions, AnUneditedTemplateIsRefusedByUp) {
 
 }  // namespace
 }  // namespace mm::testing
+
+namespace mm::testing {
+namespace {
+
+// `--version` names the version project() sets and the commit the binaries were built from.
+TEST(Version, BothProgramsNameTheVersionAndTheCommit) {
+  for (const char* program : {MONGO_MIGRATE_PATH, DEVMONGOD_PATH}) {
+    auto r = RunProcess({program, "--version"});
+    EXPECT_EQ(r.exit_code, 0) << program;
+    const std::string name = std::filesystem::path(program).filename().string();
+    const std::string prefix = name + " " + PROJECT_VERSION + " (commit ";
+    ASSERT_EQ(r.out.substr(0, prefix.size()), prefix) << r.out;
+    const std::string commit = r.out.substr(prefix.size(), r.out.find(')') - prefix.size());
+    const bool hex = commit.size() >= 12 && commit.substr(0, 12).find_first_not_of(
+                                                "0123456789abcdef") == std::string::npos;
+    EXPECT_TRUE(hex || commit == "unknown") << commit;
+  }
+}
+
+}  // namespace
+}  // namespace mm::testing

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The .deb, as a user gets it: cpack -G DEB from this build, `apt-get install ./….deb` into the
+# machine (root: CI has it), then the installed programs — --version, the man pages where man
+# finds them, the completions in their Debian places, a JavaScript migration applied against the
+# installed devmongod (so the engine's module is found where it was installed) — and removal.
+# Usage: deb_roundtrip.sh BUILD_DIR
+set -euo pipefail
+build=$1
+if [ "$(id -u)" -ne 0 ]; then
+  echo "deb_roundtrip: needs root to install the package (CI runs as root)" >&2
+  exit 1
+fi
+work=$(mktemp -d)
+server=
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null || true
+  apt-get remove -y -qq mongo-migrate >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+(cd "$build" && cpack -G DEB -B "$work/package" >/dev/null)
+deb=$(ls "$work"/package/mongo-migrate_*.deb)
+echo "built $(basename "$deb"); depends: $(dpkg-deb -f "$deb" Depends)"
+dpkg-deb -f "$deb" Depends | grep -q libmongoc || { echo "no libmongoc in Depends" >&2; exit 1; }
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null
+/usr/bin/mongo-migrate --version | grep -q "^mongo-migrate [0-9]"
+/usr/bin/devmongod --version | grep -q "^devmongod [0-9]"
+man -w mongo-migrate | grep -q "/usr/share/man/man1/mongo-migrate.1"
+man -w devmongod | grep -q "/usr/share/man/man1/devmongod.1"
+test -f /usr/share/bash-completion/completions/mongo-migrate
+test -f /usr/share/zsh/vendor-completions/_mongo-migrate
+test -f /usr/lib/mongo-migrate/mongomigrate_js.so
+
+# The installed tools at work: a JS migration needs the engine's module from /usr/lib.
+/usr/bin/devmongod --port 0 >"$work/devmongod.out" 2>&1 &
+server=$!
+for _ in $(seq 50); do
+  port=$(grep -o 'listening on [^ ]*' "$work/devmongod.out" | head -1 | sed 's/.*://' || true)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { echo "the installed devmongod did not start" >&2; cat "$work/devmongod.out"; exit 1; }
+mkdir "$work/migrations"
+cat >"$work/migrations/001_add_thing.js" <<'JS'
+module.exports = { up: async (db) => { await db.collection('things').insertOne({ a: 1 }); } };
+JS
+MONGO_MIGRATE_JS_MODULE= /usr/bin/mongo-migrate --dir "$work/migrations" \
+  --uri "mongodb://127.0.0.1:$port/installed" up | tee "$work/up.out"
+grep -q "1 migration(s) applied" "$work/up.out"
+
+apt-get remove -y -qq mongo-migrate >/dev/null
+test ! -e /usr/bin/mongo-migrate
+echo "deb round trip: ok"
