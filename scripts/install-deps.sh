@@ -13,6 +13,7 @@ packages=(
   libtomlplusplus-dev              # mongo-migrate.toml, the project file
   libgtest-dev libbenchmark-dev libmozjs-102-dev libsqlite3-dev
   clang libclang-rt-14-dev         # libFuzzer and its sanitizers, for the fuzz targets
+  dpkg-dev man-db                  # the .deb's dependencies (dpkg-shlibdeps), man -w in its test
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, builds, and runs every test twice —
 # once in the default build and once under AddressSanitizer + UndefinedBehaviorSanitizer —
-# then builds the libFuzzer targets (clang) and runs each over its corpus plus a bounded,
-# fixed-seed number of executions.
+# then builds the library and tools in the other build types and with Clang (build only), and
+# the libFuzzer targets (clang), running each over its corpus plus a bounded, fixed-seed number
+# of executions. The default preset's tests include the .deb round trip (label `package`: it
+# installs the package into this machine, so it needs root, as CI has).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
@@ -11,6 +13,8 @@ for preset in default sanitize; do
   "$root/scripts/build.sh" "$preset"
   (cd "$root" && ctest --preset "$preset" -j "$(nproc)")
 done
+echo "== build only: the other build types, and Clang"
+"$root/scripts/build-variants.sh" gcc-release gcc-minsizerel clang-release
 echo "== build and fuzz: fuzz"
 "$root/scripts/build.sh" fuzz
 (cd "$root" && ctest --preset fuzz -j "$(nproc)")
