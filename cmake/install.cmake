@@ -30,6 +30,30 @@ endforeach()
 add_custom_target(mm_docs ALL DEPENDS ${MM_DOCS})
 
 install(TARGETS mongo-migrate devmongod RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+
+# The C++ library: its parts (static archives, in lib/mongo-migrate/), its self-contained headers,
+# a CMake package (find_package(mongomigrate CONFIG) → mongomigrate::mongomigrate) and a
+# pkg-config file.
+set(MM_LIBRARY_PARTS mongomigrate mm_history mm_source mm_js_file mm_batch mm_fault mm_plan mm_mongo
+    mm_value mm_version)
+install(TARGETS ${MM_LIBRARY_PARTS} EXPORT mongomigrateTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}/mongo-migrate)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/mongomigrate
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
+install(FILES ${PROJECT_BINARY_DIR}/src/generated/mongomigrate/version.h
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/mongomigrate)
+set(MM_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/mongomigrate)
+install(EXPORT mongomigrateTargets NAMESPACE mongomigrate:: DESTINATION ${MM_CMAKE_DIR})
+include(CMakePackageConfigHelpers)
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/mongomigrateConfig.cmake.in
+  ${PROJECT_BINARY_DIR}/mongomigrateConfig.cmake INSTALL_DESTINATION ${MM_CMAKE_DIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/mongomigrateConfigVersion.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/mongomigrateConfig.cmake
+              ${PROJECT_BINARY_DIR}/mongomigrateConfigVersion.cmake DESTINATION ${MM_CMAKE_DIR})
+configure_file(${PROJECT_SOURCE_DIR}/cmake/mongomigrate.pc.in ${PROJECT_BINARY_DIR}/mongomigrate.pc
+  @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/mongomigrate.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 install(TARGETS mongomigrate_js LIBRARY DESTINATION lib/mongo-migrate)
 install(FILES ${PROJECT_SOURCE_DIR}/LICENSE ${PROJECT_SOURCE_DIR}/CHANGELOG.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})

@@ -25,8 +25,8 @@
 
 #include "mongomigrate/migration.h"
 #include "mongomigrate/mongo.h"
-#include "value/status.h"
-#include "value/value.h"
+#include "mongomigrate/status.h"
+#include "mongomigrate/value.h"
 
 namespace mm {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "mongomigrate/mongo.h"
-#include "value/status.h"
+#include "mongomigrate/status.h"
 
 namespace mm {
 

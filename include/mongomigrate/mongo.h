@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "value/status.h"
-#include "value/value.h"
+#include "mongomigrate/status.h"
+#include "mongomigrate/value.h"
 
 struct _bson_t;
 struct _bson_error_t;

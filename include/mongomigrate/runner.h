@@ -14,8 +14,8 @@
 #include "mongomigrate/migrate_mongo.h"
 #include "mongomigrate/migration.h"
 #include "mongomigrate/mongo.h"
+#include "mongomigrate/plan.h"
 #include "mongomigrate/version.h"
-#include "plan/plan.h"
 
 namespace mm {
 

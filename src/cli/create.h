@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <string>
 
-#include "value/status.h"
+#include "mongomigrate/status.h"
 
 namespace mm::cli {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "mongomigrate/migrate_mongo.h"
-#include "value/status.h"
+#include "mongomigrate/status.h"
 
 namespace mm::cli {
 

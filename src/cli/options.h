@@ -10,7 +10,7 @@
 
 #include "cli/config.h"
 #include "mongomigrate/migrate_mongo.h"
-#include "value/status.h"
+#include "mongomigrate/status.h"
 
 namespace mm::cli {
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "value/status.h"
+#include "mongomigrate/status.h"
 
 namespace mm::cli {
 

@@ -14,7 +14,7 @@
 #include "mongomigrate/migrate_mongo.h"
 #include "mongomigrate/migration.h"
 #include "mongomigrate/mongo.h"
-#include "plan/plan.h"
+#include "mongomigrate/plan.h"
 
 namespace mm::history {
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "value/value.h"
+#include "mongomigrate/value.h"
 
 namespace mm::history {
 

@@ -17,7 +17,7 @@
 
 #include "mongomigrate/migration.h"
 #include "mongomigrate/mongo.h"
-#include "plan/plan.h"
+#include "mongomigrate/plan.h"
 
 namespace mm::history {
 

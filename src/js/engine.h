@@ -11,7 +11,7 @@
 
 #include "mongomigrate/migration.h"
 #include "mongomigrate/mongo.h"
-#include "value/status.h"
+#include "mongomigrate/status.h"
 
 namespace mm::js {
 

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "value/status.h"
+#include "mongomigrate/status.h"
 
 namespace mm::js {
 

@@ -15,8 +15,8 @@
 namespace mm::js {
 namespace {
 
-// Where the module may be: MONGO_MIGRATE_JS_MODULE, beside the running program, and where
-// this build put it.
+// Where the module may be: MONGO_MIGRATE_JS_MODULE, beside the running program, where it was
+// installed, and where this build put it.
 std::vector<std::string> Candidates() {
   std::vector<std::string> out;
   if (const char* path = std::getenv("MONGO_MIGRATE_JS_MODULE"); path && *path) out.push_back(path);
@@ -28,6 +28,7 @@ std::vector<std::string> Candidates() {
     out.push_back((dir / "mongomigrate_js.so").string());
     out.push_back((dir / "../lib/mongo-migrate/mongomigrate_js.so").string());
   }
+  out.push_back(MM_JS_MODULE_INSTALL_PATH);  // an embedder's program, installed elsewhere
   out.push_back(MM_JS_MODULE_BUILD_PATH);
   return out;
 }

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "mongomigrate/migration.h"
-#include "value/status.h"
+#include "mongomigrate/status.h"
 
 namespace mm::js {
 

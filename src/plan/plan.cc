@@ -1,4 +1,4 @@
-#include "plan/plan.h"
+#include "mongomigrate/plan.h"
 
 #include <algorithm>
 #include <map>

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <mutex>
 
-#include "value/value.h"
+#include "mongomigrate/value.h"
 
 namespace mm {
 

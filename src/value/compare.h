@@ -4,7 +4,7 @@
 // with numbers compared by value across int32/int64/double/decimal128.
 #pragma once
 
-#include "value/value.h"
+#include "mongomigrate/value.h"
 
 namespace mm {
 

@@ -1,4 +1,4 @@
-#include "value/status.h"
+#include "mongomigrate/status.h"
 
 #include <map>
 #include <string>

@@ -1,4 +1,4 @@
-#include "value/value.h"
+#include "mongomigrate/value.h"
 
 #include <bson/bson.h>
 

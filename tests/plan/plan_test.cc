@@ -1,6 +1,6 @@
 // The planner as case tables: available versions (with or without `down`), history records,
 // a request, and the exact plan or refusal.
-#include "plan/plan.h"
+#include "mongomigrate/plan.h"
 
 #include <gtest/gtest.h>
 

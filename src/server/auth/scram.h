@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "value/status.h"
+#include "mongomigrate/status.h"
 
 namespace mm::auth {
 

@@ -13,11 +13,11 @@
 #include <optional>
 #include <set>
 
+#include "mongomigrate/status.h"
+#include "mongomigrate/value.h"
 #include "server/auth/scram.h"
 #include "server/commands/cursor_store.h"
 #include "server/engine/catalog.h"
-#include "value/status.h"
-#include "value/value.h"
 
 namespace mm {
 class ClusterClock;

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "value/value.h"
+#include "mongomigrate/value.h"
 
 namespace mm::commands {
 

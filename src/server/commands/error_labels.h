@@ -4,7 +4,7 @@
 // decide on retries from them, so a fail-point error must carry them as a real one would.
 #pragma once
 
-#include "value/value.h"
+#include "mongomigrate/value.h"
 
 namespace mm::commands {
 

@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "value/status.h"
-#include "value/value.h"
+#include "mongomigrate/status.h"
+#include "mongomigrate/value.h"
 
 namespace mm::commands {
 

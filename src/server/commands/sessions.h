@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "mongomigrate/value.h"
 #include "server/engine/catalog.h"
-#include "value/value.h"
 
 namespace mm::commands {
 

@@ -1,8 +1,8 @@
 // The writeErrors array of insert/update/delete replies.
 #pragma once
 
-#include "value/status.h"
-#include "value/value.h"
+#include "mongomigrate/status.h"
+#include "mongomigrate/value.h"
 
 namespace mm::commands {
 

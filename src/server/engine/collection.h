@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "mongomigrate/status.h"
+#include "mongomigrate/value.h"
 #include "server/engine/index.h"
 #include "server/engine/json_schema.h"
 #include "server/engine/match.h"
 #include "server/storage/storage.h"
-#include "value/status.h"
-#include "value/value.h"
 
 namespace mm::engine {
 

@@ -6,8 +6,8 @@
 
 #include <memory>
 
-#include "value/status.h"
-#include "value/value.h"
+#include "mongomigrate/status.h"
+#include "mongomigrate/value.h"
 
 namespace mm::engine {
 

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "mongomigrate/status.h"
+#include "mongomigrate/value.h"
 #include "server/engine/match.h"
 #include "server/storage/storage.h"
 #include "value/compare.h"
-#include "value/status.h"
-#include "value/value.h"
 
 namespace mm::engine {
 

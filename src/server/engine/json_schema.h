@@ -9,8 +9,8 @@
 
 #include "server/engine/regex.h"
 
-#include "value/status.h"
-#include "value/value.h"
+#include "mongomigrate/status.h"
+#include "mongomigrate/value.h"
 
 namespace mm::engine {
 

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
-#include "value/status.h"
-#include "value/value.h"
+#include "mongomigrate/status.h"
+#include "mongomigrate/value.h"
 
 namespace mm::engine {
 

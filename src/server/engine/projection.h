@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "mongomigrate/status.h"
+#include "mongomigrate/value.h"
 #include "server/engine/expression.h"
-#include "value/status.h"
-#include "value/value.h"
 
 namespace mm::engine {
 

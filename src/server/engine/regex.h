@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "value/status.h"
+#include "mongomigrate/status.h"
 
 namespace mm::engine {
 

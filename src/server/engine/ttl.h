@@ -5,8 +5,8 @@
 
 #include <cstddef>
 
+#include "mongomigrate/value.h"
 #include "server/engine/catalog.h"
-#include "value/value.h"
 
 namespace mm::engine {
 

@@ -5,8 +5,8 @@
 #include <memory>
 #include <vector>
 
-#include "value/status.h"
-#include "value/value.h"
+#include "mongomigrate/status.h"
+#include "mongomigrate/value.h"
 
 namespace mm::engine {
 

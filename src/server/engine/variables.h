@@ -8,8 +8,8 @@
 #include <optional>
 #include <string>
 
-#include "value/status.h"
-#include "value/value.h"
+#include "mongomigrate/status.h"
+#include "mongomigrate/value.h"
 
 namespace mm::engine {
 

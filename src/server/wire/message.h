@@ -8,8 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "value/status.h"
-#include "value/value.h"
+#include "mongomigrate/status.h"
+#include "mongomigrate/value.h"
 
 namespace mm::wire {
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "mongomigrate/migration.h"
-#include "value/status.h"
-#include "value/value.h"
+#include "mongomigrate/status.h"
+#include "mongomigrate/value.h"
 
 namespace mm::plan {
 

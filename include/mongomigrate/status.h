@@ -6,7 +6,7 @@
 #include <utility>
 #include <variant>
 
-#include "value/value.h"
+#include "mongomigrate/value.h"
 
 namespace mm {
 
