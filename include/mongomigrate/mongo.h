@@ -34,6 +34,11 @@ class Client {
   static StatusOr<std::unique_ptr<Client>> Open(const std::string& uri,
                                                 bool single_threaded = false,
                                                 int32_t selection_timeout_ms = 0);
+  // Over a pool the application already has (mongoc_client_pool_new, configured as it wants:
+  // TLS, credentials, its appname). The pool is not owned: it must outlive this Client, which
+  // pushes back every connection it popped. `default_database` is what database() defaults to.
+  static std::unique_ptr<Client> FromPool(_mongoc_client_pool_t* pool,
+                                          std::string default_database);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
@@ -48,13 +53,15 @@ class Client {
   StatusOr<bool> SupportsTransactions();
 
  private:
-  Client(_mongoc_client_pool_t* pool, _mongoc_client_t* single, std::string default_database);
+  Client(_mongoc_client_pool_t* pool, _mongoc_client_t* single, std::string default_database,
+         bool owns_pool = true);
   // A connection for one command or session: the pool's, or the single one.
   _mongoc_client_t* Borrow();
   void Return(_mongoc_client_t* client);
   _mongoc_client_pool_t* pool_;  // null when single-threaded
   _mongoc_client_t* single_;     // null when pooled
   std::string default_database_;
+  bool owns_pool_ = true;  // false for the application's pool (FromPool)
   friend class Database;
   friend class Session;
 };

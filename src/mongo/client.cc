@@ -67,11 +67,20 @@ StatusOr<std::unique_ptr<Client>> Client::Open(const std::string& uri_text, bool
   return std::unique_ptr<Client>(new Client(pool, nullptr, std::move(database)));
 }
 
-Client::Client(mongoc_client_pool_t* pool, mongoc_client_t* single, std::string default_database)
-    : pool_(pool), single_(single), default_database_(std::move(default_database)) {}
+Client::Client(mongoc_client_pool_t* pool, mongoc_client_t* single, std::string default_database,
+               bool owns_pool)
+    : pool_(pool),
+      single_(single),
+      default_database_(std::move(default_database)),
+      owns_pool_(owns_pool) {}
+
+std::unique_ptr<Client> Client::FromPool(mongoc_client_pool_t* pool, std::string default_database) {
+  InitDriverOnce();
+  return std::unique_ptr<Client>(new Client(pool, nullptr, std::move(default_database), false));
+}
 
 Client::~Client() {
-  if (pool_) mongoc_client_pool_destroy(pool_);
+  if (pool_ && owns_pool_) mongoc_client_pool_destroy(pool_);
   if (single_) mongoc_client_destroy(single_);
 }
 
