@@ -54,7 +54,9 @@ install(FILES ${PROJECT_BINARY_DIR}/mongomigrateConfig.cmake
 configure_file(${PROJECT_SOURCE_DIR}/cmake/mongomigrate.pc.in ${PROJECT_BINARY_DIR}/mongomigrate.pc
   @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/mongomigrate.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
-install(TARGETS mongomigrate_js LIBRARY DESTINATION lib/mongo-migrate)
+if(MM_WITH_JS)
+  install(TARGETS mongomigrate_js LIBRARY DESTINATION lib/mongo-migrate)
+endif()
 install(FILES ${PROJECT_SOURCE_DIR}/LICENSE ${PROJECT_SOURCE_DIR}/CHANGELOG.md
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 

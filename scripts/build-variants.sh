@@ -3,15 +3,20 @@
 # this checkout with warnings as errors: Release, Debug, MinSizeRel with GCC and Release with
 # Clang (RelWithDebInfo is the default preset, Debug+sanitizers the sanitize one). Only the
 # build is proved here: no tests (the default and sanitize presets run them), within CI's time
-# budget thanks to ccache. Usage: scripts/build-variants.sh [VARIANT...] (gcc-release,
-# gcc-debug, gcc-minsizerel, clang-release; default: all).
+# budget thanks to ccache. gcc-nojs builds with MM_WITH_JS=OFF (no SpiderMonkey) and checks
+# that a JSON migration applies and a JavaScript one is refused, naming the option.
+# Usage: scripts/build-variants.sh [VARIANT...] (gcc-release, gcc-debug, gcc-minsizerel,
+# clang-release, gcc-nojs; default: all).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 variants=("$@")
-[ ${#variants[@]} -gt 0 ] || variants=(gcc-release gcc-debug gcc-minsizerel clang-release)
+[ ${#variants[@]} -gt 0 ] || variants=(gcc-release gcc-debug gcc-minsizerel clang-release gcc-nojs)
 for variant in "${variants[@]}"; do
   compiler=${variant%%-*}
+  extra=()
+  targets=(mongo-migrate devmongod mongomigrate mongomigrate_js)
   case ${variant#*-} in
+    nojs) type=Release; extra=(-DMM_WITH_JS=OFF); targets=(mongo-migrate devmongod mongomigrate) ;;
     release) type=Release ;;
     debug) type=Debug ;;
     minsizerel) type=MinSizeRel ;;
@@ -22,6 +27,7 @@ for variant in "${variants[@]}"; do
   dir="$root/build-variants/$variant"
   echo "== build: $variant ($type, $cxx)"
   cmake -S "$root" -B "$dir" -DCMAKE_BUILD_TYPE="$type" -DCMAKE_C_COMPILER="$cc" \
-    -DCMAKE_CXX_COMPILER="$cxx" -DMM_WERROR=ON -DMM_BUILD_TESTS=OFF >/dev/null
-  cmake --build "$dir" -j "$(nproc)" --target mongo-migrate devmongod mongomigrate mongomigrate_js
+    -DCMAKE_CXX_COMPILER="$cxx" -DMM_WERROR=ON -DMM_BUILD_TESTS=OFF "${extra[@]}" >/dev/null
+  cmake --build "$dir" -j "$(nproc)" --target "${targets[@]}"
+  [ "$variant" != gcc-nojs ] || "$root/scripts/check-nojs.sh" "$dir"
 done

@@ -14,7 +14,7 @@ for preset in default sanitize; do
   (cd "$root" && ctest --preset "$preset" -j "$(nproc)")
 done
 echo "== build only: the other build types, and Clang"
-"$root/scripts/build-variants.sh" gcc-release gcc-minsizerel clang-release
+"$root/scripts/build-variants.sh" gcc-release gcc-minsizerel clang-release gcc-nojs
 echo "== build and fuzz: fuzz"
 "$root/scripts/build.sh" fuzz
 (cd "$root" && ctest --preset fuzz -j "$(nproc)")

@@ -15,6 +15,7 @@
 namespace mm::js {
 namespace {
 
+#if MM_WITH_JS
 // Where the module may be: MONGO_MIGRATE_JS_MODULE, beside the running program, where it was
 // installed, and where this build put it.
 std::vector<std::string> Candidates() {
@@ -32,8 +33,16 @@ std::vector<std::string> Candidates() {
   out.push_back(MM_JS_MODULE_BUILD_PATH);
   return out;
 }
+#endif
 
 StatusOr<const ModuleApi*> Module() {
+#if !MM_WITH_JS
+  return Status(kBadValue,
+                "this mongo-migrate was built with MM_WITH_JS=OFF, without the JavaScript engine: "
+                "JavaScript migrations and migrate-mongo-config.js cannot run; rebuild with "
+                "-DMM_WITH_JS=ON (SpiderMonkey: libmozjs-102-dev), or write JSON or C++ "
+                "migrations");
+#else
   static std::once_flag once;
   static const ModuleApi* api = nullptr;
   static std::string failure;
@@ -59,6 +68,7 @@ StatusOr<const ModuleApi*> Module() {
       "cannot load the JavaScript runtime (mongomigrate_js.so" +
           (failure.empty() ? std::string(" was not found beside mongo-migrate") : ": " + failure) +
           "); reinstall mongo-migrate, or set MONGO_MIGRATE_JS_MODULE to its path");
+#endif
 }
 
 }  // namespace
