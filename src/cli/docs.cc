@@ -185,18 +185,28 @@ std::string ManPage(const CLI::App& app, const ManPageText& text) {
   out << ".SH " << (commands.empty() ? "OPTIONS" : "GLOBAL OPTIONS") << "\n";
   out << (commands.empty() ? "" : "Before or after the command.\n");
   OptionEntries(out, Options(app));
+  // A paragraph of several lines is a term (its first line) and what it means; a one-line
+  // paragraph is text.
   for (const auto& [title, body] : text.sections) {
     out << ".SH " << Roff(title) << "\n";
+    std::vector<std::string> paragraph;
+    auto flush = [&] {
+      if (paragraph.size() == 1) out << ".PP\n" << Roff(paragraph[0]) << "\n";
+      if (paragraph.size() > 1) {
+        out << ".TP\n.B " << Roff(paragraph[0]) << "\n";
+        for (size_t i = 1; i < paragraph.size(); ++i) out << Roff(paragraph[i]) << "\n";
+      }
+      paragraph.clear();
+    };
     std::istringstream lines(body);
     for (std::string line; std::getline(lines, line);) {
       if (line.empty()) {
-        out << ".PP\n";
-      } else if (line.starts_with("  ")) {
-        out << ".nf\n" << Roff(line) << "\n.fi\n";
+        flush();
       } else {
-        out << Roff(line) << "\n";
+        paragraph.push_back(line);
       }
     }
+    flush();
   }
   if (!text.see_also.empty()) {
     out << ".SH SEE ALSO\n";

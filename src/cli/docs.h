@@ -16,7 +16,8 @@ struct ManPageText {
   std::string summary;  // one line, after the name in NAME
   std::string version;  // "mongo-migrate 0.1.0"
   // Sections after the commands and options: {"EXIT STATUS", text}, {"FILES", text}, …;
-  // paragraphs separated by blank lines, "  " at the start of a line keeps it as it is.
+  // paragraphs separated by blank lines; a paragraph of several lines is a term (its first
+  // line) and its meaning.
   std::vector<std::pair<std::string, std::string>> sections;
   std::vector<std::string> see_also;  // "devmongod(1)"
 };
