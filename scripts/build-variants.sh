@@ -9,6 +9,9 @@
 # clang-release, gcc-nojs; default: all).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# Paths under the checkout are hashed relative to it: variants that differ only in a definition
+# (gcc-release, gcc-nojs) share their compiled objects.
+export CCACHE_BASEDIR=$root
 variants=("$@")
 [ ${#variants[@]} -gt 0 ] || variants=(gcc-release gcc-debug gcc-minsizerel clang-release gcc-nojs)
 for variant in "${variants[@]}"; do

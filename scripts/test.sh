@@ -14,7 +14,9 @@ for preset in default sanitize; do
   (cd "$root" && ctest --preset "$preset" -j "$(nproc)")
 done
 echo "== build only: the other build types, and Clang"
-"$root/scripts/build-variants.sh" gcc-release gcc-minsizerel clang-release gcc-nojs
+# (Clang: the fuzz preset below builds both programs with clang and -Werror; clang-release is
+# left to scripts/build-variants.sh run by hand, to keep CI within its time.)
+"$root/scripts/build-variants.sh" gcc-release gcc-nojs gcc-minsizerel
 echo "== build and fuzz: fuzz"
 "$root/scripts/build.sh" fuzz
 (cd "$root" && ctest --preset fuzz -j "$(nproc)")
