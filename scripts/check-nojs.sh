@@ -3,6 +3,7 @@
 # applies a JSON migration, and refuses a JavaScript one and a migrate-mongo project with a
 # message naming the option. Usage: check-nojs.sh BUILD_DIR
 set -euo pipefail
+source "$(dirname "$0")/../tests/package/lib.sh"
 build=$1
 work=$(mktemp -d)
 server=
@@ -11,15 +12,7 @@ if ldd "$build/src/mongo-migrate" | grep -q mozjs || [ -e "$build/src/mongomigra
   echo "MM_WITH_JS=OFF still builds or links SpiderMonkey" >&2
   exit 1
 fi
-"$build/src/server/devmongod" --port 0 >"$work/devmongod.out" 2>&1 &
-server=$!
-port=
-for _ in $(seq 50); do
-  port=$(grep -o 'listening on [^ ]*' "$work/devmongod.out" | head -1 | sed 's/.*://' || true)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "devmongod did not start" >&2; exit 1; }
+start_devmongod "$build/src/server/devmongod" "$work"
 uri="mongodb://127.0.0.1:$port/nojs"
 mkdir "$work/json" "$work/js"
 echo '{"version": 1, "description": "a", "up": [{"create": "things"}]}' >"$work/json/001_a.json"

@@ -413,14 +413,11 @@ int main(int argc, char** argv) {
     // Above the history too, when there is one to read: a version applied from another branch
     // may have no file here yet. `create` must work offline, so it only glances.
     std::string history_note;
-    // Without any URI configured there is no history to speak of, and nothing is said.
-    if (mm::cli::ResolveUri(o.uri_sources).ok()) {
-      auto highest = mm::cli::HighestRecordedVersion(o);
-      if (highest.ok()) {
-        create_options.history_highest = *highest;
-      } else {
-        history_note = "numbered above the files only: " + highest.status().message();
-      }
+    auto highest = mm::cli::HighestRecordedVersion(o);
+    if (!highest.ok()) {
+      history_note = "numbered above the files only: " + highest.status().message();
+    } else if (*highest) {
+      create_options.history_highest = **highest;
     }
     auto created = mm::cli::CreateMigration(o.dir, o.name, create_options);
     if (!created.ok()) {

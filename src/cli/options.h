@@ -58,7 +58,8 @@ struct Options {
 // variable.
 Status ApplySettings(const std::function<bool(const char* flag)>& given, Options& o);
 
-// The highest version the history records, for `create`; an error says why it did not look.
-StatusOr<int64_t> HighestRecordedVersion(const Options& o);
+// The highest version the history records, for `create`: nullopt when no URI is configured (no
+// history to speak of); an error says why it could not look.
+StatusOr<std::optional<int64_t>> HighestRecordedVersion(const Options& o);
 
 }  // namespace mm::cli

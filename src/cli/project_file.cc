@@ -64,6 +64,13 @@ const KeySpec* FindKey(std::string_view name) {
   return nullptr;
 }
 
+// "dir, history_collection, …": every key, for an error.
+std::string KeyList() {
+  std::string out;
+  for (const KeySpec& k : Keys()) out += (out.empty() ? "" : ", ") + std::string(k.name);
+  return out;
+}
+
 // The known key with the longest common prefix or suffix with `typed`, for "did you mean".
 std::string NearestKey(std::string_view typed) {
   std::string best;
@@ -192,9 +199,7 @@ Status ReadTable(const toml::table& table, const std::filesystem::path& path,
       return Status(kBadValue, Where(path, name.source()) + ": unknown key " + Quoted(key) +
                                    (section.empty() ? "" : " in [" + section + "]") +
                                    (nearest.empty() ? "" : "; did you mean " + nearest + "?") +
-                                   " (keys: dir, history_collection, lock_collection, env_file, "
-                                   "uri_env, uri, scheme, format, lock_timeout, lock_lease, "
-                                   "allow_out_of_order, transactions)");
+                                   " (keys: " + KeyList() + ")");
     }
     if (std::string why = SetFromToml(*spec, node, base, out); !why.empty()) {
       return Status(kBadValue, Where(path, node) + ": " + key +
@@ -220,30 +225,13 @@ bool ParseFlagText(std::string_view text, bool* value) {
 }  // namespace
 
 void Settings::OverrideWith(const Settings& over) {
-  auto take = [](auto& mine, const auto& theirs) {
-    if (theirs) mine = theirs;
-  };
-  take(dir, over.dir);
-  take(history_collection, over.history_collection);
-  take(lock_collection, over.lock_collection);
-  take(env_file, over.env_file);
-  take(uri, over.uri);
-  take(uri_env, over.uri_env);
-  take(scheme, over.scheme);
-  take(format, over.format);
-  take(lock_timeout, over.lock_timeout);
-  take(lock_lease, over.lock_lease);
-  take(allow_out_of_order, over.allow_out_of_order);
-  take(transactions, over.transactions);
-}
-
-const std::vector<std::string>& SettingKeys() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> out;
-    for (const KeySpec& k : Keys()) out.emplace_back(k.name);
-    return out;
-  }();
-  return names;
+  for (const KeySpec& k : Keys()) {
+    std::visit(
+        [&](const auto& key) {
+          if (over.*(key.member)) this->*(key.member) = over.*(key.member);
+        },
+        k.kind);
+  }
 }
 
 std::optional<std::filesystem::path> FindProjectFile(const std::filesystem::path& start) {

@@ -59,7 +59,4 @@ StatusOr<ProjectFile> ParseProjectFile(std::string_view text, const std::filesys
 // The MONGO_MIGRATE_<KEY> layer, from the process environment; a bad value names the variable.
 StatusOr<Settings> SettingsFromVariables();
 
-// Every key a project file or a MONGO_MIGRATE_ variable may set, for help and errors.
-const std::vector<std::string>& SettingKeys();
-
 }  // namespace mm::cli

@@ -133,14 +133,14 @@ Status ApplySettings(const std::function<bool(const char* flag)>& given, Options
   return mm::Status::Ok();
 }
 
-// The highest version the history records, for `create`; an error says why it did not look.
-StatusOr<int64_t> HighestRecordedVersion(const Options& o) {
+// The highest version the history records (see options.h).
+StatusOr<std::optional<int64_t>> HighestRecordedVersion(const Options& o) {
   auto resolved = ResolveUri(o.uri_sources);
-  if (!resolved.ok()) return mm::Status(mm::kBadValue, "no URI is configured to read the history");
+  if (!resolved.ok()) return std::optional<int64_t>();  // no URI configured: no history to read
   auto client = mm::mongo::Client::Open(resolved->uri, /*single_threaded=*/true,
                                         /*selection_timeout_ms=*/1500);
   if (!client.ok()) return client.status();
-  const std::string& db_name = (*client)->default_database();
+  const std::string db_name = o.database.value_or((*client)->default_database());
   if (db_name.empty()) return mm::Status(mm::kBadValue, "the URI names no database");
   mm::RunnerOptions options;
   options.history_collection = o.collection;
@@ -155,7 +155,7 @@ StatusOr<int64_t> HighestRecordedVersion(const Options& o) {
   }
   int64_t highest = 0;
   for (const auto& r : *records) highest = std::max(highest, r.version);
-  return highest;
+  return std::optional<int64_t>(highest);
 }
 
 }  // namespace mm::cli

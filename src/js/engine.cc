@@ -151,7 +151,8 @@ StatusOr<Engine*> Engine::Get() {
   return engine.get();
 }
 
-StatusOr<ModuleInfo> Engine::Load(const std::string& path, const std::string& source) {
+StatusOr<std::string> Engine::CallWithFile(const char* function, const std::string& path,
+                                           const std::string& source) {
   State& s = *state_;
   JSContext* cx = s.cx;
   JS::RootedObject entry(cx, *s.entry);
@@ -162,10 +163,16 @@ StatusOr<ModuleInfo> Engine::Load(const std::string& path, const std::string& so
   args[0].setString(p);
   args[1].setString(src);
   JS::RootedValue result(cx);
-  if (!JS_CallFunctionName(cx, entry, "load", args, &result)) {
+  if (!JS_CallFunctionName(cx, entry, function, args, &result)) {
     return Status(kFailedToParse, path + ": " + TakeException(s));
   }
-  auto info = ParseExtendedJson(ToUtf8(cx, result));
+  return ToUtf8(cx, result);
+}
+
+StatusOr<ModuleInfo> Engine::Load(const std::string& path, const std::string& source) {
+  auto loaded = CallWithFile("load", path, source);
+  if (!loaded.ok()) return loaded.status();
+  auto info = ParseExtendedJson(*loaded);
   const Value* index = info.ok() ? info->Get("index") : nullptr;
   if (!index || !index->Is<int32_t>()) {
     return Status(kFailedToParse,
@@ -196,20 +203,7 @@ StatusOr<ModuleInfo> Engine::Load(const std::string& path, const std::string& so
 }
 
 StatusOr<std::string> Engine::Exports(const std::string& path, const std::string& source) {
-  State& s = *state_;
-  JSContext* cx = s.cx;
-  JS::RootedObject entry(cx, *s.entry);
-  JS::RootedValueArray<2> args(cx);
-  JS::RootedString p(cx, FromUtf8(cx, path));
-  JS::RootedString src(cx, FromUtf8(cx, source));
-  if (!p || !src) return Status(kBadValue, path + ": " + TakeException(s));
-  args[0].setString(p);
-  args[1].setString(src);
-  JS::RootedValue result(cx);
-  if (!JS_CallFunctionName(cx, entry, "exportsOf", args, &result)) {
-    return Status(kFailedToParse, path + ": " + TakeException(s));
-  }
-  return ToUtf8(cx, result);
+  return CallWithFile("exportsOf", path, source);
 }
 
 Status Engine::Run(int index, const std::string& direction, mongo::Database& db,

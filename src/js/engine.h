@@ -51,6 +51,10 @@ class Engine {
 
  private:
   Engine();
+  // Calls prelude.js's entry.`function`(path, source); its result, or the exception naming
+  // `path`.
+  StatusOr<std::string> CallWithFile(const char* function, const std::string& path,
+                                     const std::string& source);
   std::unique_ptr<State> state_;
 };
 

@@ -20,17 +20,13 @@ Engine::State& StateOf(JSContext* cx) {
 // in it resolves relative to that file).
 bool CompileModule(JSContext* cx, unsigned argc, JS::Value* vp) {
   JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
-  const std::string source = ToUtf8(cx, args.get(0));
-  const std::string filename = ToUtf8(cx, args.get(1));
-  JS::CompileOptions options(cx);
-  options.setFileAndLine(filename.c_str(), 1);
-  JS::SourceText<mozilla::Utf8Unit> text;
-  if (!text.init(cx, source.data(), source.size(), JS::SourceOwnership::Borrowed)) return false;
-  JS::RootedObject module(cx, JS::CompileModule(cx, options, text));
-  if (!module) return false;
-  JS::SetModulePrivate(module, args.get(1));
-  args.rval().setObject(*module);
-  return true;
+  return CompileSourceArgs(cx, args, [&](JS::CompileOptions& options, auto& text) {
+    JS::RootedObject module(cx, JS::CompileModule(cx, options, text));
+    if (!module) return false;
+    JS::SetModulePrivate(module, args.get(1));
+    args.rval().setObject(*module);
+    return true;
+  });
 }
 
 // native.evaluateModule(record) → its namespace object, once it and what it imports have run.

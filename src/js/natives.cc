@@ -270,13 +270,9 @@ bool Cwd(JSContext* cx, unsigned argc, JS::Value* vp) {
 // name `filename` and its real line numbers.
 bool Evaluate(JSContext* cx, unsigned argc, JS::Value* vp) {
   JS::CallArgs args = JS::CallArgsFromVp(argc, vp);
-  const std::string source = ToUtf8(cx, args.get(0));
-  const std::string filename = ToUtf8(cx, args.get(1));
-  JS::CompileOptions options(cx);
-  options.setFileAndLine(filename.c_str(), 1);
-  JS::SourceText<mozilla::Utf8Unit> text;
-  if (!text.init(cx, source.data(), source.size(), JS::SourceOwnership::Borrowed)) return false;
-  return JS::Evaluate(cx, options, text, args.rval());
+  return CompileSourceArgs(cx, args, [&](JS::CompileOptions& options, auto& text) {
+    return JS::Evaluate(cx, options, text, args.rval());
+  });
 }
 
 // native.readFile(path) → its text, or null when it cannot be read.

@@ -1,6 +1,8 @@
 // What the engine and its native functions share (internal to src/js/).
 #pragma once
 
+#include <js/CompilationAndEvaluation.h>
+#include <js/SourceText.h>
 #include <jsapi.h>
 
 #include <functional>
@@ -42,5 +44,18 @@ bool DefineNodeNatives(JSContext* cx, JS::HandleObject natives);
 std::string ToUtf8(JSContext* cx, JS::HandleValue value);
 // A JS string from UTF-8 text; nullptr (with an exception pending) on failure.
 JSString* FromUtf8(JSContext* cx, const std::string& text);
+
+// The (source, filename) arguments of native.evaluate and native.compileModule, handed to
+// `compile(options, text)` so that errors and stacks name the file with its real line numbers.
+template <typename Compile>
+bool CompileSourceArgs(JSContext* cx, const JS::CallArgs& args, Compile compile) {
+  const std::string source = ToUtf8(cx, args.get(0));
+  const std::string filename = ToUtf8(cx, args.get(1));
+  JS::CompileOptions options(cx);
+  options.setFileAndLine(filename.c_str(), 1);
+  JS::SourceText<mozilla::Utf8Unit> text;
+  if (!text.init(cx, source.data(), source.size(), JS::SourceOwnership::Borrowed)) return false;
+  return compile(options, text);
+}
 
 }  // namespace mm::js

@@ -4,6 +4,7 @@
 # (find_package(mongomigrate CONFIG)), once through pkg-config — and each binary run against a
 # devmongod: it applies its migrations. Usage: consumer.sh BUILD_DIR SOURCE_DIR DEVMONGOD
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 build=$1 source=$2 devmongod=$3
 work=$(mktemp -d)
 server=
@@ -24,15 +25,7 @@ pkg-config --exists mongomigrate
 g++ -std=c++20 -O1 "$source/examples/embedded/main.cc" -o "$work/pkgconfig_example" \
   $(pkg-config --cflags --libs mongomigrate)
 
-"$devmongod" --port 0 >"$work/devmongod.out" 2>&1 &
-server=$!
-port=
-for _ in $(seq 50); do
-  port=$(grep -o 'listening on [^ ]*' "$work/devmongod.out" | head -1 | sed 's/.*://' || true)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "devmongod did not start" >&2; exit 1; }
+start_devmongod "$devmongod" "$work"
 for example in "$work/cmake/embedded_example" "$work/pkgconfig_example"; do
   db=$(basename "$example")
   "$example" "mongodb://127.0.0.1:$port/$db" | tee "$work/$db.out"

@@ -5,6 +5,7 @@
 # installed devmongod (so the engine's module is found where it was installed) — and removal.
 # Usage: deb_roundtrip.sh BUILD_DIR
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 build=$1
 if [ "$(id -u)" -ne 0 ]; then
   echo "deb_roundtrip: needs root to install the package (CI runs as root)" >&2
@@ -32,14 +33,7 @@ test -f /usr/share/zsh/vendor-completions/_mongo-migrate
 test -f /usr/lib/mongo-migrate/mongomigrate_js.so
 
 # The installed tools at work: a JS migration needs the engine's module from /usr/lib.
-/usr/bin/devmongod --port 0 >"$work/devmongod.out" 2>&1 &
-server=$!
-for _ in $(seq 50); do
-  port=$(grep -o 'listening on [^ ]*' "$work/devmongod.out" | head -1 | sed 's/.*://' || true)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "the installed devmongod did not start" >&2; cat "$work/devmongod.out"; exit 1; }
+start_devmongod /usr/bin/devmongod "$work"
 mkdir "$work/migrations"
 cat >"$work/migrations/001_add_thing.js" <<'JS'
 module.exports = { up: async (db) => { await db.collection('things').insertOne({ a: 1 }); } };
