@@ -59,17 +59,6 @@ struct RunEvent {
 };
 using EventSink = std::function<void(const RunEvent&)>;
 
-// Why a run stopped; the CLI maps each to an exit code.
-enum class FailureKind {
-  kConfiguration,    // bad files, a refused plan, a bad URI (exit 2)
-  kConnection,       // no server could be reached (exit 4)
-  kMigrationFailed,  // a step failed; it is recorded `failed`, earlier ones `applied` (exit 1)
-  kLockTimeout,      // another runner held the lock for longer than lock_timeout (exit 5)
-  kLockLost,         // the lock was lost or a claim refused: another runner acted (exit 6)
-  kInterrupted,      // a signal stopped the run between steps (exit 128 + the signal)
-};
-FailureKind Classify(const Status& status);
-
 // One history record as `mongo-migrate history` shows it (plan/plan.h).
 using HistoryEntry = plan::HistoryEntry;
 

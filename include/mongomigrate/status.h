@@ -73,6 +73,18 @@ enum ErrorCode : int {
 // The codeName MongoDB sends for `code`; "Location<code>" for codes without a name.
 std::string CodeName(int code);
 
+// Why a migration run stopped, as a typed field of its Status (the CLI maps each to an exit
+// code). A Status nobody classified is a configuration failure: a bad file, a refused plan, a
+// bad URI, a server's refusal outside a migration.
+enum class FailureKind : unsigned char {
+  kConfiguration,    // exit 2
+  kConnection,       // no server could be reached, or the connection dropped (exit 4)
+  kMigrationFailed,  // a step failed; it is recorded `failed`, earlier ones `applied` (exit 1)
+  kLockTimeout,      // another runner held the lock for longer than lock_timeout (exit 5)
+  kLockLost,         // the lock was lost or a claim refused: another runner acted (exit 6)
+  kInterrupted,      // a signal stopped the run between steps (exit 128 + signal())
+};
+
 class Status {
  public:
   Status() = default;
@@ -92,10 +104,31 @@ class Status {
     return std::move(*this);
   }
 
+  FailureKind kind() const { return kind_; }
+  // The signal that stopped the run, for kInterrupted (0 otherwise).
+  int signal() const { return signal_; }
+  Status&& WithKind(FailureKind kind) && {
+    kind_ = kind;
+    return std::move(*this);
+  }
+  Status&& Interrupted(int signal) && {
+    kind_ = FailureKind::kInterrupted;
+    signal_ = signal;
+    return std::move(*this);
+  }
+  // The same failure (code, details, kind) told with another message.
+  Status Reworded(std::string message) const {
+    Status s = *this;
+    s.message_ = std::move(message);
+    return s;
+  }
+
  private:
   int code_ = kOk;
   std::string message_;
   Document details_;
+  FailureKind kind_ = FailureKind::kConfiguration;
+  int signal_ = 0;
 };
 
 // Either a T or the Status that explains why there is none.

@@ -110,13 +110,11 @@ std::string Nearest(const std::string& typed, const std::vector<std::string>& na
 }
 
 int ExitFor(const mm::Status& s) {
-  switch (mm::Classify(s)) {
+  switch (s.kind()) {
     case mm::FailureKind::kLockLost:
       return kLockLost;
-    case mm::FailureKind::kInterrupted: {
-      const mm::Value* signal = s.details().Get("interrupted");
-      return 128 + (signal && signal->IsNumber() ? signal->AsExactInt64().value_or(2) : 2);
-    }
+    case mm::FailureKind::kInterrupted:
+      return 128 + (s.signal() > 0 ? s.signal() : 2);
     case mm::FailureKind::kConnection:
       return kNoConnection;
     case mm::FailureKind::kMigrationFailed:
@@ -280,9 +278,8 @@ class Command {
   int Fail(const mm::Status& s, std::optional<int> code = std::nullopt) {
     int exit = code ? *code : ExitFor(s);
     mm::Status shown = s;
-    if (!code && mm::Classify(s) == mm::FailureKind::kConnection) {
-      shown = mm::Status(s.code(), "could not connect to " + redacted_uri_ + ": " + s.message())
-                  .WithDetails(s.details());
+    if (!code && s.kind() == mm::FailureKind::kConnection) {
+      shown = s.Reworded("could not connect to " + redacted_uri_ + ": " + s.message());
     }
     out_.Failure(shown, exit);
     out_.Finish(false);

@@ -248,7 +248,7 @@ Status History::Refused(int64_t version) {
                     " changed after this runner read it (now " + now +
                     "): another runner or a person acted on it, so this runner stopped without "
                     "running it again. Run `mongo-migrate status` to see where things stand.")
-      .WithDetails(Document{{"claimRefused", true}});
+      .WithKind(FailureKind::kLockLost);
 }
 
 Document History::Statement(int64_t version, std::optional<int64_t> expected_revision,

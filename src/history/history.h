@@ -81,11 +81,11 @@ class History {
   Status EnsureIndex();
 
   // Claims `m` for `direction` (record → running / reverting), only if its record is still as
-  // `read` says (nullptr: there was none). A refusal carries details {claimRefused: true}.
+  // `read` says (nullptr: there was none). A refusal is of kind kLockLost.
   StatusOr<Claim> ClaimVersion(const Migration& m, plan::Direction direction,
                                const plan::AppliedRecord* read, const ClaimToken& token,
                                const AppliedBy& by);
-  // The result of a claimed run; each refuses ({claimRefused}) if the claim no longer stands.
+  // The result of a claimed run; each refuses (kLockLost) if the claim no longer stands.
   Status MarkApplied(const Claim& claim, const Migration& m, int64_t duration_ms,
                      const AppliedBy& by);
   Status MarkReverted(const Claim& claim, int64_t duration_ms, const AppliedBy& by);

@@ -87,7 +87,7 @@ Status Lost(const std::string& why) {
                 "stopped: the migration lock is no longer ours (" + why +
                     "); another runner may be migrating. Nothing more was run; run `mongo-migrate "
                     "status` to see where things stand.")
-      .WithDetails(Document{{"lockLost", true}});
+      .WithKind(FailureKind::kLockLost);
 }
 
 }  // namespace
@@ -169,7 +169,7 @@ StatusOr<std::unique_ptr<Lock>> Lock::Acquire(
     }
     if (int signal = options.cancelled ? options.cancelled() : 0) {
       return Status(kInterrupted, "interrupted while waiting for the migration lock; nothing ran")
-          .WithDetails(Document{{"interrupted", signal}});
+          .Interrupted(signal);
     }
     if (*holder && (*holder)->owner != last_owner) {
       last_owner = (*holder)->owner;
@@ -181,7 +181,7 @@ StatusOr<std::unique_ptr<Lock>> Lock::Acquire(
                                    " s waiting for the migration lock held by " + who +
                                    ". If that runner is gone, its lease expires by itself; "
                                    "`mongo-migrate unlock --force` removes it now.")
-          .WithDetails(Document{{"lockTimeout", true}});
+          .WithKind(FailureKind::kLockTimeout);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100 + jitter() % 150));
   }

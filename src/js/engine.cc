@@ -265,8 +265,7 @@ Status Engine::Run(int index, const std::string& direction, mongo::Database& db,
     }
   }
   if (!s.interruption.ok()) {
-    return Status(s.interruption.code(), s.interruption.message() + " during " + direction + "()")
-        .WithDetails(s.interruption.details());
+    return s.interruption.Reworded(s.interruption.message() + " during " + direction + "()");
   }
   if (JS::GetPromiseState(promise) == JS::PromiseState::Rejected) {
     JS::RootedValue reason(cx, JS::GetPromiseResult(promise));

@@ -21,7 +21,7 @@ class JsAction : public MigrationAction {
     if (s.ok()) return s;
     Document details = s.details();
     details.Set("codeName", CodeName(s.code()));
-    return Status(s.code(), file_ + ": " + direction_ + "() failed: " + s.message())
+    return s.Reworded(file_ + ": " + direction_ + "() failed: " + s.message())
         .WithDetails(std::move(details));
   }
 

@@ -49,13 +49,8 @@ bool ReturnString(JSContext* cx, JS::CallArgs& args, const std::string& text) {
 // failure is marked $network so that the prelude throws MongoNetworkError.
 Document FailureReply(const Status& s) {
   Document reply{{"ok", 0.0}, {"errmsg", s.message()}, {"code", s.code()}};
-  for (const Field& f : s.details().fields()) {
-    if (f.key == "connection") {
-      reply.Append("$network", true);
-    } else {
-      reply.Append(f.key, f.value);
-    }
-  }
+  for (const Field& f : s.details().fields()) reply.Append(f.key, f.value);
+  if (s.kind() == FailureKind::kConnection) reply.Append("$network", true);
   if (!reply.Has("codeName")) reply.Append("codeName", CodeName(s.code()));
   return reply;
 }
@@ -136,7 +131,7 @@ bool BatchedUpdateNative(JSContext* cx, unsigned argc, JS::Value* vp) {
   target = target.InSession(state.db->session());
   Status ran = RunBatchedUpdate(target, *spec, *state.output, state.batched_updates++);
   if (!ran.ok()) {
-    if (ran.details().Has("interrupted")) state.interruption = ran;
+    if (ran.kind() == FailureKind::kInterrupted) state.interruption = ran;
     JS_ReportErrorUTF8(cx, "%s", ran.message().c_str());
     return false;
   }

@@ -126,10 +126,12 @@ Status DriverError(const bson_error_t& error, const StatusOr<Document>& reply) {
       if (const Value* v = reply->Get(k)) details.Append(k, *v);
     }
   }
+  Status failure =
+      Status(static_cast<int>(error.code), error.message).WithDetails(std::move(details));
   if (error.domain == MONGOC_ERROR_STREAM || error.domain == MONGOC_ERROR_SERVER_SELECTION) {
-    details.Set("connection", true);
+    return std::move(failure).WithKind(FailureKind::kConnection);
   }
-  return Status(static_cast<int>(error.code), error.message).WithDetails(std::move(details));
+  return failure;
 }
 
 }  // namespace

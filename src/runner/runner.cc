@@ -13,12 +13,6 @@
 namespace mm {
 namespace {
 
-Status Marked(Status s, const char* mark) {
-  Document details = s.details();
-  details.Set(mark, true);
-  return std::move(s).WithDetails(std::move(details));
-}
-
 LockInfo InfoOf(const history::LockHolder& h) { return LockInfo{history::Describe(h), h.live}; }
 
 int64_t MillisecondsSince(std::chrono::steady_clock::time_point start) {
@@ -58,17 +52,6 @@ std::string OutsideTransactionReason(const Migration& m, bool up) {
 }
 
 }  // namespace
-
-FailureKind Classify(const Status& status) {
-  if (status.details().Has("interrupted")) return FailureKind::kInterrupted;
-  if (status.details().Has("lockLost") || status.details().Has("claimRefused")) {
-    return FailureKind::kLockLost;
-  }
-  if (status.details().Has("connection")) return FailureKind::kConnection;
-  if (status.details().Has("lockTimeout")) return FailureKind::kLockTimeout;
-  if (status.details().Has("migrationFailed")) return FailureKind::kMigrationFailed;
-  return FailureKind::kConfiguration;
-}
 
 Runner::Runner(mongo::Database db, std::vector<Migration> migrations, RunnerOptions options)
     : db_(db), migrations_(std::move(migrations)), options_(std::move(options)) {
@@ -307,7 +290,7 @@ mm::Status Runner::ReadyForNext(const EventSink& events, const std::string& what
   if (int signal = options_.interrupted ? options_.interrupted() : 0) {
     return mm::Status(kInterrupted, std::string("interrupted by SIG") + sigabbrev_np(signal) + " " +
                                         what + ": nothing of it ran")
-        .WithDetails(Document{{"interrupted", signal}});
+        .Interrupted(signal);
   }
   if (!lock_) return mm::Status::Ok();
   mm::Status held = lock_->ConfirmUnlessFresh();
@@ -394,7 +377,7 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
       int signal = options_.interrupted ? options_.interrupted() : 0;
       if (signal == 0) return mm::Status::Ok();
       return mm::Status(kInterrupted, std::string("interrupted by SIG") + sigabbrev_np(signal))
-          .WithDetails(Document{{"interrupted", signal}});
+          .Interrupted(signal);
     };
     out.progress = [&](const BatchProgress& p) {
       events(RunEvent{RunEvent::Type::kProgress, plan.direction, &m, 0, {}, {}, nullptr, &p});
@@ -459,13 +442,14 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
                                           options_.history_collection + "; restored them");
     }
     if (!s.ok()) {
-      if (s.details().Has("connection")) return s;  // the record stays `running`: honest
-      if (s.details().Has("interrupted") && progress_saved) {
+      if (s.kind() == FailureKind::kConnection) return s;  // the record stays `running`: honest
+      if (s.kind() == FailureKind::kInterrupted && progress_saved) {
         // Stopped between two batches with its progress recorded: the next `up` resumes it.
         events(RunEvent{RunEvent::Type::kFailed, plan.direction, &m, ms, s, {}, nullptr});
         return s;
       }
-      if (s.details().Has("claimRefused")) return s;  // another runner's record: leave it be
+      // Another runner's record (a refused claim) or a lock no longer ours: leave it be.
+      if (s.kind() == FailureKind::kLockLost) return s;
       if (in_transaction) {
         std::string why = s.message() +
                           "; the transaction was rolled back: no writes and no "
@@ -475,12 +459,13 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
               ". MongoDB refuses this step inside a transaction: add \"transaction\": false "
               "to the file, or run with --no-transaction";
         }
-        s = mm::Status(s.code(), why).WithDetails(s.details());
+        s = s.Reworded(why);
         MM_RETURN_IF_ERROR(history.ResetClaim(*claim));
       } else {
         MM_RETURN_IF_ERROR(history.MarkFailed(*claim, plan.direction, s, ms));
       }
-      if (!s.details().Has("interrupted")) s = Marked(std::move(s), "migrationFailed");
+      if (s.kind() != FailureKind::kInterrupted)
+        s = mm::Status(std::move(s)).WithKind(FailureKind::kMigrationFailed);
       events(RunEvent{RunEvent::Type::kFailed, plan.direction, &m, ms, s, {}, nullptr});
       return s;
     }

@@ -78,18 +78,16 @@ class JsonAction : public MigrationAction {
       if (i > first && out.checkpoint) {
         Status go_on = out.checkpoint();
         if (!go_on.ok()) {
-          return Status(go_on.code(), go_on.message() + " before " + file_ + ": " + direction_ +
-                                          "[" + std::to_string(i) + "] (" + std::to_string(i) +
-                                          " of " + std::to_string(steps_.size()) + " steps ran)")
-              .WithDetails(go_on.details());
+          return go_on.Reworded(go_on.message() + " before " + file_ + ": " + direction_ + "[" +
+                                std::to_string(i) + "] (" + std::to_string(i) + " of " +
+                                std::to_string(steps_.size()) + " steps ran)");
         }
       }
       if (step.batched) {
         Status ran = RunBatchedUpdate(db, *step.batched, out, static_cast<int>(i));
         if (ran.ok()) continue;
-        return Status(ran.code(), file_ + ": " + direction_ + "[" + std::to_string(i) +
-                                      "] (batchedUpdate) failed: " + ran.message())
-            .WithDetails(ran.details());
+        return ran.Reworded(file_ + ": " + direction_ + "[" + std::to_string(i) +
+                            "] (batchedUpdate) failed: " + ran.message());
       }
       auto reply = db.RunCommand(step.command);
       if (reply.ok()) continue;
