@@ -31,12 +31,13 @@ add_custom_target(mm_docs ALL DEPENDS ${MM_DOCS})
 
 install(TARGETS mongo-migrate devmongod RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
-# The C++ library: its parts (static archives, in lib/mongo-migrate/), its self-contained headers,
-# a CMake package (find_package(mongomigrate CONFIG) → mongomigrate::mongomigrate) and a
-# pkg-config file.
-set(MM_LIBRARY_PARTS mongomigrate mm_history mm_source mm_js_file mm_batch mm_fault mm_plan mm_mongo
-    mm_value mm_version)
-install(TARGETS ${MM_LIBRARY_PARTS} EXPORT mongomigrateTargets
+# The C++ library: the shared object (libmongomigrate.so.0.MINOR, in the libdir), its parts as
+# static archives (in lib/mongo-migrate/, for mongomigrate::mongomigrate_static), its
+# self-contained headers, a CMake package (find_package(mongomigrate CONFIG) →
+# mongomigrate::mongomigrate, the shared one) and a pkg-config file.
+install(TARGETS mongomigrate_shared EXPORT mongomigrateTargets
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} NAMELINK_COMPONENT Unspecified)
+install(TARGETS ${MM_LIBRARY_PARTS} mm_version EXPORT mongomigrateTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}/mongo-migrate)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/mongomigrate
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.h")
@@ -73,5 +74,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION database)
 # Its dependencies are the libraries it links, as dpkg-shlibdeps finds them.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# It carries a shared library: a shlibs file for packages built against it, and ldconfig run on
+# install and removal.
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
 include(CPack)

@@ -17,9 +17,9 @@ variants=("$@")
 for variant in "${variants[@]}"; do
   compiler=${variant%%-*}
   extra=()
-  targets=(mongo-migrate devmongod mongomigrate mongomigrate_js)
+  targets=(mongo-migrate devmongod mongomigrate mongomigrate_shared mongomigrate_js)
   case ${variant#*-} in
-    nojs) type=Release; extra=(-DMM_WITH_JS=OFF); targets=(mongo-migrate devmongod mongomigrate) ;;
+    nojs) type=Release; extra=(-DMM_WITH_JS=OFF); targets=(mongo-migrate devmongod mongomigrate mongomigrate_shared) ;;
     release) type=Release ;;
     debug) type=Debug ;;
     minsizerel) type=MinSizeRel ;;

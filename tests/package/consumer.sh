@@ -23,7 +23,22 @@ cmake --build "$work/cmake" >/dev/null
 export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig"
 pkg-config --exists mongomigrate
 g++ -std=c++20 -O1 "$source/examples/embedded/main.cc" -o "$work/pkgconfig_example" \
-  $(pkg-config --cflags --libs mongomigrate)
+  $(pkg-config --cflags --libs mongomigrate) -Wl,-rpath,"$(pkg-config --variable=libdir mongomigrate)"
+
+# The library is a shared object whose SONAME follows the version, and both programs load it.
+version=$(sed -n 's/^project(mongo-migrate VERSION \([0-9]*\.[0-9]*\).*/\1/p' "$source/CMakeLists.txt")
+soname=$(readelf -d "$work/prefix/lib/libmongomigrate.so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+if [ "$soname" != "libmongomigrate.so.$version" ]; then
+  echo "the library's SONAME is '$soname', not libmongomigrate.so.$version" >&2
+  exit 1
+fi
+for example in "$work/cmake/embedded_example" "$work/pkgconfig_example"; do
+  if ! ldd "$example" | grep -q "libmongomigrate.so.$version => $work/prefix/lib/"; then
+    echo "$example does not load the installed libmongomigrate.so.$version:" >&2
+    ldd "$example" >&2
+    exit 1
+  fi
+done
 
 start_devmongod "$devmongod" "$work"
 for example in "$work/cmake/embedded_example" "$work/pkgconfig_example"; do
@@ -34,8 +49,10 @@ done
 grep -q "migrated 2: Seed the feature flags" "$work/embedded_example.out"
 grep -q "migrated 2: Seed the feature flags" "$work/pkgconfig_example.out"
 # Neither program links SpiderMonkey: the JS engine is a module, loaded only for a .js file.
-if ldd "$work/cmake/embedded_example" | grep -q mozjs; then
-  echo "the embedded example links libmozjs" >&2
-  exit 1
-fi
+for example in "$work/cmake/embedded_example" "$work/pkgconfig_example"; do
+  if ldd "$example" | grep -q mozjs; then
+    echo "$example links libmozjs" >&2
+    exit 1
+  fi
+done
 echo "consumer: ok"

@@ -31,6 +31,10 @@ man -w devmongod | grep -q "/usr/share/man/man1/devmongod.1"
 test -f /usr/share/bash-completion/completions/mongo-migrate
 test -f /usr/share/zsh/vendor-completions/_mongo-migrate
 test -f /usr/lib/mongo-migrate/mongomigrate_js.so
+# The shared library, known to the dynamic linker (the package runs ldconfig) by its SONAME.
+# (grep reads to the end: with pipefail, `grep -q` would stop ldconfig with SIGPIPE.)
+ldconfig -p | grep "libmongomigrate.so.0.[0-9]* .*=> .*/lib/libmongomigrate.so.0" >/dev/null ||
+  { echo "ldconfig does not know libmongomigrate.so.0.MINOR" >&2; exit 1; }
 
 # The installed tools at work: a JS migration needs the engine's module from /usr/lib.
 start_devmongod /usr/bin/devmongod "$work"
@@ -44,4 +48,8 @@ grep -q "1 migration(s) applied" "$work/up.out"
 
 apt-get remove -y -qq mongo-migrate >/dev/null
 test ! -e /usr/bin/mongo-migrate
+if ldconfig -p | grep libmongomigrate >/dev/null; then
+  echo "libmongomigrate is still known to ldconfig after removal" >&2
+  exit 1
+fi
 echo "deb round trip: ok"
