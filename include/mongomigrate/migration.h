@@ -9,10 +9,15 @@
 #include <string>
 #include <vector>
 
-#include "mongomigrate/mongo.h"
 #include "mongomigrate/status.h"
 
 namespace mm {
+
+// Only named here: a migration's description (and plan/, which reads nothing else) compiles
+// without the client's types; what runs an action includes mongomigrate/mongo.h.
+namespace mongo {
+class Database;
+}
 
 // How far a batched update has come (mongomigrate/batched_update.h).
 struct BatchProgress {
