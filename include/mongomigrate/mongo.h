@@ -2,6 +2,7 @@
 // official C driver. Only src/mongo/ sees libmongoc; these declarations do not.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -117,6 +118,11 @@ class Database {
   // Every document of `collection` matching `filter`, sorted by `sort` (reads from primary).
   StatusOr<std::vector<Document>> Find(const std::string& collection, const Document& filter,
                                        const Document& sort = {});
+  // Runs a command that opens a cursor (find, aggregate, listCollections, listIndexes) and hands
+  // each document to `each`, one batch in memory at a time, getMore by getMore (each asking for
+  // `get_more_batch` documents when > 0); stops at the first error `each` returns.
+  Status ForEach(const Document& command, const std::function<Status(Document&&)>& each,
+                 int32_t get_more_batch = 0);
 
  private:
   bool Send(const _bson_t* cmd, _bson_t* reply, _bson_error_t* error);

@@ -48,7 +48,8 @@ CLI::Validator WholeNumber() {
 }  // namespace
 
 const char* const kExitCodes =
-    "Exit codes: 0 success; 1 a migration failed (or validate found a problem); 2 usage or "
+    "Exit codes: 0 success; 1 a migration failed (or validate, diff or verify found a problem); 2 "
+    "usage or "
     "configuration error, or a refused plan; 3 status --exit-code: something to do (pending); "
     "4 could not connect; 5 timed out waiting for the migration lock; 6 the lock was lost or "
     "another runner changed a version's record mid-run (this runner stopped, running nothing "
@@ -98,6 +99,10 @@ void DefineCli(CLI::App& app, CliState& state) {
   app.add_flag("--no-color", o.no_color, "No colours or symbols, even on a terminal");
   app.add_flag("--allow-out-of-order", o.allow_out_of_order,
                "Apply pending versions lower than the highest applied one");
+  app.add_option("--schema-file", o.schema_file,
+                 "Schema snapshot to rewrite after each successful up/down, and to compare with "
+                 "(diff, validate, verify --from-snapshot); default: schema_file in "
+                 "mongo-migrate.toml");
   app.add_flag("--no-transaction", o.no_transaction,
                "Never wrap a migration and its history record in a transaction (by default "
                "they commit together where the deployment supports transactions)");
@@ -168,15 +173,46 @@ void DefineCli(CLI::App& app, CliState& state) {
       ->capture_default_str()
       ->check(CLI::IsMember({"sequential", "timestamp"}));
   unlock->add_flag("--force", o.force, "Remove it even while its lease is live");
+  CLI::App* schema = app.add_subcommand(
+      "schema",
+      "Print the database's schema (collections, options, indexes) as a canonical, diffable "
+      "JSON snapshot, with the versions it reflects");
+  schema->add_option("--out", o.out_file, "Write it to FILE instead of stdout");
+  app.add_subcommand("diff",
+                     "Compare the live schema with the snapshot (--schema-file): what was added, "
+                     "removed or changed; exit 1 on drift");
+  CLI::App* verify = app.add_subcommand(
+      "verify",
+      "Rehearse each pending migration on a private devmongod: up, down (must restore the "
+      "schema), up again, and up once more (idempotence); exit 1 unless all pass");
+  verify->add_option("--target", o.target, "Highest version to rehearse")->check(WholeNumber());
+  auto* from_live = verify->add_flag(
+      "--from-live", o.from_live,
+      "Start from the live database's schema and pending versions (only reads it)");
+  verify
+      ->add_flag("--from-snapshot", o.from_snapshot,
+                 "Start from the schema snapshot (--schema-file): no database needed; the "
+                 "versions above the snapshot's are rehearsed (default when one exists)")
+      ->excludes(from_live);
+  verify
+      ->add_option("--sample", o.sample,
+                   "With --from-live: copy up to N documents of each collection into the "
+                   "shadow (in memory only)")
+      ->check(CLI::Range(int64_t{0}, int64_t{100000}));
+  verify->add_flag("--strict", o.strict,
+                   "Irreversible (no down) and non-idempotent migrations fail the run too");
+  verify->add_option("--devmongod", o.devmongod,
+                     "The devmongod to rehearse on (default: beside mongo-migrate, then PATH)");
   // Each command's help names the global options it takes too; the exit codes are listed once,
   // in the top-level help.
-  for (CLI::App* sub :
-       {up, down, redo, status, history, create, validate, force, repair, baseline, unlock, init}) {
+  for (CLI::App* sub : {up, down, redo, status, history, create, validate, force, repair, baseline,
+                        unlock, init, schema, app.get_subcommand("diff"), verify}) {
     sub->footer(
         "Global options (before or after the command): --uri, -e/--environment, --dir, "
         "--collection, "
         "--lock-collection, --env-file, --lock-timeout, --lock-lease, --dry-run, --json, "
-        "--json-lines, --quiet, --no-color, --allow-out-of-order, --no-transaction; see "
+        "--json-lines, --quiet, --no-color, --allow-out-of-order, --no-transaction, "
+        "--schema-file; see "
         "mongo-migrate --help (also for the exit codes).");
   }
   // `help [COMMAND]`: the same as `COMMAND --help`, or the top-level help.
@@ -196,7 +232,8 @@ ManPageText ManText() {
        "The project file, found in the current directory or the nearest parent. Keys: dir, "
        "uri_env, env_file, history_collection, lock_collection, scheme (sequential or "
        "timestamp), format (json or js), lock_timeout, lock_lease, transactions, "
-       "allow_out_of_order, uri; sections [environments.NAME] override them. Paths are "
+       "allow_out_of_order, schema_file, uri; sections [environments.NAME] override them. Paths "
+       "are "
        "relative to the file. `mongo-migrate init` writes one.\n\n"
        ".env\n"
        "KEY=VALUE lines (dotenv rules) where the URI variable may be set.\n\n"

@@ -21,9 +21,11 @@
 #include "cli/app.h"
 #include "cli/config.h"
 #include "cli/create.h"
+#include "cli/exit_codes.h"
 #include "cli/init.h"
 #include "cli/options.h"
 #include "cli/project_file.h"
+#include "cli/rehearse_commands.h"
 #include "cli/render.h"
 #include "commit.h"
 #include "mongo/uri.h"
@@ -34,16 +36,7 @@ namespace {
 
 using mm::cli::Options;
 
-enum ExitCode {
-  kSuccess = 0,
-  kMigrationFailed = 1,
-  kUsage = 2,
-  kPending = 3,
-  kNoConnection = 4,
-  kLockTimeout = 5,
-  kLockLost = 6,
-  kNeedsAttention = 7,
-};
+using namespace mm::cli;  // the exit codes
 
 // The first SIGINT/SIGTERM asks the run to stop between steps; a second one frees the lock
 // and exits at once. Set by the signal thread, read by the runner.
@@ -139,7 +132,8 @@ class Command {
     if (!resolved.ok()) return Fail(resolved.status(), kUsage);
     // status and validate take no lock, so nothing renews one from a second thread: one
     // connection serves them (one handshake, no monitor thread).
-    const bool read_only = name_ == "status" || name_ == "validate" || name_ == "history";
+    const bool read_only = name_ == "status" || name_ == "validate" || name_ == "history" ||
+                           name_ == "schema" || name_ == "diff";
     auto client = mm::mongo::Client::Open(resolved->uri, read_only);
     if (!client.ok()) return Fail(client.status(), kUsage);
     // migrate-mongo's rule: its databaseName, not the URI's path.
@@ -164,7 +158,8 @@ class Command {
     options.tool_version = mm::kVersion;
     options.interrupted = [] { return g_interrupted.load(); };
     options.migrate_mongo = o_.migrate_mongo;
-    mm::Runner runner((*client)->database(db_name), std::move(migrations).value(), options);
+    db_.emplace((*client)->database(db_name));
+    mm::Runner runner(*db_, std::move(migrations).value(), options);
     {
       std::lock_guard guard(g_runner_mutex);
       g_runner = &runner;
@@ -179,6 +174,8 @@ class Command {
   int Dispatch(mm::Runner& runner) {
     auto sink = [&](const mm::RunEvent& e) { out_.Event(e); };
     if (name_ == "status" || name_ == "validate") return StatusOrValidate(runner);
+    if (name_ == "schema") return mm::cli::SchemaCommand(*db_, runner, o_, out_);
+    if (name_ == "diff") return mm::cli::DiffCommand(*db_, runner, o_, out_);
     if (name_ == "history") {
       auto records = runner.Records();
       if (!records.ok()) return Fail(records.status());
@@ -191,7 +188,9 @@ class Command {
                   : o_.down_all     ? runner.DownTo(0, sink)
                   : o_.down_to      ? runner.DownTo(*o_.down_to, sink)
                                     : runner.Down(o_.steps, sink);
-      return plan.ok() ? Done() : Fail(plan.status());
+      if (!plan.ok()) return Fail(plan.status());
+      mm::cli::RewriteSnapshot(*db_, runner, o_, out_);
+      return Done();
     }
     if (name_ == "force") {
       bool applied = o_.state == "applied";
@@ -265,7 +264,19 @@ class Command {
                                  "running versions with `force VERSION --state applied|pending`."),
                   kMigrationFailed);
     }
+    std::string note;
+    auto drift = mm::cli::SchemaDrift(*db_, runner, o_, note);
+    if (!drift.ok()) return Fail(drift.status());
+    if (!drift->empty()) {
+      std::string lines;
+      for (const std::string& d : *drift) lines += "\n  " + d;
+      return Fail(mm::Status(mm::kBadValue, "validation failed: the live schema has drifted from " +
+                                                o_.schema_file + ":" + lines +
+                                                "\nSee `mongo-migrate diff`."),
+                  kMigrationFailed);
+    }
     out_.Message(std::to_string(applied) + " applied migration(s) match their files");
+    if (!note.empty()) out_.Message(note);
     return Done();
   }
 
@@ -290,6 +301,7 @@ class Command {
   const Options& o_;
   mm::cli::Renderer& out_;
   std::string redacted_uri_;
+  std::optional<mm::mongo::Database> db_;
 };
 
 }  // namespace
@@ -316,21 +328,23 @@ int main(int argc, char** argv) {
                                                         "--environment", "--dir",
                                                         "--collection",  "--lock-collection",
                                                         "--env-file",    "--lock-timeout",
-                                                        "--lock-lease"};
+                                                        "--lock-lease",  "--schema-file"};
       if (kTakesValue.count(arg)) ++i;  // its value is not a command
       continue;
     }
     auto known = app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == arg; });
     if (known.empty()) {
-      const std::string nearest =
-          Nearest(arg, {"up", "down", "redo", "status", "history", "create", "validate", "force",
-                        "repair", "baseline", "unlock", "init"});
-      std::fprintf(stderr,
-                   "error: unknown command '%s'%s (commands: up, down, redo, status, history, "
-                   "create, validate, force, repair, baseline, unlock, init, help; see "
-                   "--help)\n",
+      std::vector<std::string> commands;
+      std::string listed;
+      for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+        commands.push_back(sub->get_name());
+        listed += (listed.empty() ? "" : ", ") + sub->get_name();
+      }
+      const std::string nearest = Nearest(arg, commands);
+      std::fprintf(stderr, "error: unknown command '%s'%s (commands: %s; see --help)\n",
                    mm::cli::Escaped(arg).c_str(),
-                   nearest.empty() ? "" : ("; did you mean `" + nearest + "`?").c_str());
+                   nearest.empty() ? "" : ("; did you mean `" + nearest + "`?").c_str(),
+                   listed.c_str());
       return kUsage;
     }
     break;
@@ -432,5 +446,8 @@ int main(int argc, char** argv) {
   if (resolved.ok()) output.secrets = mm::mongo::SecretsOf(resolved->uri);
   mm::cli::Renderer out(output, command);
   WatchSignals();
+  if (command == "verify") {
+    return mm::cli::VerifyCommand(o, out, [] { return g_interrupted.load(); });
+  }
   return Command(command, o, out).Run();
 }

@@ -51,6 +51,14 @@ struct Options {
   bool force = false;
   std::string state;
   std::string name;
+  // Rehearsals and snapshots (rehearse_commands.h).
+  std::string schema_file;  // rewritten after each successful up/down; diff's default
+  std::string out_file;     // schema --out
+  bool from_live = false;   // verify --from-live
+  bool from_snapshot = false;
+  int64_t sample = 0;  // verify --sample N: documents per collection copied from the live database
+  bool strict = false;
+  std::string devmongod;  // verify --devmongod PATH
 };
 
 // Fills what no flag gave (`given("--dir")`; `given("create --format")` for create's own

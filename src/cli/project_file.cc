@@ -53,6 +53,7 @@ const std::vector<KeySpec>& Keys() {
       {"lock_lease", SecondsKey{&Settings::lock_lease, 1, 86400}},
       {"allow_out_of_order", FlagKey{&Settings::allow_out_of_order}},
       {"transactions", FlagKey{&Settings::transactions}},
+      {"schema_file", TextKey{&Settings::schema_file, TextKind::kPath}},
   };
   return keys;
 }

@@ -34,6 +34,8 @@ struct Settings {
   std::optional<double> lock_lease;    // seconds
   std::optional<bool> allow_out_of_order;
   std::optional<bool> transactions;
+  // The schema snapshot every successful up/down rewrites (mongomigrate/schema.h).
+  std::optional<std::string> schema_file;
 
   // Each member of `over` that is set replaces this one's.
   void OverrideWith(const Settings& over);

@@ -389,6 +389,20 @@ void Renderer::Message(const std::string& text) {
   Line(Escaped(text, /*keep_newlines=*/true));
 }
 
+void Renderer::ReportLine(const std::string& text, Tone tone) {
+  const char* color = tone == Tone::kGood      ? kGreen
+                      : tone == Tone::kWarning ? kYellow
+                      : tone == Tone::kBad     ? kRed
+                      : tone == Tone::kDim     ? kDim
+                                               : nullptr;
+  const std::string line = Escaped(text);
+  Line(color ? Paint(color, line) : line);
+}
+
+void Renderer::JsonField(const std::string& key, const std::string& json) {
+  json_fields_.emplace_back(key, json);
+}
+
 void Renderer::Created(const std::string& path, int64_t version, bool dry_run) {
   created_path_ = path;
   created_version_ = version;
@@ -484,6 +498,9 @@ void Renderer::Finish(bool ok) {
   if (!created_path_.empty()) {
     out["file"] = created_path_;
     out["version"] = created_version_;
+  }
+  for (const auto& [key, json] : json_fields_) {
+    out[key] = Json::parse(Redact(json), nullptr, /*allow_exceptions=*/false);
   }
   if (failure_) {
     out["error"] = Json{{"message", Redact(failure_->first.message())},

@@ -47,6 +47,14 @@ class Renderer {
   // A plain result line (force, baseline, repair, unlock, validate).
   void Message(const std::string& text);
   void Created(const std::string& path, int64_t version, bool dry_run = false);
+  enum class Tone { kPlain, kGood, kWarning, kBad, kDim };
+  // A line of a command's own report (verify, diff), in text mode only: its --json content
+  // goes through JsonField.
+  void ReportLine(const std::string& text, Tone tone = Tone::kPlain);
+  // Whether a report may use symbols (✓ ✗): a terminal, with colour.
+  bool symbols() const { return options_.color; }
+  // Adds `key` to the --json document, with `json` (a JSON text) as its value.
+  void JsonField(const std::string& key, const std::string& json);
   // The failure that ends the run; `exit_code` is what the process returns.
   void Failure(const Status& status, int exit_code);
   // Prints the JSON document (with --json) or the closing text line; call once at the end.
@@ -84,6 +92,7 @@ class Renderer {
   std::string lock_;
   bool lock_live_ = false;
   std::vector<std::string> messages_;
+  std::vector<std::pair<std::string, std::string>> json_fields_;
   int64_t created_version_ = 0;
   double last_progress_line_ = -1;  // seconds into the batched update of the last piped line
   bool progress_open_ = false;      // a terminal progress line waits for its newline

@@ -84,6 +84,7 @@ Status ApplySettings(const std::function<bool(const char* flag)>& given, Options
   if (!given("--lock-collection") && merged.lock_collection) {
     o.lock_collection = *merged.lock_collection;
   }
+  if (!given("--schema-file") && merged.schema_file) o.schema_file = Shown(*merged.schema_file);
   if (!given("--lock-timeout") && merged.lock_timeout) o.lock_timeout_s = *merged.lock_timeout;
   if (!given("--lock-lease") && merged.lock_lease) o.lock_lease_s = *merged.lock_lease;
   if (!given("--no-transaction") && merged.transactions) o.no_transaction = !*merged.transactions;

@@ -279,32 +279,52 @@ StatusOr<std::vector<Document>> Database::Find(const std::string& collection,
   // at 16 MiB) saves the getMore that the default of 101 would cost a history of 200 records.
   Document cmd{{"find", collection}, {"filter", filter}, {"batchSize", int32_t{100000}}};
   if (!sort.empty()) cmd.Append("sort", sort);
-  auto reply = RunCommand(cmd);
-  if (!reply.ok()) return reply.status();
-  auto malformed = [&] {
-    return Status(kFailedToParse, "the server's reply to find on " + collection +
-                                      " has no cursor batch of documents");
-  };
   std::vector<Document> out;
+  MM_RETURN_IF_ERROR(ForEach(cmd, [&](Document&& d) {
+    out.push_back(std::move(d));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status Database::ForEach(const Document& command, const std::function<Status(Document&&)>& each,
+                         int32_t get_more_batch) {
+  const std::string what = command.empty() ? "a command" : command.fields().front().key;
+  auto malformed = [&] {
+    return Status(kFailedToParse,
+                  "the server's reply to " + what + " has no cursor batch of documents");
+  };
+  auto reply = RunCommand(command);
+  if (!reply.ok()) return reply.status();
   Document current = std::move(reply).value();
   const char* batch_name = "firstBatch";
+  std::string collection;  // getMore's, from the cursor's namespace ("db.$cmd.listIndexes")
   while (true) {
-    const Value* cursor = current.Get("cursor");
+    Value* cursor = current.Get("cursor");
     if (!cursor || !cursor->Is<Document>()) return malformed();
-    const Value* batch = cursor->As<Document>().Get(batch_name);
+    Value* batch = cursor->As<Document>().Get(batch_name);
     if (!batch || !batch->Is<Array>()) return malformed();
-    for (const Value& v : batch->As<Array>().items) {
+    for (Value& v : batch->As<Array>().items) {
       if (!v.Is<Document>()) return malformed();
-      out.push_back(v.As<Document>());
+      MM_RETURN_IF_ERROR(each(std::move(v.As<Document>())));
     }
     const Value* id = cursor->As<Document>().Get("id");
     if (!id || !id->IsNumber() || id->AsDouble() == 0) break;
-    auto more = RunCommand(Document{{"getMore", *id}, {"collection", collection}});
-    if (!more.ok()) return more.status();
-    current = std::move(more).value();
+    if (collection.empty()) {
+      const Value* ns = cursor->As<Document>().Get("ns");
+      if (!ns || !ns->Is<std::string>() || !ns->As<std::string>().starts_with(name_ + ".")) {
+        return malformed();
+      }
+      collection = ns->As<std::string>().substr(name_.size() + 1);
+    }
+    Document more{{"getMore", *id}, {"collection", collection}};
+    if (get_more_batch > 0) more.Append("batchSize", get_more_batch);
+    auto next = RunCommand(more);
+    if (!next.ok()) return next.status();
+    current = std::move(next).value();
     batch_name = "nextBatch";
   }
-  return out;
+  return Status::Ok();
 }
 
 StatusOr<std::vector<Document>> FirstBatch(const Document& reply, const std::string& command) {

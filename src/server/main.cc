@@ -1,6 +1,10 @@
 // devmongod: a small MongoDB-wire-compatible server for tests and local development.
+#include <sys/prctl.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <charconv>
+#include <csignal>
 
 #include <cstdio>
 #include <exception>
@@ -74,6 +78,10 @@ int main(int argc, char** argv) {
   app.add_flag("--commandLogDetail", options.command_log_detail,
                "With --commandLog: each line also holds the command, as canonical Extended JSON "
                "(to compare what two clients send)");
+  bool exit_with_parent = false;
+  app.add_flag("--exitWithParent", exit_with_parent,
+               "Shut down when the process that started it ends, however it ends (devmongod's "
+               "own option: mongo-migrate verify's shadow server never outlives it)");
   std::string dbpath;
   app.add_option("--dbpath", dbpath,
                  "Directory for durable data (SQLite); without it, data lives in memory only");
@@ -95,6 +103,13 @@ int main(int argc, char** argv) {
     return generated;
   }
   CLI11_PARSE(app, argc, argv);
+  if (exit_with_parent) {
+    // SIGTERM is a clean shutdown; a parent already gone before this line is caught by the
+    // getppid() check.
+    const pid_t parent = getppid();
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) return 0;
+  }
   for (const std::string& p : parameters) {
     if (!SetParameter(p, &options)) {
       std::fprintf(
