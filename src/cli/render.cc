@@ -121,9 +121,12 @@ void Renderer::Context(const std::string& database, const std::string& redacted_
   database_ = database;
   uri_ = redacted_uri;
   dry_run_ = dry_run;
+  // `schema` prints the snapshot on stdout, to be redirected into a file: its context goes to
+  // stderr.
   Line(Paint(kDim, "mongo-migrate " + command_ + " on database " + database + " (" + redacted_uri +
                        (origin.empty() ? "" : "; " + origin) + ")" +
-                       (dry_run ? " — dry run, nothing will be changed" : "")));
+                       (dry_run ? " — dry run, nothing will be changed" : "")),
+       /*to_stderr=*/command_ == "schema");
 }
 
 namespace {
