@@ -280,7 +280,7 @@ INSTANTIATE_TEST_SUITE_P(
                  [](const std::string&) {},
                  {"--dir", "{dir}", "frobnicate"},
                  2,
-                 "error: unknown command 'frobnicate' (commands: up, down, redo, status, history"}),
+                 "error: unknown command 'frobnicate' (commands: up, down, redo, status, create"}),
     [](const ::testing::TestParamInfo<BadInput>& info) { return std::string(info.param.name); });
 
 // A server that goes away in the middle of a migration: exit 4, and the version stays
