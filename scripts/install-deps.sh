@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libbenchmark-dev libmozjs-102-dev libsqlite3-dev
   clang libclang-rt-14-dev         # libFuzzer and its sanitizers, for the fuzz targets
   dpkg-dev man-db                  # the .deb's dependencies (dpkg-shlibdeps), man -w in its test
+  python3-bson                     # reads the backups back with a BSON reader no one here wrote
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -65,6 +65,9 @@ class MigrationAction {
     (void)name;
     return true;
   }
+  // The collections of the target database that running may change (for `up --backup`), or
+  // nullopt when it cannot know (then everything is backed up).
+  virtual std::optional<std::vector<std::string>> Collections() const { return std::nullopt; }
   // What a dry run shows of this action: the commands it would send, one a line, or why they
   // are only known when it runs.
   virtual std::vector<std::string> Describe() const {

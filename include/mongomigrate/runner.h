@@ -42,6 +42,10 @@ struct RunnerOptions {
   // it and its lock honoured (history/changelog.h); migrations then run outside transactions,
   // as migrate-mongo runs them.
   std::optional<MigrateMongoChangelog> migrate_mongo;
+  // Called under the lock once a plan with steps is checked, before its first write (not on a
+  // dry run): `up --backup` dumps the collections the plan touches here. A non-OK status
+  // stops the run with nothing run.
+  std::function<Status(const plan::Plan&)> before_run;
 };
 
 struct RunEvent {

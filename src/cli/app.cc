@@ -110,6 +110,9 @@ void DefineCli(CLI::App& app, CliState& state) {
   CLI::App* up =
       app.add_subcommand("up", "Apply pending migrations, up to VERSION (inclusive) if given");
   up->add_option("VERSION", o.target, "Highest version to apply")->check(WholeNumber());
+  up->add_option("--backup", o.backup_dir,
+                 "Before anything runs (under the lock), dump the collections the pending "
+                 "migrations touch into DIR, in mongodump's layout (files 0600)");
   CLI::App* down =
       app.add_subcommand("down", "Roll back the last STEPS applied migrations (default 1)");
   auto* steps_arg =
@@ -181,6 +184,20 @@ void DefineCli(CLI::App& app, CliState& state) {
   app.add_subcommand("diff",
                      "Compare the live schema with the snapshot (--schema-file): what was added, "
                      "removed or changed; exit 1 on drift");
+  CLI::App* backup = app.add_subcommand(
+      "backup",
+      "Dump collections (all but the tool's own by default) into DIR in mongodump's layout: "
+      "<db>/<collection>.bson and .metadata.json, and a manifest");
+  backup->add_option("DIR", o.backup_dir, "A new or empty directory")->required();
+  backup->add_option("--collections", o.collections, "Only these (comma-separated)")
+      ->delimiter(',');
+  CLI::App* restore = app.add_subcommand(
+      "restore",
+      "Put a backup's collections back (documents, options, indexes); records nothing in the "
+      "history");
+  restore->add_option("DIR", o.backup_dir, "The backup's directory")->required();
+  restore->add_flag("--drop", o.drop,
+                    "Replace collections that exist (without it, restore refuses to touch them)");
   CLI::App* verify = app.add_subcommand(
       "verify",
       "Rehearse each pending migration on a private devmongod: up, down (must restore the "
@@ -205,8 +222,9 @@ void DefineCli(CLI::App& app, CliState& state) {
                      "The devmongod to rehearse on (default: beside mongo-migrate, then PATH)");
   // Each command's help names the global options it takes too; the exit codes are listed once,
   // in the top-level help.
-  for (CLI::App* sub : {up, down, redo, status, history, create, validate, force, repair, baseline,
-                        unlock, init, schema, app.get_subcommand("diff"), verify}) {
+  for (CLI::App* sub :
+       {up, down, redo, status, history, create, validate, force, repair, baseline, unlock, init,
+        schema, app.get_subcommand("diff"), verify, backup, restore}) {
     sub->footer(
         "Global options (before or after the command): --uri, -e/--environment, --dir, "
         "--collection, "

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "cli/app.h"
+#include "cli/backup_commands.h"
 #include "cli/config.h"
 #include "cli/create.h"
 #include "cli/exit_codes.h"
@@ -159,6 +160,9 @@ class Command {
     options.interrupted = [] { return g_interrupted.load(); };
     options.migrate_mongo = o_.migrate_mongo;
     db_.emplace((*client)->database(db_name));
+    if (name_ == "up" && !o_.backup_dir.empty()) {
+      options.before_run = mm::cli::BackupBeforeRun(*db_, o_, out_);
+    }
     mm::Runner runner(*db_, std::move(migrations).value(), options);
     {
       std::lock_guard guard(g_runner_mutex);
@@ -176,6 +180,8 @@ class Command {
     if (name_ == "status" || name_ == "validate") return StatusOrValidate(runner);
     if (name_ == "schema") return mm::cli::SchemaCommand(*db_, runner, o_, out_);
     if (name_ == "diff") return mm::cli::DiffCommand(*db_, runner, o_, out_);
+    if (name_ == "backup") return mm::cli::BackupCommand(*db_, runner, o_, out_);
+    if (name_ == "restore") return mm::cli::RestoreCommand(*db_, o_, out_);
     if (name_ == "history") {
       auto records = runner.Records();
       if (!records.ok()) return Fail(records.status());

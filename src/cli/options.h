@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/config.h"
 #include "mongomigrate/migrate_mongo.h"
@@ -59,6 +60,10 @@ struct Options {
   int64_t sample = 0;  // verify --sample N: documents per collection copied from the live database
   bool strict = false;
   std::string devmongod;  // verify --devmongod PATH
+  // Backups (backup_commands.h).
+  std::string backup_dir;                // backup DIR, restore DIR, up --backup DIR
+  std::vector<std::string> collections;  // backup --collections
+  bool drop = false;                     // restore --drop
 };
 
 // Fills what no flag gave (`given("--dir")`; `given("create --format")` for create's own

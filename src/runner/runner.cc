@@ -357,6 +357,13 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
     const MigrationAction* action = (up ? m.up : m.down).get();
     if (action) MM_RETURN_IF_ERROR(action->CheckBeforeRun(transactions));
   }
+  if (options_.before_run) {
+    // Under the lock, after every refusal and before the first write: what it saves (a backup)
+    // is the state the plan starts from.
+    if (mm::Status ready = options_.before_run(plan); !ready.ok()) {
+      return ready.Reworded(ready.message() + "; nothing ran");
+    }
+  }
   history::History history(db_, options_.history_collection);
   MM_RETURN_IF_ERROR(history.EnsureIndex());
   const history::AppliedBy by{history::CurrentUserAtHost(), options_.tool_version};

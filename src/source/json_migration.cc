@@ -139,6 +139,46 @@ class JsonAction : public MigrationAction {
     return false;
   }
 
+  std::optional<std::vector<std::string>> Collections() const override {
+    std::vector<std::string> out;
+    auto add = [&](const std::string& name) {
+      if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    };
+    for (const Step& step : steps_) {
+      const Field& first = step.command.fields().front();
+      if (std::find(std::begin(kKnownTargets), std::end(kKnownTargets), first.key) ==
+              std::end(kKnownTargets) ||
+          !first.value.Is<std::string>()) {
+        return std::nullopt;
+      }
+      if (first.key == "renameCollection") {
+        // Namespaces ("db.coll"): the collection is what follows the first dot.
+        const Value* to = step.command.Get("to");
+        for (const Value* ns : {&first.value, to}) {
+          if (!ns || !ns->Is<std::string>()) return std::nullopt;
+          const std::string& s = ns->As<std::string>();
+          const size_t dot = s.find('.');
+          if (dot == std::string::npos) return std::nullopt;
+          add(s.substr(dot + 1));
+        }
+        continue;
+      }
+      add(first.value.As<std::string>());
+      if (first.key != "aggregate") continue;
+      const Value* pipeline = step.command.Get("pipeline");
+      if (!pipeline || !pipeline->Is<Array>()) continue;
+      for (const Value& stage : pipeline->As<Array>().items) {
+        const Document* d = stage.If<Document>();
+        if (!d || d->empty()) continue;
+        const Field& op = d->fields().front();
+        if (op.key != "$out" && op.key != "$merge") continue;
+        if (!op.value.Is<std::string>()) return std::nullopt;  // another database, perhaps
+        add(op.value.As<std::string>());
+      }
+    }
+    return out;
+  }
+
   std::vector<std::string> Describe() const override {
     std::vector<std::string> out;
     for (size_t i = 0; i < steps_.size(); ++i) {

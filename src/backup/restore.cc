@@ -1,0 +1,245 @@
+// `restore`: a backup in mongodump's layout put back, collection by collection.
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "backup/dump_layout.h"
+#include "mongomigrate/backup.h"
+#include "mongomigrate/mongo.h"
+#include "value/bson_codec.h"
+
+namespace mm {
+namespace {
+
+namespace fs = std::filesystem;
+
+// An insert holds at most this many documents or bytes (MongoDB's own limits are 100,000 and
+// 48 MB a message; smaller batches keep memory flat).
+constexpr size_t kBatchDocuments = 1000;
+constexpr size_t kBatchBytes = 8 * 1024 * 1024;
+
+struct Dumped {
+  std::string name;
+  std::string type = "collection";
+  Document options;
+  std::vector<Document> indexes;
+  std::string bson_path;  // "" for a view
+};
+
+StatusOr<std::string> ReadText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status(kBadValue, "cannot read " + path.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The database directory of the dump: the manifest's, else the only one there is.
+StatusOr<fs::path> DatabaseDirectory(const std::string& dir) {
+  const fs::path manifest = fs::path(dir) / backup::kManifestName;
+  std::error_code ec;
+  if (fs::exists(manifest, ec)) {
+    auto text = ReadText(manifest);
+    if (!text.ok()) return text.status();
+    auto parsed = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_object() || !parsed.contains("database") || !parsed["database"].is_string()) {
+      return Status(kFailedToParse, manifest.string() + ": no \"database\" in it");
+    }
+    return fs::path(dir) / parsed["database"].get<std::string>();
+  }
+  std::vector<fs::path> subdirectories;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_directory()) subdirectories.push_back(entry.path());
+  }
+  if (ec) return Status(kBadValue, "cannot read the backup directory " + dir + ": " + ec.message());
+  if (subdirectories.size() != 1) {
+    return Status(kBadValue, dir + " is not a backup: it has no " + backup::kManifestName +
+                                 " and not exactly one database directory");
+  }
+  return subdirectories.front();
+}
+
+StatusOr<std::vector<Dumped>> ReadDump(const fs::path& db_dir) {
+  std::vector<Dumped> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(db_dir, ec)) {
+    const std::string file = entry.path().filename().string();
+    const std::string suffix = ".metadata.json";
+    if (!file.ends_with(suffix)) continue;
+    const std::string escaped = file.substr(0, file.size() - suffix.size());
+    auto name = backup::UnescapeName(escaped);
+    if (!name) return Status(kFailedToParse, entry.path().string() + ": a malformed file name");
+    auto text = ReadText(entry.path());
+    if (!text.ok()) return text.status();
+    auto metadata = ParseExtendedJson(*text);
+    if (!metadata.ok()) {
+      return Status(kFailedToParse, entry.path().string() + ": " + metadata.status().message());
+    }
+    Dumped d;
+    d.name = *name;
+    if (const Value* n = metadata->Get("collectionName"); n && n->Is<std::string>()) {
+      d.name = n->As<std::string>();
+    }
+    if (const Value* t = metadata->Get("type"); t && t->Is<std::string>()) {
+      d.type = t->As<std::string>();
+    }
+    if (const Value* o = metadata->Get("options"); o && o->Is<Document>()) {
+      d.options = o->As<Document>();
+    }
+    if (const Value* i = metadata->Get("indexes"); i && i->Is<Array>()) {
+      for (const Value& spec : i->As<Array>().items) {
+        if (!spec.Is<Document>()) {
+          return Status(kFailedToParse, entry.path().string() + ": an index is not an object");
+        }
+        d.indexes.push_back(spec.As<Document>());
+      }
+    }
+    const fs::path bson = db_dir / (escaped + ".bson");
+    if (d.type != "view") {
+      if (!fs::exists(bson, ec)) {
+        return Status(kBadValue, bson.string() + " is missing (its metadata is there)");
+      }
+      d.bson_path = bson.string();
+    }
+    out.push_back(std::move(d));
+  }
+  if (ec) return Status(kBadValue, "cannot read " + db_dir.string() + ": " + ec.message());
+  // Collections before views (a view needs what it is defined on), each group by name.
+  std::sort(out.begin(), out.end(), [](const Dumped& a, const Dumped& b) {
+    return std::make_pair(a.type == "view", a.name) < std::make_pair(b.type == "view", b.name);
+  });
+  return out;
+}
+
+// Streams the .bson file into inserts of a bounded size.
+Status LoadDocuments(mongo::Database& db, const Dumped& d, const RestoreOptions& options,
+                     int64_t& loaded) {
+  std::ifstream in(d.bson_path, std::ios::binary);
+  if (!in) return Status(kBadValue, "cannot read " + d.bson_path);
+  BackupProgress progress{d.name, 0, std::nullopt};
+  Array batch;
+  size_t batch_bytes = 0;
+  auto flush = [&]() -> Status {
+    if (batch.items.empty()) return Status::Ok();
+    auto inserted = db.RunCommand(
+        Document{{"insert", d.name}, {"documents", std::move(batch)}, {"ordered", true}});
+    batch = Array{};
+    batch_bytes = 0;
+    if (!inserted.ok()) {
+      return inserted.status().Reworded("restoring " + d.name + ": " + inserted.status().message());
+    }
+    progress.done = loaded;
+    if (options.progress) options.progress(progress);
+    return Status::Ok();
+  };
+  std::string bytes;
+  int64_t offset = 0;
+  while (true) {
+    unsigned char length_bytes[4];
+    in.read(reinterpret_cast<char*>(length_bytes), 4);
+    if (in.gcount() == 0) break;  // the end, at a document boundary
+    const int64_t length = int64_t{length_bytes[0]} | int64_t{length_bytes[1]} << 8 |
+                           int64_t{length_bytes[2]} << 16 | int64_t{length_bytes[3]} << 24;
+    if (in.gcount() != 4 || length < 5 ||
+        length > static_cast<int64_t>(kMaxUserDocumentSize) + 16 * 1024) {
+      return Status(kFailedToParse, d.bson_path + ": a document at byte " + std::to_string(offset) +
+                                        " has a bad length; the file is damaged or truncated");
+    }
+    bytes.assign(reinterpret_cast<char*>(length_bytes), 4);
+    bytes.resize(static_cast<size_t>(length));
+    in.read(bytes.data() + 4, length - 4);
+    if (in.gcount() != length - 4) {
+      return Status(kFailedToParse,
+                    d.bson_path + ": truncated in the document at byte " + std::to_string(offset));
+    }
+    auto doc = DecodeBson(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    if (!doc.ok()) {
+      return Status(kFailedToParse, d.bson_path + ": the document at byte " +
+                                        std::to_string(offset) + ": " + doc.status().message());
+    }
+    offset += length;
+    batch.items.push_back(std::move(doc).value());
+    batch_bytes += bytes.size();
+    ++loaded;
+    if (batch.items.size() >= kBatchDocuments || batch_bytes >= kBatchBytes) {
+      MM_RETURN_IF_ERROR(flush());
+    }
+  }
+  return flush();
+}
+
+}  // namespace
+
+StatusOr<BackupSummary> Restore(mongo::Database& db, const std::string& dir,
+                                const RestoreOptions& options) {
+  auto db_dir = DatabaseDirectory(dir);
+  if (!db_dir.ok()) return db_dir.status();
+  auto dumped = ReadDump(*db_dir);
+  if (!dumped.ok()) return dumped.status();
+  if (dumped->empty()) return Status(kBadValue, db_dir->string() + " holds no collection");
+
+  // Nothing is written before every collection is known to be free (or --drop was given).
+  std::vector<std::string> existing;
+  MM_RETURN_IF_ERROR(
+      db.ForEach(Document{{"listCollections", 1}, {"nameOnly", true}, {"cursor", Document{}}},
+                 [&](Document&& info) {
+                   if (const Value* n = info.Get("name"); n && n->Is<std::string>()) {
+                     existing.push_back(n->As<std::string>());
+                   }
+                   return Status::Ok();
+                 }));
+  std::string clashing;
+  for (const Dumped& d : *dumped) {
+    if (std::find(existing.begin(), existing.end(), d.name) != existing.end()) {
+      clashing += (clashing.empty() ? "" : ", ") + d.name;
+    }
+  }
+  if (!clashing.empty() && !options.drop) {
+    return Status(kBadValue, "restore would overwrite " + clashing + " in " + db.name() +
+                                 ", which exist: nothing was restored. Pass --drop to replace "
+                                 "them with the backup's");
+  }
+
+  BackupSummary summary;
+  summary.database = db.name();
+  for (const Dumped& d : *dumped) {
+    if (options.drop) {
+      auto dropped = db.RunCommand(Document{{"drop", d.name}});
+      if (!dropped.ok() && dropped.status().code() != kNamespaceNotFound) return dropped.status();
+    }
+    Document create{{"create", d.name}};
+    for (const Field& f : d.options.fields()) create.Append(f.key, f.value);
+    auto created = db.RunCommand(create);
+    if (!created.ok()) {
+      return created.status().Reworded("restoring " + d.name + ": " + created.status().message());
+    }
+    BackupSummary::Collection restored{d.name, d.type, 0};
+    if (!d.bson_path.empty()) {
+      MM_RETURN_IF_ERROR(LoadDocuments(db, d, options, restored.documents));
+    }
+    Array indexes;
+    for (const Document& spec : d.indexes) {
+      const Value* name = spec.Get("name");
+      if (name && name->Is<std::string>() && name->As<std::string>() == "_id_") continue;
+      Document index;
+      for (const Field& f : spec.fields()) {
+        if (f.key != "ns") index.Append(f.key, f.value);
+      }
+      indexes.items.push_back(std::move(index));
+    }
+    if (!indexes.items.empty()) {
+      auto built = db.RunCommand(Document{{"createIndexes", d.name}, {"indexes", indexes}});
+      if (!built.ok()) {
+        return built.status().Reworded("restoring the indexes of " + d.name + ": " +
+                                       built.status().message());
+      }
+    }
+    summary.collections.push_back(std::move(restored));
+  }
+  return summary;
+}
+
+}  // namespace mm

@@ -1,0 +1,123 @@
+#include "cli/backup_commands.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "cli/exit_codes.h"
+#include "mongomigrate/backup.h"
+
+namespace mm::cli {
+namespace {
+
+std::vector<std::string> ToolCollections(const Options& o) {
+  std::vector<std::string> out{o.collection, o.lock_collection};
+  if (o.migrate_mongo) {
+    out.push_back(o.migrate_mongo->collection);
+    out.push_back(o.migrate_mongo->lock_collection);
+  }
+  return out;
+}
+
+// On a terminal (and not --json), one line per collection redrawn as its batches go by, on
+// stderr so that stdout stays what the command reports.
+std::function<void(const BackupProgress&)> ProgressLine(const Options& o) {
+  if (o.json || o.json_lines || o.quiet || !isatty(STDERR_FILENO)) return nullptr;
+  return [](const BackupProgress& p) {
+    const bool finished = p.total && p.done >= *p.total;
+    std::fprintf(stderr, "\r  %s: %lld%s document(s)%s", p.collection.c_str(),
+                 static_cast<long long>(p.done),
+                 p.total ? (" of " + std::to_string(*p.total)).c_str() : "", finished ? "\n" : "");
+  };
+}
+
+std::string Summary(const BackupSummary& s) {
+  int64_t documents = 0;
+  for (const auto& c : s.collections) documents += c.documents;
+  return std::to_string(s.collections.size()) + " collection(s), " + std::to_string(documents) +
+         " document(s)";
+}
+
+int Fail(Renderer& out, const Status& s) {
+  const int code = s.kind() == FailureKind::kConnection ? kNoConnection : kUsage;
+  out.Failure(s, code);
+  out.Finish(false);
+  return code;
+}
+
+}  // namespace
+
+int BackupCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out) {
+  if (o.dry_run) {
+    return Fail(out, Status(kBadValue,
+                            "backup has no --dry-run: it only reads the database and "
+                            "writes a new directory"));
+  }
+  BackupOptions options;
+  options.collections = o.collections;
+  options.excluded = ToolCollections(o);
+  options.progress = ProgressLine(o);
+  auto rows = runner.Status();
+  if (!rows.ok()) return Fail(out, rows.status());
+  for (const plan::StatusRow& row : *rows) {
+    if (row.state == plan::State::kPending) options.before_versions.push_back(row.version);
+  }
+  auto summary = Backup(db, o.backup_dir, options);
+  if (!summary.ok()) return Fail(out, summary.status());
+  out.Message("backed up " + Summary(*summary) + " of " + db.name() + " to " + o.backup_dir);
+  out.Finish(true);
+  return kSuccess;
+}
+
+int RestoreCommand(mongo::Database& db, const Options& o, Renderer& out) {
+  if (o.dry_run) {
+    return Fail(out, Status(kBadValue,
+                            "restore has no --dry-run; without --drop it refuses, "
+                            "before writing anything, to touch a collection that "
+                            "exists"));
+  }
+  RestoreOptions options;
+  options.drop = o.drop;
+  options.progress = ProgressLine(o);
+  auto summary = Restore(db, o.backup_dir, options);
+  if (!summary.ok()) return Fail(out, summary.status());
+  out.Message("restored " + Summary(*summary) + " into " + db.name() + " from " + o.backup_dir +
+              " (the migration history was not changed: settle it with `force` if needed)");
+  out.Finish(true);
+  return kSuccess;
+}
+
+std::function<Status(const plan::Plan&)> BackupBeforeRun(mongo::Database& db, const Options& o,
+                                                         Renderer& out) {
+  return [&db, &o, &out](const plan::Plan& plan) -> Status {
+    BackupOptions options;
+    options.excluded = ToolCollections(o);
+    options.progress = ProgressLine(o);
+    bool everything = false;
+    const bool up = plan.direction == plan::Direction::kUp;
+    for (const Migration& m : plan.steps) {
+      options.before_versions.push_back(m.version);
+      const MigrationAction* action = (up ? m.up : m.down).get();
+      auto touched = action ? action->Collections() : std::nullopt;
+      if (!touched) {
+        everything = true;
+        continue;
+      }
+      for (const std::string& c : *touched) options.collections.push_back(c);
+    }
+    if (everything) options.collections.clear();
+    if (!everything && options.collections.empty()) return Status::Ok();
+    auto summary = Backup(db, o.backup_dir, options);
+    if (!summary.ok()) {
+      return summary.status().Reworded("the backup before the migrations failed: " +
+                                       summary.status().message());
+    }
+    out.Message("backed up " + Summary(*summary) + " to " + o.backup_dir +
+                (everything ? " (the whole database: a migration's collections are known "
+                              "only when it runs)"
+                            : ""));
+    return Status::Ok();
+  };
+}
+
+}  // namespace mm::cli
