@@ -114,9 +114,10 @@ StatusOr<std::vector<Dumped>> ReadDump(const fs::path& db_dir) {
   return out;
 }
 
-// Streams the .bson file into inserts of a bounded size.
-Status LoadDocuments(mongo::Database& db, const Dumped& d, const RestoreOptions& options,
-                     int64_t& loaded) {
+// Streams the .bson file into `into` in inserts of a bounded size (past the validator, as
+// mongorestore: the documents were valid where they came from).
+Status LoadDocuments(mongo::Database& db, const Dumped& d, const std::string& into,
+                     const RestoreOptions& options, int64_t& loaded) {
   std::ifstream in(d.bson_path, std::ios::binary);
   if (!in) return Status(kBadValue, "cannot read " + d.bson_path);
   BackupProgress progress{d.name, 0, std::nullopt};
@@ -124,8 +125,10 @@ Status LoadDocuments(mongo::Database& db, const Dumped& d, const RestoreOptions&
   size_t batch_bytes = 0;
   auto flush = [&]() -> Status {
     if (batch.items.empty()) return Status::Ok();
-    auto inserted = db.RunCommand(
-        Document{{"insert", d.name}, {"documents", std::move(batch)}, {"ordered", true}});
+    auto inserted = db.RunCommand(Document{{"insert", into},
+                                           {"documents", std::move(batch)},
+                                           {"ordered", true},
+                                           {"bypassDocumentValidation", true}});
     batch = Array{};
     batch_bytes = 0;
     if (!inserted.ok()) {
@@ -171,6 +174,60 @@ Status LoadDocuments(mongo::Database& db, const Dumped& d, const RestoreOptions&
   return flush();
 }
 
+// One collection, built whole under a temporary name and then renamed over its own (dropping
+// it with --drop): a failure half-way leaves the collection as it was, and no half of it. A view
+// holds no data: it is created in place.
+StatusOr<BackupSummary::Collection> RestoreOne(mongo::Database& db, const Dumped& d,
+                                               const RestoreOptions& options) {
+  BackupSummary::Collection restored{d.name, d.type, 0};
+  const bool view = d.type == "view";
+  const std::string building = view ? d.name : d.name + ".mongo-migrate-restoring";
+  auto cleanup = [&](const Status& result) {
+    if (!result.ok() && !view) (void)db.RunCommand(Document{{"drop", building}});
+    return result;
+  };
+  (void)db.RunCommand(Document{{"drop", building}});  // what an earlier crash may have left
+  if (view && options.drop) {
+    auto dropped = db.RunCommand(Document{{"drop", d.name}});
+    if (!dropped.ok() && dropped.status().code() != kNamespaceNotFound) return dropped.status();
+  }
+  Document create{{"create", building}};
+  for (const Field& f : d.options.fields()) create.Append(f.key, f.value);
+  auto created = db.RunCommand(create);
+  if (!created.ok()) {
+    return cleanup(
+        created.status().Reworded("restoring " + d.name + ": " + created.status().message()));
+  }
+  if (view) return restored;
+  MM_RETURN_IF_ERROR(cleanup(LoadDocuments(db, d, building, options, restored.documents)));
+  Array indexes;
+  for (const Document& spec : d.indexes) {
+    const Value* name = spec.Get("name");
+    if (name && name->Is<std::string>() && name->As<std::string>() == "_id_") continue;
+    Document index;
+    for (const Field& f : spec.fields()) {
+      if (f.key != "ns") index.Append(f.key, f.value);
+    }
+    indexes.items.push_back(std::move(index));
+  }
+  if (!indexes.items.empty()) {
+    auto built = db.RunCommand(Document{{"createIndexes", building}, {"indexes", indexes}});
+    if (!built.ok()) {
+      return cleanup(built.status().Reworded("restoring the indexes of " + d.name + ": " +
+                                             built.status().message()));
+    }
+  }
+  mongo::Database admin(db.client(), "admin");  // where MongoDB takes renameCollection
+  auto renamed = admin.RunCommand(Document{{"renameCollection", db.name() + "." + building},
+                                           {"to", db.name() + "." + d.name},
+                                           {"dropTarget", options.drop}});
+  if (!renamed.ok()) {
+    return cleanup(
+        renamed.status().Reworded("restoring " + d.name + ": " + renamed.status().message()));
+  }
+  return restored;
+}
+
 }  // namespace
 
 StatusOr<BackupSummary> Restore(mongo::Database& db, const std::string& dir,
@@ -206,38 +263,9 @@ StatusOr<BackupSummary> Restore(mongo::Database& db, const std::string& dir,
   BackupSummary summary;
   summary.database = db.name();
   for (const Dumped& d : *dumped) {
-    if (options.drop) {
-      auto dropped = db.RunCommand(Document{{"drop", d.name}});
-      if (!dropped.ok() && dropped.status().code() != kNamespaceNotFound) return dropped.status();
-    }
-    Document create{{"create", d.name}};
-    for (const Field& f : d.options.fields()) create.Append(f.key, f.value);
-    auto created = db.RunCommand(create);
-    if (!created.ok()) {
-      return created.status().Reworded("restoring " + d.name + ": " + created.status().message());
-    }
-    BackupSummary::Collection restored{d.name, d.type, 0};
-    if (!d.bson_path.empty()) {
-      MM_RETURN_IF_ERROR(LoadDocuments(db, d, options, restored.documents));
-    }
-    Array indexes;
-    for (const Document& spec : d.indexes) {
-      const Value* name = spec.Get("name");
-      if (name && name->Is<std::string>() && name->As<std::string>() == "_id_") continue;
-      Document index;
-      for (const Field& f : spec.fields()) {
-        if (f.key != "ns") index.Append(f.key, f.value);
-      }
-      indexes.items.push_back(std::move(index));
-    }
-    if (!indexes.items.empty()) {
-      auto built = db.RunCommand(Document{{"createIndexes", d.name}, {"indexes", indexes}});
-      if (!built.ok()) {
-        return built.status().Reworded("restoring the indexes of " + d.name + ": " +
-                                       built.status().message());
-      }
-    }
-    summary.collections.push_back(std::move(restored));
+    auto restored = RestoreOne(db, d, options);
+    if (!restored.ok()) return restored.status();
+    summary.collections.push_back(std::move(restored).value());
   }
   return summary;
 }

@@ -133,17 +133,26 @@ TEST_F(Backups, UpBackupDumpsWhatThePendingMigrationsTouchBeforeTheyRun) {
   EXPECT_EQ(Documents("users"), users_before);
 }
 
-TEST_F(Backups, ADamagedDumpIsAClearErrorNamingTheFile) {
+TEST_F(Backups, ADamagedDumpIsAClearErrorAndLeavesTheCollectionAsItWas) {
   const std::string dir = std::string(EXAMPLES_DIR) + "/neuronav";
+  Insert("things", 3);
+  const std::string before = Contents("things");
   const std::string backup = work_.path() + "/backup";
   fs::create_directories(backup + "/neuronav");
   work_.Write("backup/neuronav/things.metadata.json",
               R"({"indexes": [], "collectionName": "things"})");
-  work_.Write("backup/neuronav/things.bson", std::string("\xff\xff\xff\x7f", 4) + "garbage");
-  auto r = Migrate({"--dir", dir, "--uri", Uri(), "restore", backup});
+  // A good first document, then a damaged length.
+  work_.Write("backup/neuronav/things.bson",
+              EncodeBson(Document{{"_id", 99}}) + std::string("\xff\xff\xff\x7f", 4) + "garbage");
+  auto r = Migrate({"--dir", dir, "--uri", Uri(), "restore", "--drop", backup});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("things.bson: a document at byte 0 has a bad length"), std::string::npos)
+  EXPECT_NE(r.err.find("things.bson: a document at byte 14 has a bad length"), std::string::npos)
       << r.err;
+  // Even with --drop, the collection is as it was, and nothing half-restored is left beside it.
+  EXPECT_EQ(Contents("things"), before);
+  Document listed =
+      client_.Command("neuronav", Json(R"({"listCollections": 1, "nameOnly": true})"));
+  EXPECT_EQ(ToRelaxedJson(listed).find("restoring"), std::string::npos) << ToRelaxedJson(listed);
 }
 
 }  // namespace
