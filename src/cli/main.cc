@@ -128,6 +128,10 @@ class Command {
 
   int Run() {
     auto migrations = mm::source::LoadDirectory(o_.dir, o_.only_extension);
+    // A backup or a restore needs no migration file (a broken one must not stop a backup).
+    if (!migrations.ok() && (name_ == "backup" || name_ == "restore")) {
+      migrations = std::vector<mm::Migration>{};
+    }
     if (!migrations.ok()) return Fail(migrations.status(), kUsage);
     auto resolved = mm::cli::ResolveUri(o_.uri_sources);
     if (!resolved.ok()) return Fail(resolved.status(), kUsage);
