@@ -120,6 +120,14 @@ def main():
           '[environments.local]\nuri = "mongodb://localhost/app"\n')
     write("project_file", "bad", 'lock_timout = 5\n[environments]\nx = 3\ndir = [[[1]]]\n')
     write("project_file", "dotenv", 'export MONGODB_URI="mongodb://h/db"\nA=\'b\' # c\n')
+    write("schema_snapshot", "neuronav",
+          '{"mongoMigrateSchema": 1, "version": 3, "migrations": [{"version": 1, "checksum": "ab"}],'
+          ' "collections": [{"name": "users", "type": "collection", "options": {"validator": '
+          '{"$jsonSchema": {"required": ["email"]}}, "validationLevel": "strict"}, "indexes": ['
+          '{"key": {"_id": 1}, "name": "_id_"}, {"key": {"email": 1}, "name": "email_1", '
+          '"unique": true, "collation": {"locale": "en", "strength": 2}}]}, {"name": "v", "type": '
+          '"view", "options": {"viewOn": "users", "pipeline": [{"$match": {"a": 1}}]}}]}')
+    write("schema_snapshot", "bad", '{"mongoMigrateSchema": 1, "version": 1.5, "collections": [[]]}')
 
 
 if __name__ == "__main__":
