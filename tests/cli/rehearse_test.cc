@@ -66,6 +66,10 @@ TEST_F(Rehearse, TheNeuronavMigrationsPassAndVersion4IsNamedIrreversible) {
   EXPECT_EQ(doc["verify"]["results"][3]["reversible"], false);
   EXPECT_EQ(doc["verify"]["results"][0]["outcome"], "passed");
   EXPECT_EQ(doc["verify"]["passed"], true);
+  // The seed's own JavaScript files, through the same runner.
+  auto js = Verify(std::string(EXAMPLES_DIR) + "/neuronav-js");
+  EXPECT_EQ(js.exit_code, 0) << js.out << js.err;
+  EXPECT_NE(js.out.find("3 passed, 1 irreversible"), std::string::npos) << js.out;
   auto strict = Verify(std::string(EXAMPLES_DIR) + "/neuronav", {"--strict"});
   EXPECT_EQ(strict.exit_code, 1) << strict.out;
   EXPECT_NE(strict.err.find("verify failed"), std::string::npos) << strict.err;
