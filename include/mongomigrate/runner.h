@@ -110,6 +110,11 @@ class Runner {
   StatusOr<std::vector<int64_t>> Baseline(int64_t version, const EventSink& events);
   // Records the current file's checksum for an applied version whose file was edited.
   mm::Status AcceptChecksum(int64_t version, const EventSink& events);
+  // Runs `fn` holding the migration lock, as `up` would (waiting up to lock_timeout for another
+  // runner): a backup or a restore that must not meet a migration. `command` names the holder
+  // in the lock document.
+  mm::Status Exclusive(const std::string& command, const EventSink& events,
+                       const std::function<mm::Status()>& fn);
   // Removes the lock; refuses while its lease is live unless `force`. Returns whose it was.
   StatusOr<std::optional<LockInfo>> Unlock(bool force);
 

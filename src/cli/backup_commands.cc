@@ -38,8 +38,13 @@ std::string Summary(const BackupSummary& s) {
          " document(s)";
 }
 
+// The lock's notes ("waiting for the migration lock held by …") as the other commands show them.
+EventSink Events(Renderer& out) {
+  return [&out](const RunEvent& e) { out.Event(e); };
+}
+
 int Fail(Renderer& out, const Status& s) {
-  const int code = s.kind() == FailureKind::kConnection ? kNoConnection : kUsage;
+  const int code = ExitFor(s);
   out.Failure(s, code);
   out.Finish(false);
   return code;
@@ -62,14 +67,19 @@ int BackupCommand(mongo::Database& db, Runner& runner, const Options& o, Rendere
   for (const plan::StatusRow& row : *rows) {
     if (row.state == plan::State::kPending) options.before_versions.push_back(row.version);
   }
-  auto summary = Backup(db, o.backup_dir, options);
-  if (!summary.ok()) return Fail(out, summary.status());
+  // Under the migration lock: a backup taken while a migration runs would be half of each.
+  StatusOr<BackupSummary> summary = Status(kInternalError, "");
+  Status locked = runner.Exclusive("backup", Events(out), [&] {
+    summary = Backup(db, o.backup_dir, options);
+    return summary.ok() ? Status::Ok() : summary.status();
+  });
+  if (!locked.ok()) return Fail(out, locked);
   out.Message("backed up " + Summary(*summary) + " of " + db.name() + " to " + o.backup_dir);
   out.Finish(true);
   return kSuccess;
 }
 
-int RestoreCommand(mongo::Database& db, const Options& o, Renderer& out) {
+int RestoreCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out) {
   if (o.dry_run) {
     return Fail(out, Status(kBadValue,
                             "restore has no --dry-run; without --drop it refuses, "
@@ -79,8 +89,13 @@ int RestoreCommand(mongo::Database& db, const Options& o, Renderer& out) {
   RestoreOptions options;
   options.drop = o.drop;
   options.progress = ProgressLine(o);
-  auto summary = Restore(db, o.backup_dir, options);
-  if (!summary.ok()) return Fail(out, summary.status());
+  // Under the migration lock: no migration runs into a half-restored collection.
+  StatusOr<BackupSummary> summary = Status(kInternalError, "");
+  Status locked = runner.Exclusive("restore", Events(out), [&] {
+    summary = Restore(db, o.backup_dir, options);
+    return summary.ok() ? Status::Ok() : summary.status();
+  });
+  if (!locked.ok()) return Fail(out, locked);
   out.Message("restored " + Summary(*summary) + " into " + db.name() + " from " + o.backup_dir +
               " (the migration history was not changed: settle it with `force` if needed)");
   out.Finish(true);

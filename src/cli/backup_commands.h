@@ -10,7 +10,7 @@ namespace mm::cli {
 // `backup [--collections A,B] DIR`; returns the exit code.
 int BackupCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out);
 // `restore DIR [--drop]`; returns the exit code.
-int RestoreCommand(mongo::Database& db, const Options& o, Renderer& out);
+int RestoreCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out);
 // For `up --backup DIR`: RunnerOptions::before_run dumping what the plan touches.
 std::function<Status(const plan::Plan&)> BackupBeforeRun(mongo::Database& db, const Options& o,
                                                          Renderer& out);

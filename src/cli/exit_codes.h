@@ -1,6 +1,8 @@
 // mongo-migrate's exit codes (kExitCodes in app.cc says what each means to a user).
 #pragma once
 
+#include "mongomigrate/status.h"
+
 namespace mm::cli {
 
 enum ExitCode {
@@ -13,5 +15,24 @@ enum ExitCode {
   kLockLost = 6,
   kNeedsAttention = 7,
 };
+
+// The exit code for a failure of `s`'s kind.
+inline int ExitFor(const Status& s) {
+  switch (s.kind()) {
+    case FailureKind::kLockLost:
+      return kLockLost;
+    case FailureKind::kInterrupted:
+      return 128 + (s.signal() > 0 ? s.signal() : 2);
+    case FailureKind::kConnection:
+      return kNoConnection;
+    case FailureKind::kMigrationFailed:
+      return kMigrationFailed;
+    case FailureKind::kLockTimeout:
+      return kLockTimeout;
+    case FailureKind::kConfiguration:
+      return kUsage;
+  }
+  return kUsage;
+}
 
 }  // namespace mm::cli

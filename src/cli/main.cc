@@ -103,24 +103,6 @@ std::string Nearest(const std::string& typed, const std::vector<std::string>& na
   return best;
 }
 
-int ExitFor(const mm::Status& s) {
-  switch (s.kind()) {
-    case mm::FailureKind::kLockLost:
-      return kLockLost;
-    case mm::FailureKind::kInterrupted:
-      return 128 + (s.signal() > 0 ? s.signal() : 2);
-    case mm::FailureKind::kConnection:
-      return kNoConnection;
-    case mm::FailureKind::kMigrationFailed:
-      return kMigrationFailed;
-    case mm::FailureKind::kLockTimeout:
-      return kLockTimeout;
-    case mm::FailureKind::kConfiguration:
-      return kUsage;
-  }
-  return kUsage;
-}
-
 class Command {
  public:
   Command(std::string name, const Options& o, mm::cli::Renderer& out)
@@ -185,7 +167,7 @@ class Command {
     if (name_ == "schema") return mm::cli::SchemaCommand(*db_, runner, o_, out_);
     if (name_ == "diff") return mm::cli::DiffCommand(*db_, runner, o_, out_);
     if (name_ == "backup") return mm::cli::BackupCommand(*db_, runner, o_, out_);
-    if (name_ == "restore") return mm::cli::RestoreCommand(*db_, o_, out_);
+    if (name_ == "restore") return mm::cli::RestoreCommand(*db_, runner, o_, out_);
     if (name_ == "history") {
       auto records = runner.Records();
       if (!records.ok()) return Fail(records.status());

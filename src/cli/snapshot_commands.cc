@@ -110,10 +110,9 @@ StatusOr<SchemaSnapshot> LiveSnapshot(mongo::Database& db, Runner& runner, const
 int SchemaCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out) {
   auto snapshot = LiveSnapshot(db, runner, o);
   if (!snapshot.ok()) {
-    out.Failure(snapshot.status(),
-                snapshot.status().kind() == FailureKind::kConnection ? kNoConnection : kUsage);
+    out.Failure(snapshot.status(), ExitFor(snapshot.status()));
     out.Finish(false);
-    return snapshot.status().kind() == FailureKind::kConnection ? kNoConnection : kUsage;
+    return ExitFor(snapshot.status());
   }
   const std::string text = SnapshotJson(*snapshot);
   if (!o.out_file.empty()) {
@@ -136,7 +135,7 @@ int SchemaCommand(mongo::Database& db, Runner& runner, const Options& o, Rendere
 
 int DiffCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out) {
   auto fail = [&](const Status& s) {
-    const int code = s.kind() == FailureKind::kConnection ? kNoConnection : kUsage;
+    const int code = ExitFor(s);
     out.Failure(s, code);
     out.Finish(false);
     return code;

@@ -170,7 +170,7 @@ std::string Padded(int64_t version) {
 
 int VerifyCommand(const Options& o, Renderer& out, const std::function<int()>& interrupted) {
   auto fail = [&](const Status& s) {
-    const int code = s.kind() == FailureKind::kConnection ? kNoConnection : kUsage;
+    const int code = ExitFor(s);
     out.Failure(s, code);
     out.Finish(false);
     return code;

@@ -87,6 +87,11 @@ StatusOr<std::vector<plan::AppliedRecord>> Runner::AgreeWithChangelog(
   return history.LoadForWrite();
 }
 
+mm::Status Runner::Exclusive(const std::string& command, const EventSink& events,
+                             const std::function<mm::Status()>& fn) {
+  return Locked(command, events, [&]() -> mm::Status { return fn(); });
+}
+
 const Migration* Runner::Find(int64_t version) const {
   for (const Migration& m : migrations_) {
     if (m.version == version) return &m;

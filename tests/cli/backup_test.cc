@@ -3,7 +3,11 @@
 // index; read back by a BSON reader no one here wrote (pymongo's, from Debian); `up --backup`
 // dumps what the pending migrations touch, before they run; personal data in private files; a
 // backup never written over, a restore that refuses to overwrite.
+#include <signal.h>
 #include <sys/stat.h>
+
+#include <chrono>
+#include <thread>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -131,6 +135,31 @@ TEST_F(Backups, UpBackupDumpsWhatThePendingMigrationsTouchBeforeTheyRun) {
   client_.Command("neuronav", Document{{"drop", "users"}}, &ok);
   ASSERT_EQ(Migrate({"--dir", dir, "--uri", Uri(), "restore", backup}).exit_code, 0);
   EXPECT_EQ(Documents("users"), users_before);
+}
+
+TEST_F(Backups, ARestoreWaitsForAMigrationHoldingTheLockAndGivesUpTouchingNothing) {
+  const std::string dir = std::string(EXAMPLES_DIR) + "/neuronav";
+  ASSERT_EQ(Migrate({"--dir", dir, "--uri", Uri(), "up", "1"}).exit_code, 0);
+  Insert("users", 10);
+  const std::string backup = work_.path() + "/backup";
+  ASSERT_EQ(Migrate({"--dir", dir, "--uri", Uri(), "backup", backup}).exit_code, 0);
+  Insert("users", 20);
+  const std::string now = Contents("users");
+  // A runner paused right after taking the lock: a migration in progress.
+  pid_t runner = SpawnProcess({MONGO_MIGRATE_PATH, "--dir", dir, "--uri", Uri(), "up"},
+                              {"MONGODB_URI=", "MONGO_MIGRATE_TEST_FAULT=pause:after-lock"});
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (Documents("migrationLock") == "" || Documents("migrationLock") == "(no collection)") {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the runner never took the lock";
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  auto restore =
+      Migrate({"--dir", dir, "--uri", Uri(), "--lock-timeout", "1", "restore", "--drop", backup});
+  EXPECT_EQ(restore.exit_code, 5) << restore.err;
+  EXPECT_NE(restore.err.find("waiting for the migration lock"), std::string::npos) << restore.err;
+  EXPECT_EQ(Contents("users"), now);
+  kill(runner, SIGKILL);
+  WaitForExit(runner);
 }
 
 TEST_F(Backups, ADamagedDumpIsAClearErrorAndLeavesTheCollectionAsItWas) {
