@@ -117,6 +117,10 @@ class Registry {
   Registry& Add(int64_t version, std::string description, Function up, Function down = {});
   Registry& Add(int64_t version, std::string description, FunctionWithOutput up,
                 FunctionWithOutput down = {});
+  // Declares the collections the migration added last changes (both directions), so that
+  // `up --backup` (mongomigrate/backup.h) dumps only those; without it, everything.
+  //   registry.Add(3, "index orders", up, down).Touching({"orders"});
+  Registry& Touching(std::vector<std::string> collections);
   const std::vector<Migration>& migrations() const { return migrations_; }
 
  private:

@@ -199,6 +199,19 @@ StatusOr<ModuleInfo> Engine::Load(const std::string& path, const std::string& so
   out.has_down = down && down->Truthy();
   if (const Value* t = info->Get("transaction"); t && t->Is<bool>())
     out.transaction = t->As<bool>();
+  if (const Value* c = info->Get("collections"); c && !c->IsNullish()) {
+    std::vector<std::string> names;
+    bool valid = c->Is<Array>();
+    for (const Value& name : valid ? c->As<Array>().items : std::vector<Value>{}) {
+      valid = valid && name.Is<std::string>() && !name.As<std::string>().empty();
+      if (valid) names.push_back(name.As<std::string>());
+    }
+    if (valid) {
+      out.collections = std::move(names);
+    } else {
+      out.collections_invalid = true;
+    }
+  }
   return out;
 }
 

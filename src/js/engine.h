@@ -24,6 +24,9 @@ struct ModuleInfo {
   bool has_up = false;
   bool has_down = false;
   std::optional<bool> transaction;  // `transaction`, when exported as a boolean
+  // `collections`: the names of the collections it changes, when exported as an array of them.
+  std::optional<std::vector<std::string>> collections;
+  bool collections_invalid = false;  // exported, but not an array of non-empty strings
 };
 
 class Engine {

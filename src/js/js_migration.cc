@@ -8,11 +8,16 @@ namespace {
 
 class JsAction : public MigrationAction {
  public:
-  JsAction(std::string file, int index, std::string direction, std::optional<bool> transaction)
+  JsAction(std::string file, int index, std::string direction, std::optional<bool> transaction,
+           std::optional<std::vector<std::string>> collections)
       : file_(std::move(file)),
         index_(index),
         direction_(std::move(direction)),
-        transaction_(transaction) {}
+        transaction_(transaction),
+        collections_(std::move(collections)) {}
+
+  // What the file's `collections` export says; unknown without it.
+  std::optional<std::vector<std::string>> Collections() const override { return collections_; }
 
   Status Run(mongo::Database& db, const ActionOutput& out) const override {
     auto engine = Engine::Get();
@@ -43,6 +48,7 @@ class JsAction : public MigrationAction {
   int index_;
   std::string direction_;
   std::optional<bool> transaction_;
+  std::optional<std::vector<std::string>> collections_;
 };
 
 }  // namespace
@@ -82,9 +88,16 @@ StatusOr<Migration> LoadJsMigration(const std::filesystem::path& path, const std
   m.version = name_version;
   m.file = file;
   m.description = !info->description.empty() ? info->description : NameWords(file, digits);
-  m.up = std::make_shared<JsAction>(file, info->index, "up", info->transaction);
-  if (info->has_down)
-    m.down = std::make_shared<JsAction>(file, info->index, "down", info->transaction);
+  if (info->collections_invalid) {
+    return Status(kFailedToParse, shown +
+                                      ": `collections` must be an array of collection names, "
+                                      "e.g. collections: ['users', 'orders']");
+  }
+  m.up = std::make_shared<JsAction>(file, info->index, "up", info->transaction, info->collections);
+  if (info->has_down) {
+    m.down =
+        std::make_shared<JsAction>(file, info->index, "down", info->transaction, info->collections);
+  }
   return m;
 }
 

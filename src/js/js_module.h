@@ -11,7 +11,7 @@
 
 namespace mm::js {
 
-constexpr int kModuleAbi = 2;
+constexpr int kModuleAbi = 3;  // 3: MigrationAction::Collections()
 
 struct ModuleApi {
   int abi;

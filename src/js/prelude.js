@@ -1205,6 +1205,8 @@
       up: !!m && typeof m.up === 'function',
       down: !!m && typeof m.down === 'function',
       transaction: m && m.transaction !== undefined ? m.transaction : null,
+      // The collections it changes (for `up --backup`), when it says so.
+      collections: m && m.collections !== undefined ? m.collections : null,
       module: m,
     };
   }

@@ -7,6 +7,8 @@ class FunctionAction : public MigrationAction {
  public:
   explicit FunctionAction(Registry::FunctionWithOutput fn) : fn_(std::move(fn)) {}
   Status Run(mongo::Database& db, const ActionOutput& out) const override { return fn_(db, out); }
+  std::optional<std::vector<std::string>> Collections() const override { return collections_; }
+  void Declare(std::vector<std::string> collections) { collections_ = std::move(collections); }
   std::vector<std::string> Describe() const override {
     return {"(C++: its commands are known only when it runs)"};
   }
@@ -18,6 +20,7 @@ class FunctionAction : public MigrationAction {
 
  private:
   Registry::FunctionWithOutput fn_;
+  std::optional<std::vector<std::string>> collections_;
 };
 
 Registry::FunctionWithOutput WithOutput(Registry::Function fn) {
@@ -40,6 +43,19 @@ Registry& Registry::Add(int64_t version, std::string description, FunctionWithOu
   m.up = std::make_shared<FunctionAction>(std::move(up));
   if (down) m.down = std::make_shared<FunctionAction>(std::move(down));
   migrations_.push_back(std::move(m));
+  return *this;
+}
+
+Registry& Registry::Touching(std::vector<std::string> collections) {
+  if (migrations_.empty()) return *this;
+  Migration& last = migrations_.back();
+  // Fresh actions: a Migration copied out of this registry before keeps what it had.
+  for (auto* action : {&last.up, &last.down}) {
+    if (!*action) continue;
+    auto declared = std::make_shared<FunctionAction>(static_cast<const FunctionAction&>(**action));
+    declared->Declare(collections);
+    *action = std::move(declared);
+  }
   return *this;
 }
 

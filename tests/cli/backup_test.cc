@@ -137,6 +137,36 @@ TEST_F(Backups, UpBackupDumpsWhatThePendingMigrationsTouchBeforeTheyRun) {
   EXPECT_EQ(Documents("users"), users_before);
 }
 
+TEST_F(Backups, AJavaScriptMigrationsCollectionsExportNarrowsTheBackup) {
+  const std::string dir = work_.path() + "/migrations";
+  fs::create_directories(dir);
+  work_.Write(
+      "migrations/001_tag_users.js",
+      "module.exports = { collections: ['users'],\n"
+      "  async up(db) { await db.collection('users').updateMany({}, {$set: {t: 1}}); } };\n");
+  Insert("users", 3);
+  Insert("unrelated", 3);
+  auto narrow = Migrate({"--dir", dir, "--uri", Uri(), "up", "--backup", work_.path() + "/b1"});
+  ASSERT_EQ(narrow.exit_code, 0) << narrow.err;
+  EXPECT_TRUE(fs::exists(work_.path() + "/b1/neuronav/users.bson"));
+  EXPECT_FALSE(fs::exists(work_.path() + "/b1/neuronav/unrelated.bson"));
+  // Without the export its collections are known only when it runs: everything is dumped.
+  work_.Write(
+      "migrations/002_more.js",
+      "module.exports = { async up(db) { await db.collection('unrelated').deleteMany({}); } };\n");
+  auto whole = Migrate({"--dir", dir, "--uri", Uri(), "up", "--backup", work_.path() + "/b2"});
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  EXPECT_NE(whole.out.find("the whole database"), std::string::npos) << whole.out;
+  EXPECT_TRUE(fs::exists(work_.path() + "/b2/neuronav/unrelated.bson"));
+  // A `collections` export that is not a list of names is refused, naming the file.
+  work_.Write("migrations/003_bad.js",
+              "module.exports = { collections: 'users', async up(db) {} };\n");
+  auto bad = Migrate({"--dir", dir, "--uri", Uri(), "up"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("003_bad.js: `collections` must be an array"), std::string::npos)
+      << bad.err;
+}
+
 TEST_F(Backups, ARestoreWaitsForAMigrationHoldingTheLockAndGivesUpTouchingNothing) {
   const std::string dir = std::string(EXAMPLES_DIR) + "/neuronav";
   ASSERT_EQ(Migrate({"--dir", dir, "--uri", Uri(), "up", "1"}).exit_code, 0);

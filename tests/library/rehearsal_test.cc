@@ -58,6 +58,18 @@ TEST(LibraryRehearsal, ARegistryMigrationWhoseDownForgetsAnIndexFailsNamingIt) {
   EXPECT_FALSE(report->Passed());
 }
 
+TEST(LibraryRegistry, TouchingDeclaresTheCollectionsOfTheMigrationAddedLast) {
+  mm::Registry registry;
+  auto noop = [](mm::mongo::Database&) { return mm::Status::Ok(); };
+  registry.Add(1, "unknown", noop, noop);
+  registry.Add(2, "orders", noop, noop).Touching({"orders", "order_lines"});
+  const auto& m = registry.migrations();
+  EXPECT_FALSE(m[0].up->Collections().has_value());  // known only when it runs
+  ASSERT_TRUE(m[1].up->Collections().has_value());
+  EXPECT_EQ(*m[1].up->Collections(), (std::vector<std::string>{"orders", "order_lines"}));
+  EXPECT_EQ(*m[1].down->Collections(), (std::vector<std::string>{"orders", "order_lines"}));
+}
+
 TEST(LibraryRehearsal, AProgramThatIsNotDevmongodIsRefusedClearly) {
   auto shadow = mm::ShadowServer::Start("/bin/true");
   ASSERT_FALSE(shadow.ok());
