@@ -35,7 +35,13 @@ struct BackupOptions {
   std::vector<std::string> excluded;
   // The versions the backup is taken before (the manifest names them).
   std::vector<int64_t> before_versions;
+  // Each of `collections` must exist (a `backup --collections` typo is an error, not an empty
+  // backup); `up --backup` names collections its migrations may create.
+  bool require_named = false;
   std::function<void(const BackupProgress&)> progress;
+  // As RunnerOptions::interrupted: a signal stops the backup between batches (it then has no
+  // complete manifest and cannot be restored).
+  std::function<int()> interrupted;
 };
 
 struct BackupSummary {
@@ -46,7 +52,8 @@ struct BackupSummary {
     int64_t documents = 0;
   };
   std::vector<Collection> collections;
-  int64_t bytes = 0;  // of BSON documents
+  std::vector<std::string> skipped;  // restore: the tool's own collections, left as they are
+  int64_t bytes = 0;                 // of BSON documents
 };
 
 // Dumps into `dir`, which must not exist or be empty (a backup is never overwritten).
@@ -57,11 +64,18 @@ struct RestoreOptions {
   // Drop a collection that exists before restoring it; without it, a collection that exists
   // (holding documents or not) is refused before anything is written.
   bool drop = false;
+  // Collections of the dump never restored (the history and lock collections).
+  std::vector<std::string> excluded;
   std::function<void(const BackupProgress&)> progress;
+  // As RunnerOptions::interrupted: a signal stops the restore between batches; the collection
+  // being rebuilt is left as it was.
+  std::function<int()> interrupted;
 };
 
-// Puts the dumped collections back into `db` (documents, options, indexes). Writes no history
-// record: what the history says is for the person restoring to settle (`force`).
+// Puts the dumped collections back into `db` (documents, options, indexes). Every file is read
+// through before the first write. Writes no history record: what the history says is for the
+// person restoring to settle (`force`). When a collection fails after others were restored,
+// the error (kind kMigrationFailed) names which were and which were not.
 StatusOr<BackupSummary> Restore(mongo::Database& db, const std::string& dir,
                                 const RestoreOptions& options);
 

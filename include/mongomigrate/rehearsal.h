@@ -75,13 +75,14 @@ struct RehearsalReport {
   bool Passed() const;
 };
 
-// Rehearses `pending` (ascending) on `shadow`, a database of a ShadowServer that already holds
-// the starting schema (and sample data). For each: schema and data digest S0; up → S1; down →
-// must give S0 back; up again → must give S1; up once more on its own result → must succeed and
-// leave S1 (idempotence). `each` hears each result as it is known. Only an error of the shadow
-// itself (it stopped answering) is a non-OK status; failing migrations are results.
-StatusOr<RehearsalReport> Rehearse(mongo::Database shadow, std::vector<Migration> pending,
-                                   const RehearsalOptions& options,
+// Rehearses `pending` (ascending) on `database` of `shadow`, which already holds the starting
+// schema (and sample data): taking a ShadowServer, not a connection, it cannot be pointed at a
+// real database by mistake. For each: schema and data digest S0; up → S1; down → must give S0
+// back; up again → must give S1; up once more on its own result → must succeed and leave S1
+// (idempotence). `each` hears each result as it is known. Only an error of the shadow itself
+// (it stopped answering) is a non-OK status; failing migrations are results.
+StatusOr<RehearsalReport> Rehearse(ShadowServer& shadow, const std::string& database,
+                                   std::vector<Migration> pending, const RehearsalOptions& options,
                                    const std::function<void(const RehearsalResult&)>& each);
 
 }  // namespace mm

@@ -1,6 +1,9 @@
 // `backup`: the collections a plan touches (or all), in mongodump's layout.
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -86,7 +89,43 @@ StatusOr<std::string> Metadata(mongo::Database& db, const Listed& c) {
   if (!c.uuid.empty()) metadata.Append("uuid", c.uuid);
   metadata.Append("collectionName", c.name);
   metadata.Append("type", c.type);
-  return ToCanonicalJson(metadata);
+  std::string json = ToCanonicalJson(metadata);
+  // libbson gives "{}" for what it cannot write as JSON (a string that is not UTF-8): such a
+  // file would restore without its indexes.
+  if (json.find("collectionName") == std::string::npos) {
+    return Status(kBadValue, "the options or indexes of " + c.name +
+                                 " cannot be written as JSON (a string that is not UTF-8?)");
+  }
+  return json;
+}
+
+// The manifest: written first saying the backup is unfinished, replaced at the end.
+Status WriteManifest(const std::string& dir, const BackupSummary& summary,
+                     const BackupOptions& options, bool complete) {
+  nlohmann::ordered_json manifest;
+  manifest["database"] = summary.database;
+  manifest["complete"] = complete;
+  manifest["takenAt"] = FormatUtc(DateTime{std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               std::chrono::system_clock::now().time_since_epoch())
+                                               .count()});
+  manifest["takenBefore"] = options.before_versions;
+  manifest["tool"] = std::string("mongo-migrate ") + kVersion;
+  manifest["layout"] = "mongodump: <database>/<collection>.bson and .metadata.json";
+  nlohmann::ordered_json collections = nlohmann::ordered_json::array();
+  for (const BackupSummary::Collection& c : summary.collections) {
+    collections.push_back({{"name", c.name}, {"type", c.type}, {"documents", c.documents}});
+  }
+  manifest["collections"] = collections;
+  const std::string path = dir + "/" + backup::kManifestName;
+  const std::string temp = path + ".tmp";
+  auto file = backup::OutputFile::Create(complete ? temp : path);
+  if (!file.ok()) return file.status();
+  MM_RETURN_IF_ERROR(file->Write(manifest.dump(2) + "\n"));
+  MM_RETURN_IF_ERROR(file->Finish());
+  if (complete && std::rename(temp.c_str(), path.c_str()) != 0) {
+    return Status(kBadValue, "cannot write " + path + ": " + std::strerror(errno));
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -104,9 +143,25 @@ StatusOr<BackupSummary> Backup(mongo::Database& db, const std::string& dir,
   MM_RETURN_IF_ERROR(backup::MakePrivateDirectory(db_dir));
   auto listed = ListCollections(db, options);
   if (!listed.ok()) return listed.status();
+  if (options.require_named) {
+    for (const std::string& name : options.collections) {
+      if (std::none_of(listed->begin(), listed->end(),
+                       [&](const Listed& c) { return c.name == name; })) {
+        return Status(kBadValue, "no collection " + name + " in " + db.name() + " to back up");
+      }
+    }
+  }
+  for (const Listed& c : *listed) {
+    if (c.type != "collection" && c.type != "view") {
+      return Status(kBadValue, c.name + " is a " + c.type +
+                                   " collection, which mongo-migrate does not back up; use "
+                                   "mongodump (or leave it out with --collections)");
+    }
+  }
 
   BackupSummary summary;
   summary.database = db.name();
+  MM_RETURN_IF_ERROR(WriteManifest(dir, summary, options, /*complete=*/false));
   for (const Listed& c : *listed) {
     const std::string base = db_dir + "/" + backup::EscapeName(c.name);
     auto metadata = Metadata(db, c);
@@ -133,10 +188,15 @@ StatusOr<BackupSummary> Backup(mongo::Database& db, const std::string& dir,
             std::string bytes = EncodeBson(d);
             summary.bytes += static_cast<int64_t>(bytes.size());
             ++dumped.documents;
-            if (++in_batch == kBatch && options.progress) {
+            if (++in_batch == kBatch) {
               in_batch = 0;
+              if (int signal = options.interrupted ? options.interrupted() : 0) {
+                return Status(kInterrupted, "interrupted: the backup in " + dir +
+                                                " is unfinished and cannot be restored")
+                    .Interrupted(signal);
+              }
               progress.done = dumped.documents;
-              options.progress(progress);
+              if (options.progress) options.progress(progress);
             }
             return data->Write(bytes);
           },
@@ -148,24 +208,8 @@ StatusOr<BackupSummary> Backup(mongo::Database& db, const std::string& dir,
     summary.collections.push_back(std::move(dumped));
   }
 
-  // Last: a backup with its manifest is a whole one.
-  nlohmann::ordered_json manifest;
-  manifest["database"] = summary.database;
-  manifest["takenAt"] = FormatUtc(DateTime{std::chrono::duration_cast<std::chrono::milliseconds>(
-                                               std::chrono::system_clock::now().time_since_epoch())
-                                               .count()});
-  manifest["takenBefore"] = options.before_versions;
-  manifest["tool"] = std::string("mongo-migrate ") + kVersion;
-  manifest["layout"] = "mongodump: <database>/<collection>.bson and .metadata.json";
-  nlohmann::ordered_json collections = nlohmann::ordered_json::array();
-  for (const BackupSummary::Collection& c : summary.collections) {
-    collections.push_back({{"name", c.name}, {"type", c.type}, {"documents", c.documents}});
-  }
-  manifest["collections"] = collections;
-  auto manifest_file = backup::OutputFile::Create(dir + "/" + backup::kManifestName);
-  if (!manifest_file.ok()) return manifest_file.status();
-  MM_RETURN_IF_ERROR(manifest_file->Write(manifest.dump(2) + "\n"));
-  MM_RETURN_IF_ERROR(manifest_file->Finish());
+  // Last: a backup whose manifest says complete is a whole one.
+  MM_RETURN_IF_ERROR(WriteManifest(dir, summary, options, /*complete=*/true));
   return summary;
 }
 

@@ -52,7 +52,8 @@ int Fail(Renderer& out, const Status& s) {
 
 }  // namespace
 
-int BackupCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out) {
+int BackupCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out,
+                  const std::function<int()>& interrupted) {
   if (o.dry_run) {
     return Fail(out, Status(kBadValue,
                             "backup has no --dry-run: it only reads the database and "
@@ -60,8 +61,10 @@ int BackupCommand(mongo::Database& db, Runner& runner, const Options& o, Rendere
   }
   BackupOptions options;
   options.collections = o.collections;
+  options.require_named = true;
   options.excluded = ToolCollections(o);
   options.progress = ProgressLine(o);
+  options.interrupted = interrupted;
   auto rows = runner.Status();
   if (!rows.ok()) return Fail(out, rows.status());
   for (const plan::StatusRow& row : *rows) {
@@ -79,7 +82,8 @@ int BackupCommand(mongo::Database& db, Runner& runner, const Options& o, Rendere
   return kSuccess;
 }
 
-int RestoreCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out) {
+int RestoreCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out,
+                   const std::function<int()>& interrupted) {
   if (o.dry_run) {
     return Fail(out, Status(kBadValue,
                             "restore has no --dry-run; without --drop it refuses, "
@@ -88,7 +92,9 @@ int RestoreCommand(mongo::Database& db, Runner& runner, const Options& o, Render
   }
   RestoreOptions options;
   options.drop = o.drop;
+  options.excluded = ToolCollections(o);
   options.progress = ProgressLine(o);
+  options.interrupted = interrupted;
   // Under the migration lock: no migration runs into a half-restored collection.
   StatusOr<BackupSummary> summary = Status(kInternalError, "");
   Status locked = runner.Exclusive("restore", Events(out), [&] {
@@ -96,18 +102,25 @@ int RestoreCommand(mongo::Database& db, Runner& runner, const Options& o, Render
     return summary.ok() ? Status::Ok() : summary.status();
   });
   if (!locked.ok()) return Fail(out, locked);
+  std::string skipped;
+  for (const std::string& name : summary->skipped) skipped += (skipped.empty() ? "" : ", ") + name;
   out.Message("restored " + Summary(*summary) + " into " + db.name() + " from " + o.backup_dir +
               " (the migration history was not changed: settle it with `force` if needed)");
+  if (!skipped.empty()) {
+    out.Message("not restored, the tool's own: " + skipped);
+  }
   out.Finish(true);
   return kSuccess;
 }
 
 std::function<Status(const plan::Plan&)> BackupBeforeRun(mongo::Database& db, const Options& o,
-                                                         Renderer& out) {
-  return [&db, &o, &out](const plan::Plan& plan) -> Status {
+                                                         Renderer& out,
+                                                         std::function<int()> interrupted) {
+  return [&db, &o, &out, interrupted](const plan::Plan& plan) -> Status {
     BackupOptions options;
     options.excluded = ToolCollections(o);
     options.progress = ProgressLine(o);
+    options.interrupted = interrupted;
     bool everything = false;
     const bool up = plan.direction == plan::Direction::kUp;
     for (const Migration& m : plan.steps) {
@@ -121,7 +134,10 @@ std::function<Status(const plan::Plan&)> BackupBeforeRun(mongo::Database& db, co
       for (const std::string& c : *touched) options.collections.push_back(c);
     }
     if (everything) options.collections.clear();
-    if (!everything && options.collections.empty()) return Status::Ok();
+    if (!everything && options.collections.empty()) {
+      out.Message("nothing to back up: the pending migrations say they change no collection");
+      return Status::Ok();
+    }
     auto summary = Backup(db, o.backup_dir, options);
     if (!summary.ok()) {
       return summary.status().Reworded("the backup before the migrations failed: " +

@@ -8,11 +8,15 @@
 namespace mm::cli {
 
 // `backup [--collections A,B] DIR`; returns the exit code.
-int BackupCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out);
+// `interrupted` as RunnerOptions'.
+int BackupCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out,
+                  const std::function<int()>& interrupted);
 // `restore DIR [--drop]`; returns the exit code.
-int RestoreCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out);
+int RestoreCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out,
+                   const std::function<int()>& interrupted);
 // For `up --backup DIR`: RunnerOptions::before_run dumping what the plan touches.
 std::function<Status(const plan::Plan&)> BackupBeforeRun(mongo::Database& db, const Options& o,
-                                                         Renderer& out);
+                                                         Renderer& out,
+                                                         std::function<int()> interrupted);
 
 }  // namespace mm::cli

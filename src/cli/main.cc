@@ -47,6 +47,8 @@ std::atomic<int> g_interrupted{0};
 std::mutex g_runner_mutex;
 mm::Runner* g_runner = nullptr;
 
+int Interrupted() { return g_interrupted.load(); }
+
 void WatchSignals() {
   sigset_t set;
   sigemptyset(&set);
@@ -143,11 +145,11 @@ class Command {
     options.allow_out_of_order = o_.allow_out_of_order;
     options.use_transactions = !o_.no_transaction;
     options.tool_version = mm::kVersion;
-    options.interrupted = [] { return g_interrupted.load(); };
+    options.interrupted = Interrupted;
     options.migrate_mongo = o_.migrate_mongo;
     db_.emplace((*client)->database(db_name));
     if (name_ == "up" && !o_.backup_dir.empty()) {
-      options.before_run = mm::cli::BackupBeforeRun(*db_, o_, out_);
+      options.before_run = mm::cli::BackupBeforeRun(*db_, o_, out_, Interrupted);
     }
     mm::Runner runner(*db_, std::move(migrations).value(), options);
     {
@@ -166,8 +168,8 @@ class Command {
     if (name_ == "status" || name_ == "validate") return StatusOrValidate(runner);
     if (name_ == "schema") return mm::cli::SchemaCommand(*db_, runner, o_, out_);
     if (name_ == "diff") return mm::cli::DiffCommand(*db_, runner, o_, out_);
-    if (name_ == "backup") return mm::cli::BackupCommand(*db_, runner, o_, out_);
-    if (name_ == "restore") return mm::cli::RestoreCommand(*db_, runner, o_, out_);
+    if (name_ == "backup") return mm::cli::BackupCommand(*db_, runner, o_, out_, Interrupted);
+    if (name_ == "restore") return mm::cli::RestoreCommand(*db_, runner, o_, out_, Interrupted);
     if (name_ == "history") {
       auto records = runner.Records();
       if (!records.ok()) return Fail(records.status());
@@ -181,7 +183,9 @@ class Command {
                   : o_.down_to      ? runner.DownTo(*o_.down_to, sink)
                                     : runner.Down(o_.steps, sink);
       if (!plan.ok()) return Fail(plan.status());
-      mm::cli::RewriteSnapshot(*db_, runner, o_, out_);
+      // Only after a change: a run with nothing to do must not fold someone's manual change
+      // into the snapshot that `diff` compares against.
+      if (!plan->steps.empty()) mm::cli::RewriteSnapshot(*db_, runner, o_, out_);
       return Done();
     }
     if (name_ == "force") {
@@ -439,7 +443,7 @@ int main(int argc, char** argv) {
   mm::cli::Renderer out(output, command);
   WatchSignals();
   if (command == "verify") {
-    return mm::cli::VerifyCommand(o, out, [] { return g_interrupted.load(); });
+    return mm::cli::VerifyCommand(o, out, Interrupted);
   }
   return Command(command, o, out).Run();
 }

@@ -95,8 +95,12 @@ StatusOr<SchemaSnapshot> LiveSnapshot(mongo::Database& db, Runner& runner, const
   if (!rows.ok()) return rows.status();
   SchemaSnapshot snapshot;
   for (const plan::StatusRow& row : *rows) {
-    if (row.state != plan::State::kApplied) continue;
+    // Every version the history records as applied counts, with or without its file.
+    const bool applied = row.state == plan::State::kApplied || row.state == plan::State::kChanged ||
+                         row.state == plan::State::kAhead || row.state == plan::State::kMissing;
+    if (!applied) continue;
     snapshot.version = std::max(snapshot.version, row.version);
+    if (row.state != plan::State::kApplied) continue;  // its file's checksum is not what ran
     for (const Migration& m : runner.migrations()) {
       if (m.version == row.version) snapshot.checksums.emplace_back(m.version, m.checksum);
     }

@@ -12,6 +12,7 @@
 #include "cli/rehearse_commands.h"
 #include "mongomigrate/rehearsal.h"
 #include "source/source.h"
+#include "value/bson_codec.h"
 
 namespace mm::cli {
 namespace {
@@ -21,7 +22,7 @@ using Outcome = RehearsalResult::Outcome;
 
 // --devmongod, else the devmongod beside this program (an installed package, a build tree),
 // else the first on PATH.
-std::string FindDevmongod(const Options& o) {
+StatusOr<std::string> FindDevmongod(const Options& o) {
   if (!o.devmongod.empty()) return o.devmongod;
   std::error_code ec;
   auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
@@ -38,7 +39,9 @@ std::string FindDevmongod(const Options& o) {
       if (access(candidate.c_str(), X_OK) == 0) return candidate.string();
     }
   }
-  return "devmongod";
+  return Status(kBadValue,
+                "no devmongod to rehearse on: none beside mongo-migrate or on PATH; give its path "
+                "with --devmongod PATH");
 }
 
 // Where the rehearsal starts: a schema, sample documents, and the versions still to come.
@@ -207,7 +210,9 @@ int VerifyCommand(const Options& o, Renderer& out, const std::function<int()>& i
     out.ReportLine("warning: " + w, Renderer::Tone::kWarning);
   }
 
-  const std::string devmongod = FindDevmongod(o);
+  auto found = FindDevmongod(o);
+  if (!found.ok()) return fail(found.status());
+  const std::string devmongod = *found;
   auto shadow = ShadowServer::Start(devmongod);
   if (!shadow.ok()) return fail(shadow.status());
   auto client = mongo::Client::Open((*shadow)->uri(start->database), /*single_threaded=*/false);
@@ -219,11 +224,19 @@ int VerifyCommand(const Options& o, Renderer& out, const std::function<int()>& i
   }
   size_t sampled = 0;
   for (const auto& [collection, docs] : start->samples) {
-    if (docs.empty()) continue;
-    Array batch;
-    for (const Document& d : docs) batch.items.push_back(d);
-    auto inserted = db.RunCommand(Document{{"insert", collection}, {"documents", batch}});
-    if (!inserted.ok()) return fail(inserted.status());
+    // In inserts well under a message's 16 MiB, past the validator (documents from before a
+    // validator are as they are in the live database).
+    for (size_t i = 0; i < docs.size();) {
+      Array batch;
+      size_t bytes = 0;
+      for (; i < docs.size() && batch.items.size() < 1000 && bytes < 8 * 1024 * 1024; ++i) {
+        bytes += BsonSize(docs[i]);
+        batch.items.push_back(docs[i]);
+      }
+      auto inserted = db.RunCommand(Document{
+          {"insert", collection}, {"documents", batch}, {"bypassDocumentValidation", true}});
+      if (!inserted.ok()) return fail(inserted.status());
+    }
     sampled += docs.size();
   }
 
@@ -237,25 +250,34 @@ int VerifyCommand(const Options& o, Renderer& out, const std::function<int()>& i
   options.strict = o.strict;
   options.interrupted = interrupted;
   Json results = Json::array();
-  auto report = Rehearse(db, std::move(start->pending), options, [&](const RehearsalResult& r) {
-    std::string line = "  " + Mark(r.outcome, o.strict, out.symbols()) + " " + Padded(r.version) +
-                       " " + r.description + "  " + std::to_string(r.duration_ms) + " ms";
-    if (r.outcome != Outcome::kPassed) line += "  (" + std::string(OutcomeName(r.outcome)) + ")";
-    out.ReportLine(line, ToneOf(r.outcome, o.strict));
-    for (const std::string& p : r.problems) out.ReportLine("      " + p);
-    if (r.outcome == Outcome::kIrreversible) {
-      out.ReportLine("      no down: it cannot be rolled back; its up was rehearsed");
+  auto report = Rehearse(
+      **shadow, start->database, std::move(start->pending), options, [&](const RehearsalResult& r) {
+        std::string line = "  " + Mark(r.outcome, o.strict, out.symbols()) + " " +
+                           Padded(r.version) + " " + r.description + "  " +
+                           std::to_string(r.duration_ms) + " ms";
+        if (r.outcome != Outcome::kPassed)
+          line += "  (" + std::string(OutcomeName(r.outcome)) + ")";
+        out.ReportLine(line, ToneOf(r.outcome, o.strict));
+        for (const std::string& p : r.problems) out.ReportLine("      " + p);
+        if (r.outcome == Outcome::kIrreversible) {
+          out.ReportLine("      no down: it cannot be rolled back; its up was rehearsed");
+        }
+        results.push_back(Json{{"version", r.version},
+                               {"description", r.description},
+                               {"file", r.file},
+                               {"outcome", std::string(OutcomeName(r.outcome))},
+                               {"reversible", r.reversible},
+                               {"idempotent", r.idempotent},
+                               {"problems", r.problems},
+                               {"durationMs", r.duration_ms}});
+      });
+  if (!report.ok()) {
+    if (report.status().kind() == FailureKind::kConnection) {
+      return fail(report.status().Reworded("the shadow devmongod (" + devmongod +
+                                           ") stopped answering: " + report.status().message()));
     }
-    results.push_back(Json{{"version", r.version},
-                           {"description", r.description},
-                           {"file", r.file},
-                           {"outcome", std::string(OutcomeName(r.outcome))},
-                           {"reversible", r.reversible},
-                           {"idempotent", r.idempotent},
-                           {"problems", r.problems},
-                           {"durationMs", r.duration_ms}});
-  });
-  if (!report.ok()) return fail(report.status());
+    return fail(report.status());
+  }
   size_t counts[6] = {};
   for (const RehearsalResult& r : report->results) ++counts[static_cast<int>(r.outcome)];
   std::string summary;

@@ -100,8 +100,8 @@ Status Changelog::Applied(const Migration& m, int64_t migration_block) {
   auto reply = db_.RunCommand(
       Document{{"insert", options_.collection}, {"documents", Array{{Value(std::move(entry))}}}});
   if (!reply.ok()) {
-    return Status(reply.status().code(),
-                  "could not update migrate-mongo's changelog: " + reply.status().message());
+    return reply.status().Reworded("could not update migrate-mongo's changelog: " +
+                                   reply.status().message());
   }
   return Status::Ok();
 }
@@ -111,8 +111,8 @@ Status Changelog::Reverted(const Migration& m) {
       {"delete", options_.collection},
       {"deletes", Array{{Value(Document{{"q", Document{{"fileName", m.file}}}, {"limit", 1}})}}}});
   if (!reply.ok()) {
-    return Status(reply.status().code(),
-                  "could not update migrate-mongo's changelog: " + reply.status().message());
+    return reply.status().Reworded("could not update migrate-mongo's changelog: " +
+                                   reply.status().message());
   }
   return Status::Ok();
 }

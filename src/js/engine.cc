@@ -59,6 +59,17 @@ int CodeOf(JSContext* cx, JS::HandleValue error) {
   return static_cast<int>(n);
 }
 
+// Whether `error` is the MongoNetworkError the prelude throws for a lost connection: the run
+// then stops as a connection failure (its record stays `running`), not a failed migration.
+bool IsNetworkError(JSContext* cx, JS::HandleValue error) {
+  if (!error.isObject()) return false;
+  JS::RootedObject obj(cx, &error.toObject());
+  JS::RootedValue name(cx);
+  if (!JS_GetProperty(cx, obj, "name", &name) || !name.isString()) return false;
+  bool match = false;
+  return JS_StringEqualsAscii(cx, name.toString(), "MongoNetworkError", &match) && match;
+}
+
 }  // namespace
 
 Engine::Engine() : state_(std::make_unique<State>()) {}
@@ -283,8 +294,10 @@ Status Engine::Run(int index, const std::string& direction, mongo::Database& db,
   if (JS::GetPromiseState(promise) == JS::PromiseState::Rejected) {
     JS::RootedValue reason(cx, JS::GetPromiseResult(promise));
     int code = CodeOf(cx, reason);
+    const bool network = IsNetworkError(cx, reason);
     JS_SetPendingException(cx, reason);
-    return Status(code, TakeException(s));
+    Status failed(code, TakeException(s));
+    return network ? std::move(failed).WithKind(FailureKind::kConnection) : failed;
   }
   return Status::Ok();
 }

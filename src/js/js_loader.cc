@@ -85,7 +85,7 @@ StatusOr<Migration> DeferJsMigration(const std::filesystem::path& path, std::str
   m.resolve = [path, bytes = std::move(bytes)](Migration& self) -> Status {
     auto module = Module();
     if (!module.ok())
-      return Status(module.status().code(), path.string() + ": " + module.status().message());
+      return module.status().Reworded(path.string() + ": " + module.status().message());
     auto loaded = (*module)->load_migration(path, bytes);
     if (!loaded.ok()) return loaded.status();
     self.description = loaded->description;
@@ -103,7 +103,7 @@ StatusOr<std::string> ReadJsExports(const std::filesystem::path& path) {
   bytes << in.rdbuf();
   auto module = Module();
   if (!module.ok()) {
-    return Status(module.status().code(), path.string() + ": " + module.status().message());
+    return module.status().Reworded(path.string() + ": " + module.status().message());
   }
   return (*module)->module_exports(path, bytes.str());
 }

@@ -304,19 +304,26 @@ Status Database::ForEach(const Document& command, const std::function<Status(Doc
     if (!cursor || !cursor->Is<Document>()) return malformed();
     Value* batch = cursor->As<Document>().Get(batch_name);
     if (!batch || !batch->Is<Array>()) return malformed();
-    for (Value& v : batch->As<Array>().items) {
-      if (!v.Is<Document>()) return malformed();
-      MM_RETURN_IF_ERROR(each(std::move(v.As<Document>())));
-    }
     const Value* id = cursor->As<Document>().Get("id");
-    if (!id || !id->IsNumber() || id->AsDouble() == 0) break;
-    if (collection.empty()) {
+    const bool open = id && id->IsNumber() && id->AsDouble() != 0;
+    if (open && collection.empty()) {
       const Value* ns = cursor->As<Document>().Get("ns");
       if (!ns || !ns->Is<std::string>() || !ns->As<std::string>().starts_with(name_ + ".")) {
         return malformed();
       }
       collection = ns->As<std::string>().substr(name_.size() + 1);
     }
+    for (Value& v : batch->As<Array>().items) {
+      Status taken = v.Is<Document>() ? each(std::move(v.As<Document>())) : malformed();
+      if (!taken.ok()) {
+        // Stopped early: the server's cursor is closed now rather than when it times out.
+        if (open) {
+          (void)RunCommand(Document{{"killCursors", collection}, {"cursors", Array{{*id}}}});
+        }
+        return taken;
+      }
+    }
+    if (!open) break;
     Document more{{"getMore", *id}, {"collection", collection}};
     if (get_more_batch > 0) more.Append("batchSize", get_more_batch);
     auto next = RunCommand(more);

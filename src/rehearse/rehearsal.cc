@@ -138,9 +138,12 @@ bool RehearsalReport::Passed() const {
   return true;
 }
 
-StatusOr<RehearsalReport> Rehearse(mongo::Database shadow, std::vector<Migration> pending,
-                                   const RehearsalOptions& options,
+StatusOr<RehearsalReport> Rehearse(ShadowServer& server, const std::string& database,
+                                   std::vector<Migration> pending, const RehearsalOptions& options,
                                    const std::function<void(const RehearsalResult&)>& each) {
+  auto client = mongo::Client::Open(server.uri(database));
+  if (!client.ok()) return client.status();
+  mongo::Database shadow = (*client)->database(database);
   // The second `up` runs the action itself (the runner never applies a version twice): load the
   // deferred files here, once.
   for (Migration& m : pending) {
@@ -182,7 +185,10 @@ StatusOr<RehearsalReport> Rehearse(mongo::Database shadow, std::vector<Migration
     // A failed step: devmongod's refusal is "cannot rehearse", anything else a failure. Either
     // way the shadow's state is unknown from here on.
     auto failed = [&](const std::string& step, const Status& s) {
-      if (s.kind() == FailureKind::kInterrupted) return false;
+      // Interrupted, or the shadow itself stopped answering: the rehearsal's own failure.
+      if (s.kind() == FailureKind::kInterrupted || s.kind() == FailureKind::kConnection) {
+        return false;
+      }
       stopped = true;
       if (Unimplemented(s)) {
         r.problems.push_back("cannot rehearse: devmongod does not implement what " + step +
@@ -236,7 +242,9 @@ StatusOr<RehearsalReport> Rehearse(mongo::Database shadow, std::vector<Migration
     out.print = [](const std::string&) {};
     Status second = m.up->Run(shadow, out);
     if (!second.ok()) {
-      if (second.kind() == FailureKind::kInterrupted) return second;
+      if (second.kind() == FailureKind::kInterrupted || second.kind() == FailureKind::kConnection) {
+        return second;
+      }
       r.idempotent = false;
       r.problems.push_back("a second up on its own result fails: " + second.message());
     } else {

@@ -179,7 +179,9 @@ TEST_F(Backups, ARestoreWaitsForAMigrationHoldingTheLockAndGivesUpTouchingNothin
   pid_t runner = SpawnProcess({MONGO_MIGRATE_PATH, "--dir", dir, "--uri", Uri(), "up"},
                               {"MONGODB_URI=", "MONGO_MIGRATE_TEST_FAULT=pause:after-lock"});
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (Documents("migrationLock") == "" || Documents("migrationLock") == "(no collection)") {
+  // The lock document outlives each release (owner ""): wait for the paused runner's own.
+  const std::string its_pid = "\"pid\" : " + std::to_string(runner);
+  while (Documents("migrationLock").find(its_pid) == std::string::npos) {
     ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the runner never took the lock";
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

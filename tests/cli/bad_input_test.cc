@@ -304,5 +304,28 @@ TEST(ServerGoneMidRun, ExitsWithConnectionFailure) {
   EXPECT_NE(result.err.find("could not connect to"), std::string::npos) << result.err;
 }
 
+// A JavaScript migration whose connection drops: the driver's MongoNetworkError, left
+// unhandled, stops the run as a lost connection (exit 4, the record left `running`: nobody
+// knows whether the command ran), not as a failed migration (exit 1, `failed`), even when the
+// server is back at once to take the record.
+TEST(ServerGoneMidRun, AJavaScriptMigrationsDroppedConnectionIsAConnectionFailure) {
+  TempDir dir;
+  dir.Write("001_count.js",
+            "module.exports = { async up(db) { await db.command({ count: 'a' }); } };\n");
+  DevmongodProcess server("--setParameter enableTestCommands=1");
+  MongocClient client(server.uri("admin"));
+  bool ok = false;
+  client.Command("admin", Json(R"({"configureFailPoint": "failCommand", "mode": {"times": 1},
+                          "data": {"failCommands": ["count"], "closeConnection": true}})"),
+                 &ok);
+  ASSERT_TRUE(ok);
+  auto result = RunProcess(
+      {MONGO_MIGRATE_PATH, "--dir", dir.path(), "--uri", server.uri("db"), "up"}, {"MONGODB_URI="});
+  EXPECT_EQ(result.exit_code, 4) << result.out << result.err;
+  Document history = client.Command("db", Json(R"({"find": "migrationHistory"})"));
+  EXPECT_NE(ToRelaxedJson(history).find("\"status\" : \"running\""), std::string::npos)
+      << ToRelaxedJson(history);
+}
+
 }  // namespace
 }  // namespace mm::testing

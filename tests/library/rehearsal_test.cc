@@ -40,10 +40,8 @@ TEST(LibraryRehearsal, ARegistryMigrationWhoseDownForgetsAnIndexFailsNamingIt) {
 
   auto shadow = mm::ShadowServer::Start(DEVMONGOD_PATH);
   ASSERT_TRUE(shadow.ok()) << shadow.status().message();
-  auto client = mm::mongo::Client::Open((*shadow)->uri("shop"));
-  ASSERT_TRUE(client.ok()) << client.status().message();
   std::vector<int64_t> heard;
-  auto report = mm::Rehearse((*client)->database("shop"), registry.migrations(), {},
+  auto report = mm::Rehearse(**shadow, "shop", registry.migrations(), {},
                              [&](const mm::RehearsalResult& r) { heard.push_back(r.version); });
   ASSERT_TRUE(report.ok()) << report.status().message();
   EXPECT_EQ(heard, (std::vector<int64_t>{1, 2}));
