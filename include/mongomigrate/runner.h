@@ -46,6 +46,9 @@ struct RunnerOptions {
   // dry run): `up --backup` dumps the collections the plan touches here. A non-OK status
   // stops the run with nothing run.
   std::function<Status(const plan::Plan&)> before_run;
+  // Called under the lock once every step of a plan ran (not on a dry run): what it reads of the
+  // database is this run's result, with no other runner's half-way (the schema snapshot).
+  std::function<void(const plan::Plan&)> after_run;
 };
 
 struct RunEvent {

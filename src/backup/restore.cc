@@ -229,12 +229,20 @@ StatusOr<BackupSummary::Collection> RestoreOne(mongo::Database& db, const Dumped
     return result;
   };
   if (!view) (void)db.RunCommand(Document{{"drop", building}});  // an earlier crash's
+  Document create{{"create", building}};
+  for (const Field& f : d.options.fields()) create.Append(f.key, f.value);
   if (view && options.drop) {
+    // A view cannot be renamed into place: it is tried under the temporary name first, so that
+    // one MongoDB refuses never costs the collection or view it was to replace.
+    Document trial{{"create", kBuilding}};
+    for (const Field& f : d.options.fields()) trial.Append(f.key, f.value);
+    (void)db.RunCommand(Document{{"drop", kBuilding}});
+    auto tried = db.RunCommand(trial);
+    (void)db.RunCommand(Document{{"drop", kBuilding}});
+    if (!tried.ok()) return tried.status();
     auto dropped = db.RunCommand(Document{{"drop", d.name}});
     if (!dropped.ok() && dropped.status().code() != kNamespaceNotFound) return dropped.status();
   }
-  Document create{{"create", building}};
-  for (const Field& f : d.options.fields()) create.Append(f.key, f.value);
   auto created = db.RunCommand(create);
   if (!created.ok()) return cleanup(created.status());
   if (view) return restored;

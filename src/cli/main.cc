@@ -151,7 +151,13 @@ class Command {
     if (name_ == "up" && !o_.backup_dir.empty()) {
       options.before_run = mm::cli::BackupBeforeRun(*db_, o_, out_, Interrupted);
     }
+    // Only after a run that changed something (a run with nothing to do must not fold someone's
+    // manual change into the snapshot `diff` compares with), and under its lock.
+    options.after_run = [this](const mm::plan::Plan&) {
+      if (runner_) mm::cli::RewriteSnapshot(*db_, *runner_, o_, out_);
+    };
     mm::Runner runner(*db_, std::move(migrations).value(), options);
+    runner_ = &runner;
     {
       std::lock_guard guard(g_runner_mutex);
       g_runner = &runner;
@@ -183,9 +189,6 @@ class Command {
                   : o_.down_to      ? runner.DownTo(*o_.down_to, sink)
                                     : runner.Down(o_.steps, sink);
       if (!plan.ok()) return Fail(plan.status());
-      // Only after a change: a run with nothing to do must not fold someone's manual change
-      // into the snapshot that `diff` compares against.
-      if (!plan->steps.empty()) mm::cli::RewriteSnapshot(*db_, runner, o_, out_);
       return Done();
     }
     if (name_ == "force") {
@@ -298,6 +301,7 @@ class Command {
   mm::cli::Renderer& out_;
   std::string redacted_uri_;
   std::optional<mm::mongo::Database> db_;
+  mm::Runner* runner_ = nullptr;  // while Run() runs it
 };
 
 }  // namespace

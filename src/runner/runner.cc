@@ -514,6 +514,7 @@ StatusOr<plan::Plan> Runner::Execute(StatusOr<plan::Plan> planned,
     finished();
     MM_RETURN_IF_ERROR(ready);  // interrupted, or the lock was lost: the next does not start
   }
+  if (options_.after_run) options_.after_run(plan);
   return planned;
 }
 

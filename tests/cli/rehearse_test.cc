@@ -234,6 +234,18 @@ TEST_F(Rehearse, UpAndDownRewriteTheSnapshotAndAnUnwritableOneOnlyWarns) {
   std::string at2 = work_.Read("schema.json");
   EXPECT_NE(at2.find("\"version\": 2"), std::string::npos) << at2;
   EXPECT_EQ(at2.find("location_2dsphere"), std::string::npos) << at2;
+  // A run with nothing to do leaves the snapshot alone: a manual change stays visible to diff.
+  bool ok = false;
+  client_.Command("neuronav", Json(R"({"createIndexes": "users", "indexes": [{"key": {"byHand": 1},
+                           "name": "byHand_1"}]})"),
+                  &ok);
+  ASSERT_TRUE(ok);
+  auto noop = Migrate({"--dir", dir, "--uri", Uri(), "--schema-file", snapshot, "up", "2"});
+  ASSERT_EQ(noop.exit_code, 0) << noop.err;
+  EXPECT_EQ(work_.Read("schema.json"), at2);
+  auto drift = Migrate({"--dir", dir, "--uri", Uri(), "--schema-file", snapshot, "diff"});
+  EXPECT_EQ(drift.exit_code, 1) << drift.out;
+  client_.Command("neuronav", Json(R"({"dropIndexes": "users", "index": "byHand_1"})"), &ok);
   // Where the snapshot cannot be written (its directory is a file: even root cannot), the up
   // still succeeds, with a warning.
   work_.Write("not_a_dir", "x");
