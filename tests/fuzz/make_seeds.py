@@ -127,6 +127,8 @@ def main():
           '{"key": {"_id": 1}, "name": "_id_"}, {"key": {"email": 1}, "name": "email_1", '
           '"unique": true, "collation": {"locale": "en", "strength": 2}}]}, {"name": "v", "type": '
           '"view", "options": {"viewOn": "users", "pipeline": [{"$match": {"a": 1}}]}}]}')
+    write("dump_reader", "two", bson({"_id": 1, "email": "a@x"}) + bson({"_id": 2, "n": 1.5}))
+    write("dump_reader", "truncated", bson({"_id": 1, "email": "a@x"})[:-3])
     write("schema_snapshot", "bad", '{"mongoMigrateSchema": 1, "version": 1.5, "collections": [[]]}')
 
 
