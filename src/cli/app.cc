@@ -48,9 +48,9 @@ CLI::Validator WholeNumber() {
 }  // namespace
 
 const char* const kExitCodes =
-    "Exit codes: 0 success; 1 a migration failed (or validate, diff or verify found a problem); 2 "
-    "usage or "
-    "configuration error, or a refused plan; 3 status --exit-code: something to do (pending); "
+    "Exit codes: 0 success; 1 a migration failed (or validate, diff or verify found a problem, "
+    "or a restore stopped after restoring some collections); 2 usage or configuration error, or "
+    "a refused plan; 3 status --exit-code: something to do (pending); "
     "4 could not connect; 5 timed out waiting for the migration lock; 6 the lock was lost or "
     "another runner changed a version's record mid-run (this runner stopped, running nothing "
     "twice); 7 status --exit-code: something `up` refuses (failed, running, changed, missing); "
