@@ -162,6 +162,9 @@ StatusOr<RehearsalReport> Rehearse(ShadowServer& server, const std::string& data
   RehearsalReport report;
   report.strict = options.strict;
   bool stopped = false;
+  // A failed migration whose steps all ran leaves the shadow as it left it: what follows is
+  // rehearsed on that, and says so.
+  std::string diverged;
   for (const Migration& m : pending) {
     RehearsalResult r;
     r.version = m.version;
@@ -254,6 +257,10 @@ StatusOr<RehearsalReport> Rehearse(ShadowServer& server, const std::string& data
       if (!changed.empty()) r.idempotent = false;
       for (std::string& p : changed) r.problems.push_back(p);
     }
+    if (!diverged.empty()) {
+      r.problems.push_back("rehearsed on what " + diverged + " left behind (it failed above)");
+    }
+    if (broken && diverged.empty()) diverged = m.file.empty() ? std::to_string(m.version) : m.file;
     finish(broken          ? Outcome::kFailed
            : !r.idempotent ? Outcome::kNotIdempotent
            : !r.reversible ? Outcome::kIrreversible

@@ -103,9 +103,17 @@ StatusOr<std::unique_ptr<ShadowServer>> ShadowServer::Start(const std::string& d
     return Status(kInternalError, std::string("cannot start devmongod: pipe: ") + strerror(errno));
   }
   Fd read_end(ends[0]), write_end(ends[1]);
+  // Its stderr into an unnamed file, read back if it does not start (a bad option, no port).
+  char errors_template[] = "/tmp/mongo-migrate-shadow-XXXXXX";
+  Fd errors(mkstemp(errors_template));
+  if (errors.get() >= 0) unlink(errors_template);
   SpawnActions actions;
   posix_spawn_file_actions_adddup2(actions.get(), write_end.get(), STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(actions.get(), STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  if (errors.get() >= 0) {
+    posix_spawn_file_actions_adddup2(actions.get(), errors.get(), STDERR_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(actions.get(), STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  }
   // Its own process group, so that a Ctrl-C reaches mongo-migrate alone (which stops between
   // steps and then stops it), with the signals mongo-migrate blocks for its signal thread
   // unblocked (else SIGTERM could not stop it).
@@ -133,9 +141,16 @@ StatusOr<std::unique_ptr<ShadowServer>> ShadowServer::Start(const std::string& d
   int port = ReadPort(read_end.get());
   if (port == 0) {
     Stop(pid);
-    return Status(kBadValue, "the shadow devmongod " + devmongod +
-                                 " did not start listening (is it devmongod? give its path with "
-                                 "--devmongod)");
+    std::string said;
+    if (errors.get() >= 0 && lseek(errors.get(), 0, SEEK_SET) == 0) {
+      char buffer[400];
+      ssize_t n = read(errors.get(), buffer, sizeof buffer);
+      if (n > 0) said.assign(buffer, static_cast<size_t>(n));
+      while (!said.empty() && (said.back() == '\n' || said.back() == '\r')) said.pop_back();
+    }
+    return Status(kBadValue, "the shadow devmongod " + devmongod + " did not start listening" +
+                                 (said.empty() ? "" : " (it said: " + said + ")") +
+                                 "; is it devmongod? give its path with --devmongod");
   }
   return std::unique_ptr<ShadowServer>(new ShadowServer(pid, port));
 }

@@ -93,6 +93,10 @@ TEST_F(Rehearse, ADownThatForgetsAnIndexFailsNamingIt) {
   // Only what differs: email_1 was dropped as it should be.
   EXPECT_EQ(r.out.find("users.email_1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("ok   002"), std::string::npos) << r.out;  // the others still rehearsed
+  // ...on what 001 left behind, and they say so.
+  EXPECT_NE(r.out.find("rehearsed on what 001_create_users_collection.json left behind"),
+            std::string::npos)
+      << r.out;
 }
 
 TEST_F(Rehearse, AnUpThatCannotRunTwiceIsReportedNotIdempotent) {

@@ -1,6 +1,10 @@
 // C++ migrations rehearsed through the library: a service that registers its migrations in code
 // checks them on a shadow devmongod (mm::ShadowServer) in its own test suite.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
 
 #include "mongomigrate/rehearsal.h"
 #include "mongomigrate/runner.h"
@@ -73,6 +77,20 @@ TEST(LibraryRehearsal, AProgramThatIsNotDevmongodIsRefusedClearly) {
   ASSERT_FALSE(shadow.ok());
   EXPECT_NE(shadow.status().message().find("did not start listening"), std::string::npos)
       << shadow.status().message();
+  // What it printed on stderr is in the error: the reason, not a guess.
+  char script[] = "/tmp/not-devmongod-XXXXXX";
+  int fd = mkstemp(script);
+  ASSERT_GE(fd, 0);
+  const std::string text = "#!/bin/sh\necho 'devmongod: address already in use' >&2\nexit 1\n";
+  ASSERT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  close(fd);
+  chmod(script, 0700);
+  auto failing = mm::ShadowServer::Start(script);
+  unlink(script);
+  ASSERT_FALSE(failing.ok());
+  EXPECT_NE(failing.status().message().find("it said: devmongod: address already in use"),
+            std::string::npos)
+      << failing.status().message();
   auto missing = mm::ShadowServer::Start("/nonexistent/devmongod");
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("--devmongod"), std::string::npos);
