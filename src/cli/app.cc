@@ -274,7 +274,8 @@ ManPageText ManText() {
        "Where the JavaScript engine's module (mongomigrate_js.so) is, if not beside the program "
        "or in ../lib/mongo-migrate/.\n\n"
        "MONGOC_DISABLE_SHM=1\n"
-       "Keeps libmongoc from using /dev/shm for its counters."},
+       "Keeps libmongoc from using /dev/shm for its counters (mongo-migrate removes its "
+       "/dev/shm name at start in any case, so that a killed run leaves nothing there)."},
   };
   text.see_also = {"devmongod(1)"};
   return text;

@@ -1,6 +1,7 @@
 // mongo-migrate: the seed's `up [version]`, `down [steps]`, `status` and `create NAME`, plus
 // the commands that keep a shared database safe (unlock, force, validate, repair, baseline).
 // Every command is a library call (mongomigrate::Runner) plus rendering.
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -311,6 +312,11 @@ int main(int argc, char** argv) {
   // with stderr, and a killed run leaves what it printed: stdout is line-buffered even when it
   // is not a terminal.
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
+  // libmongoc (initialised when it is loaded, before main) keeps performance counters in
+  // /dev/shm/mongoc-<pid>, which a killed run (kill -9, an OOM, an evicted pod) would leave
+  // behind; a later process given that pid would then print "Falling back to malloc for
+  // counters". The name goes now: the counters stay mapped, and nothing outlives the process.
+  shm_unlink(("/mongoc-" + std::to_string(getpid())).c_str());
   CLI::App app{"mongo-migrate: versioned migrations for MongoDB", "mongo-migrate"};
   mm::cli::CliState state;
   mm::cli::DefineCli(app, state);
