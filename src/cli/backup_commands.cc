@@ -10,15 +10,6 @@
 namespace mm::cli {
 namespace {
 
-std::vector<std::string> ToolCollections(const Options& o) {
-  std::vector<std::string> out{o.collection, o.lock_collection};
-  if (o.migrate_mongo) {
-    out.push_back(o.migrate_mongo->collection);
-    out.push_back(o.migrate_mongo->lock_collection);
-  }
-  return out;
-}
-
 // On a terminal (and not --json), one line per collection redrawn as its batches go by, on
 // stderr so that stdout stays what the command reports.
 std::function<void(const BackupProgress&)> ProgressLine(const Options& o) {
@@ -43,21 +34,14 @@ EventSink Events(Renderer& out) {
   return [&out](const RunEvent& e) { out.Event(e); };
 }
 
-int Fail(Renderer& out, const Status& s) {
-  const int code = ExitFor(s);
-  out.Failure(s, code);
-  out.Finish(false);
-  return code;
-}
-
 }  // namespace
 
 int BackupCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out,
                   const std::function<int()>& interrupted) {
   if (o.dry_run) {
-    return Fail(out, Status(kBadValue,
-                            "backup has no --dry-run: it only reads the database and "
-                            "writes a new directory"));
+    return out.Fail(Status(kBadValue,
+                           "backup has no --dry-run: it only reads the database and "
+                           "writes a new directory"));
   }
   BackupOptions options;
   options.collections = o.collections;
@@ -66,7 +50,7 @@ int BackupCommand(mongo::Database& db, Runner& runner, const Options& o, Rendere
   options.progress = ProgressLine(o);
   options.interrupted = interrupted;
   auto rows = runner.Status();
-  if (!rows.ok()) return Fail(out, rows.status());
+  if (!rows.ok()) return out.Fail(rows.status());
   for (const plan::StatusRow& row : *rows) {
     if (row.state == plan::State::kPending) options.before_versions.push_back(row.version);
   }
@@ -76,7 +60,7 @@ int BackupCommand(mongo::Database& db, Runner& runner, const Options& o, Rendere
     summary = Backup(db, o.backup_dir, options);
     return summary.ok() ? Status::Ok() : summary.status();
   });
-  if (!locked.ok()) return Fail(out, locked);
+  if (!locked.ok()) return out.Fail(locked);
   out.Message("backed up " + Summary(*summary) + " of " + db.name() + " to " + o.backup_dir);
   out.Finish(true);
   return kSuccess;
@@ -85,10 +69,10 @@ int BackupCommand(mongo::Database& db, Runner& runner, const Options& o, Rendere
 int RestoreCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out,
                    const std::function<int()>& interrupted) {
   if (o.dry_run) {
-    return Fail(out, Status(kBadValue,
-                            "restore has no --dry-run; without --drop it refuses, "
-                            "before writing anything, to touch a collection that "
-                            "exists"));
+    return out.Fail(Status(kBadValue,
+                           "restore has no --dry-run; without --drop it refuses, "
+                           "before writing anything, to touch a collection that "
+                           "exists"));
   }
   RestoreOptions options;
   options.drop = o.drop;
@@ -101,7 +85,7 @@ int RestoreCommand(mongo::Database& db, Runner& runner, const Options& o, Render
     summary = Restore(db, o.backup_dir, options);
     return summary.ok() ? Status::Ok() : summary.status();
   });
-  if (!locked.ok()) return Fail(out, locked);
+  if (!locked.ok()) return out.Fail(locked);
   std::string skipped;
   for (const std::string& name : summary->skipped) skipped += (skipped.empty() ? "" : ", ") + name;
   out.Message("restored " + Summary(*summary) + " into " + db.name() + " from " + o.backup_dir +

@@ -292,9 +292,7 @@ class Command {
     if (!code && s.kind() == mm::FailureKind::kConnection) {
       shown = s.Reworded("could not connect to " + redacted_uri_ + ": " + s.message());
     }
-    out_.Failure(shown, exit);
-    out_.Finish(false);
-    return exit;
+    return out_.Fail(shown, exit);
   }
 
   std::string name_;
@@ -403,9 +401,7 @@ int main(int argc, char** argv) {
     mm::cli::Renderer out(output, command);
     auto result = mm::cli::InitProject(std::filesystem::path(), state.init_scheme, o.dry_run);
     if (!result.ok()) {
-      out.Failure(result.status(), kUsage);
-      out.Finish(false);
-      return kUsage;
+      return out.Fail(result.status(), kUsage);
     }
     for (const std::string& path : result->written) {
       out.Message(std::string(o.dry_run ? "would write " : "wrote ") + path);
@@ -438,9 +434,7 @@ int main(int argc, char** argv) {
     }
     auto created = mm::cli::CreateMigration(o.dir, o.name, create_options);
     if (!created.ok()) {
-      out.Failure(created.status(), kUsage);
-      out.Finish(false);
-      return kUsage;
+      return out.Fail(created.status(), kUsage);
     }
     out.Created(created->path, created->version, o.dry_run);
     if (!history_note.empty()) out.Message(history_note);

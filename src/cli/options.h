@@ -71,6 +71,10 @@ struct Options {
 // variable.
 Status ApplySettings(const std::function<bool(const char* flag)>& given, Options& o);
 
+// The collections that are the tool's, not the application's: the history and the lock (and a
+// migrate-mongo project's changelog and lock). Schemas, backups and restores leave them out.
+std::vector<std::string> ToolCollections(const Options& o);
+
 // The highest version the history records, for `create`: nullopt when no URI is configured (no
 // history to speak of); an error says why it could not look.
 StatusOr<std::optional<int64_t>> HighestRecordedVersion(const Options& o);

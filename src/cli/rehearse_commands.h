@@ -12,6 +12,9 @@
 
 namespace mm::cli {
 
+// A schema snapshot file, read and checked; errors name it (and how to write one).
+StatusOr<SchemaSnapshot> ReadSnapshotFile(const std::string& path);
+
 // The live database's schema and the applied versions it reflects (with their checksums).
 StatusOr<SchemaSnapshot> LiveSnapshot(mongo::Database& db, Runner& runner, const Options& o);
 

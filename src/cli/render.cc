@@ -1,5 +1,7 @@
 #include "cli/render.h"
 
+#include "cli/exit_codes.h"
+
 #include "mongo/uri.h"
 
 #include <cstdio>
@@ -410,6 +412,13 @@ void Renderer::Created(const std::string& path, int64_t version, bool dry_run) {
   created_path_ = path;
   created_version_ = version;
   Line((dry_run ? "dry run: would create " : "created ") + path);
+}
+
+int Renderer::Fail(const Status& status, std::optional<int> exit_code) {
+  const int code = exit_code ? *exit_code : ExitFor(status);
+  Failure(status, code);
+  Finish(false);
+  return code;
 }
 
 void Renderer::Failure(const Status& status, int exit_code) {

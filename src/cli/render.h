@@ -55,6 +55,9 @@ class Renderer {
   bool symbols() const { return options_.color; }
   // Adds `key` to the --json document, with `json` (a JSON text) as its value.
   void JsonField(const std::string& key, const std::string& json);
+  // Ends the command with `status` (Failure, then Finish): returns the exit code, `exit_code` or
+  // the one its kind maps to (exit_codes.h).
+  int Fail(const Status& status, std::optional<int> exit_code = std::nullopt);
   // The failure that ends the run; `exit_code` is what the process returns.
   void Failure(const Status& status, int exit_code);
   // Prints the JSON document (with --json) or the closing text line; call once at the end.

@@ -159,4 +159,13 @@ StatusOr<std::optional<int64_t>> HighestRecordedVersion(const Options& o) {
   return std::optional<int64_t>(highest);
 }
 
+std::vector<std::string> ToolCollections(const Options& o) {
+  std::vector<std::string> out{o.collection, o.lock_collection};
+  if (o.migrate_mongo) {
+    out.push_back(o.migrate_mongo->collection);
+    out.push_back(o.migrate_mongo->lock_collection);
+  }
+  return out;
+}
+
 }  // namespace mm::cli

@@ -54,15 +54,6 @@ Status WriteFileAtomically(const std::string& path, const std::string& text) {
   return Status::Ok();
 }
 
-std::vector<std::string> Excluded(const Options& o) {
-  std::vector<std::string> out{o.collection, o.lock_collection};
-  if (o.migrate_mongo) {
-    out.push_back(o.migrate_mongo->collection);
-    out.push_back(o.migrate_mongo->lock_collection);
-  }
-  return out;
-}
-
 const char* KindName(SchemaDifference::Kind k) {
   switch (k) {
     case SchemaDifference::Kind::kAdded:
@@ -75,12 +66,6 @@ const char* KindName(SchemaDifference::Kind k) {
   return "";
 }
 
-StatusOr<SchemaSnapshot> ReadSnapshotFile(const std::string& path) {
-  auto text = ReadFile(path);
-  if (!text.ok()) return text.status();
-  return ParseSnapshot(*text, path);
-}
-
 Status NoSchemaFile() {
   return Status(kBadValue,
                 "no schema snapshot to compare with: set schema_file in mongo-migrate.toml (e.g. "
@@ -89,6 +74,12 @@ Status NoSchemaFile() {
 }
 
 }  // namespace
+
+StatusOr<SchemaSnapshot> ReadSnapshotFile(const std::string& path) {
+  auto text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  return ParseSnapshot(*text, path);
+}
 
 StatusOr<SchemaSnapshot> LiveSnapshot(mongo::Database& db, Runner& runner, const Options& o) {
   auto rows = runner.Status();
@@ -105,7 +96,7 @@ StatusOr<SchemaSnapshot> LiveSnapshot(mongo::Database& db, Runner& runner, const
       if (m.version == row.version) snapshot.checksums.emplace_back(m.version, m.checksum);
     }
   }
-  auto schema = ReadSchema(db, Excluded(o));
+  auto schema = ReadSchema(db, ToolCollections(o));
   if (!schema.ok()) return schema.status();
   snapshot.schema = std::move(schema).value();
   return snapshot;
@@ -114,16 +105,12 @@ StatusOr<SchemaSnapshot> LiveSnapshot(mongo::Database& db, Runner& runner, const
 int SchemaCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out) {
   auto snapshot = LiveSnapshot(db, runner, o);
   if (!snapshot.ok()) {
-    out.Failure(snapshot.status(), ExitFor(snapshot.status()));
-    out.Finish(false);
-    return ExitFor(snapshot.status());
+    return out.Fail(snapshot.status());
   }
   const std::string text = SnapshotJson(*snapshot);
   if (!o.out_file.empty()) {
     if (Status written = WriteFileAtomically(o.out_file, text); !written.ok()) {
-      out.Failure(written, kUsage);
-      out.Finish(false);
-      return kUsage;
+      return out.Fail(written, kUsage);
     }
     out.Message("wrote the schema of " + std::to_string(snapshot->schema.collections.size()) +
                 " collection(s) at version " + std::to_string(snapshot->version) + " to " +
@@ -138,17 +125,11 @@ int SchemaCommand(mongo::Database& db, Runner& runner, const Options& o, Rendere
 }
 
 int DiffCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer& out) {
-  auto fail = [&](const Status& s) {
-    const int code = ExitFor(s);
-    out.Failure(s, code);
-    out.Finish(false);
-    return code;
-  };
-  if (o.schema_file.empty()) return fail(NoSchemaFile());
+  if (o.schema_file.empty()) return out.Fail(NoSchemaFile());
   auto expected = ReadSnapshotFile(o.schema_file);
-  if (!expected.ok()) return fail(expected.status());
+  if (!expected.ok()) return out.Fail(expected.status());
   auto live = LiveSnapshot(db, runner, o);
-  if (!live.ok()) return fail(live.status());
+  if (!live.ok()) return out.Fail(live.status());
   const auto differences = DiffSchemas(expected->schema, live->schema);
   Json list = Json::array();
   for (const SchemaDifference& d : differences) {
@@ -179,13 +160,11 @@ int DiffCommand(mongo::Database& db, Runner& runner, const Options& o, Renderer&
                                                                     : "~ ";
     out.ReportLine(std::string("  ") + mark + Describe(d));
   }
-  out.Failure(Status(kBadValue, "the live schema has drifted from " + o.schema_file +
-                                    ": a change made outside the migrations, or a snapshot not "
-                                    "rewritten (run `mongo-migrate schema --out " +
-                                    o.schema_file + "` once the change is understood)"),
-              kMigrationFailed);
-  out.Finish(false);
-  return kMigrationFailed;
+  return out.Fail(Status(kBadValue, "the live schema has drifted from " + o.schema_file +
+                                        ": a change made outside the migrations, or a snapshot "
+                                        "not rewritten (run `mongo-migrate schema --out " +
+                                        o.schema_file + "` once the change is understood)"),
+                  kMigrationFailed);
 }
 
 void RewriteSnapshot(mongo::Database& db, Runner& runner, const Options& o, Renderer& out) {

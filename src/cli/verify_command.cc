@@ -3,7 +3,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -80,12 +79,7 @@ StatusOr<Start> FromLive(const Options& o, std::vector<Migration> migrations) {
       if (m.version == row.version) start.pending.push_back(m);
     }
   }
-  std::vector<std::string> excluded{o.collection, o.lock_collection};
-  if (o.migrate_mongo) {
-    excluded.push_back(o.migrate_mongo->collection);
-    excluded.push_back(o.migrate_mongo->lock_collection);
-  }
-  auto schema = ReadSchema(live, excluded);
+  auto schema = ReadSchema(live, ToolCollections(o));
   if (!schema.ok()) return schema.status();
   start.schema = std::move(schema).value();
   if (o.sample > 0) {
@@ -106,14 +100,7 @@ StatusOr<Start> FromLive(const Options& o, std::vector<Migration> migrations) {
 }
 
 StatusOr<Start> FromSnapshot(const Options& o, std::vector<Migration> migrations) {
-  std::ifstream in(o.schema_file, std::ios::binary);
-  if (!in) {
-    return Status(kBadValue, "cannot read the schema snapshot " + o.schema_file +
-                                 " (write one with `mongo-migrate schema --out FILE`)");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto snapshot = ParseSnapshot(text.str(), o.schema_file);
+  auto snapshot = ReadSnapshotFile(o.schema_file);
   if (!snapshot.ok()) return snapshot.status();
   Start start;
   start.schema = std::move(snapshot->schema);
@@ -172,25 +159,20 @@ std::string Padded(int64_t version) {
 }  // namespace
 
 int VerifyCommand(const Options& o, Renderer& out, const std::function<int()>& interrupted) {
-  auto fail = [&](const Status& s) {
-    const int code = ExitFor(s);
-    out.Failure(s, code);
-    out.Finish(false);
-    return code;
-  };
   auto migrations = source::LoadDirectory(o.dir, o.only_extension);
-  if (!migrations.ok()) return fail(migrations.status());
-  if (Status unique = plan::CheckUniqueVersions(*migrations); !unique.ok()) return fail(unique);
+  if (!migrations.ok()) return out.Fail(migrations.status());
+  if (Status unique = plan::CheckUniqueVersions(*migrations); !unique.ok()) return out.Fail(unique);
   const bool snapshot_exists = !o.schema_file.empty() && std::filesystem::exists(o.schema_file);
   if (o.from_snapshot && o.schema_file.empty()) {
-    return fail(Status(kBadValue,
-                       "--from-snapshot needs a snapshot: set schema_file in mongo-migrate.toml "
-                       "or pass --schema-file FILE"));
+    return out.Fail(
+        Status(kBadValue,
+               "--from-snapshot needs a snapshot: set schema_file in mongo-migrate.toml "
+               "or pass --schema-file FILE"));
   }
   if (o.sample > 0 && !o.from_live) {
-    return fail(Status(kBadValue,
-                       "--sample copies documents from the live database: it needs "
-                       "--from-live"));
+    return out.Fail(Status(kBadValue,
+                           "--sample copies documents from the live database: it needs "
+                           "--from-live"));
   }
   StatusOr<Start> start = Status(kInternalError, "");
   if (o.from_live) {
@@ -205,22 +187,22 @@ int VerifyCommand(const Options& o, Renderer& out, const std::function<int()>& i
     }
     start = std::move(empty);
   }
-  if (!start.ok()) return fail(start.status());
+  if (!start.ok()) return out.Fail(start.status());
   for (const std::string& w : start->warnings) {
     out.ReportLine("warning: " + w, Renderer::Tone::kWarning);
   }
 
   auto found = FindDevmongod(o);
-  if (!found.ok()) return fail(found.status());
+  if (!found.ok()) return out.Fail(found.status());
   const std::string devmongod = *found;
   auto shadow = ShadowServer::Start(devmongod);
-  if (!shadow.ok()) return fail(shadow.status());
+  if (!shadow.ok()) return out.Fail(shadow.status());
   auto client = mongo::Client::Open((*shadow)->uri(start->database), /*single_threaded=*/false);
-  if (!client.ok()) return fail(client.status());
+  if (!client.ok()) return out.Fail(client.status());
   mongo::Database db = (*client)->database(start->database);
   if (Status created = CreateSchema(db, start->schema); !created.ok()) {
-    return fail(created.Reworded("the shadow devmongod could not take the starting schema: " +
-                                 created.message()));
+    return out.Fail(created.Reworded("the shadow devmongod could not take the starting schema: " +
+                                     created.message()));
   }
   size_t sampled = 0;
   for (const auto& [collection, docs] : start->samples) {
@@ -235,7 +217,7 @@ int VerifyCommand(const Options& o, Renderer& out, const std::function<int()>& i
       }
       auto inserted = db.RunCommand(Document{
           {"insert", collection}, {"documents", batch}, {"bypassDocumentValidation", true}});
-      if (!inserted.ok()) return fail(inserted.status());
+      if (!inserted.ok()) return out.Fail(inserted.status());
     }
     sampled += docs.size();
   }
@@ -273,10 +255,11 @@ int VerifyCommand(const Options& o, Renderer& out, const std::function<int()>& i
       });
   if (!report.ok()) {
     if (report.status().kind() == FailureKind::kConnection) {
-      return fail(report.status().Reworded("the shadow devmongod (" + devmongod +
-                                           ") stopped answering: " + report.status().message()));
+      return out.Fail(
+          report.status().Reworded("the shadow devmongod (" + devmongod +
+                                   ") stopped answering: " + report.status().message()));
     }
-    return fail(report.status());
+    return out.Fail(report.status());
   }
   size_t counts[6] = {};
   for (const RehearsalResult& r : report->results) ++counts[static_cast<int>(r.outcome)];
@@ -301,13 +284,11 @@ int VerifyCommand(const Options& o, Renderer& out, const std::function<int()>& i
     out.ReportLine(summary, passed ? Renderer::Tone::kGood : Renderer::Tone::kBad);
   }
   if (!passed) {
-    out.Failure(Status(kBadValue, "verify failed: " + summary +
-                                      (o.strict ? ""
-                                                : " (irreversible and non-idempotent "
-                                                  "migrations fail only under --strict)")),
-                kMigrationFailed);
-    out.Finish(false);
-    return kMigrationFailed;
+    return out.Fail(Status(kBadValue, "verify failed: " + summary +
+                                          (o.strict ? ""
+                                                    : " (irreversible and non-idempotent "
+                                                      "migrations fail only under --strict)")),
+                    kMigrationFailed);
   }
   out.Finish(true);
   return kSuccess;

@@ -205,6 +205,10 @@ StatusOr<RehearsalReport> Rehearse(ShadowServer& server, const std::string& data
     };
 
     bool broken = false;  // down or the second apply left something they should not
+    auto differs = [&](std::vector<std::string> problems) {
+      broken = broken || !problems.empty();
+      for (std::string& p : problems) r.problems.push_back(std::move(p));
+    };
     auto s0 = Capture(shadow, options);
     if (!s0.ok()) return s0.status();
     auto up = runner.Up(m.version, Ignore);
@@ -222,10 +226,7 @@ StatusOr<RehearsalReport> Rehearse(ShadowServer& server, const std::string& data
       }
       auto s2 = Capture(shadow, options);
       if (!s2.ok()) return s2.status();
-      for (std::string& p : Compare(*s0, *s2, "down", "before up")) {
-        r.problems.push_back(std::move(p));
-        broken = true;
-      }
+      differs(Compare(*s0, *s2, "down", "before up"));
       auto again = runner.Up(m.version, Ignore);
       if (!again.ok()) {
         if (failed("up after down", again.status())) continue;
@@ -233,10 +234,7 @@ StatusOr<RehearsalReport> Rehearse(ShadowServer& server, const std::string& data
       }
       auto s3 = Capture(shadow, options);
       if (!s3.ok()) return s3.status();
-      for (std::string& p : Compare(*s1, *s3, "up after down", "after the first up")) {
-        r.problems.push_back(std::move(p));
-        broken = true;
-      }
+      differs(Compare(*s1, *s3, "up after down", "after the first up"));
       s1 = std::move(s3);
     }
     // Idempotence: the action once more, on its own result, outside the history.
